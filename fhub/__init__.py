@@ -1,0 +1,1 @@
+"""London family hubs common-outcomes pipeline."""

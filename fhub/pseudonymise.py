@@ -1,0 +1,62 @@
+"""Person identifiers become keyed hashes (HMAC-SHA256) at landing; raw values never reach the warehouse.
+
+The key is supplied at run time: ``FHUB_HMAC_KEY`` in the environment, or a Prefect Secret block named
+``fhub-hmac-key``. Production mode refuses to start without one. Demo mode uses :data:`DEMO_KEY`, which is
+labelled as such everywhere it appears (run manifest, receipts) so demo keys are never mistaken for real ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+
+DEMO_KEY = "DEMO-KEY-not-for-real-data"
+SECRET_BLOCK_NAME = "fhub-hmac-key"
+_STRIP = re.compile(r"[\s\-]+")
+
+
+class MissingKeyError(RuntimeError):
+    """Production mode was asked to run without a pseudonymisation key."""
+
+
+def normalise_identifier(value: str) -> str:
+    """Upper-case and drop spaces and hyphens, so ``943 476 5919`` and ``9434765919`` give one key."""
+    return _STRIP.sub("", str(value)).upper()
+
+
+def keyed_hash(key: bytes, value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = normalise_identifier(value)
+    if not text:
+        return None
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _secret_from_prefect() -> str | None:
+    try:
+        from prefect.blocks.system import Secret
+
+        return Secret.load(SECRET_BLOCK_NAME).get()
+    except Exception:  # noqa: BLE001 - no block, no server: treated as "not configured"
+        return None
+
+
+def resolve_key(mode: str | None = None, *, use_prefect: bool = False) -> tuple[bytes, str]:
+    """Return ``(key, label)``. ``label`` is ``"demo"`` or ``"env"``/``"prefect-secret"`` (never the key)."""
+    mode = mode or os.environ.get("FHUB_MODE", "demo")
+    env_key = os.environ.get("FHUB_HMAC_KEY")
+    if env_key:
+        return env_key.encode("utf-8"), "env"
+    if use_prefect:
+        secret = _secret_from_prefect()
+        if secret:
+            return secret.encode("utf-8"), "prefect-secret"
+    if mode == "production":
+        raise MissingKeyError(
+            "Production mode needs a pseudonymisation key: set FHUB_HMAC_KEY or create the Prefect "
+            f"Secret block '{SECRET_BLOCK_NAME}'. Refusing to land personal data without it."
+        )
+    return DEMO_KEY.encode("utf-8"), "demo"

@@ -1,0 +1,156 @@
+"""Where everything lives, and the offline switches every process sets before importing the stack.
+
+All paths derive from two roots so tests can point a whole pipeline at a temporary folder:
+
+* ``FHUB_PROJECT_DIR`` – the repository (dbt project, config, seeds); defaults to this checkout.
+* ``FHUB_DATA_DIR`` – runtime state (incoming, archive, quarantine, work and published DuckDB files,
+  reports); defaults to ``<project>/data``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(os.environ.get("FHUB_PROJECT_DIR", Path(__file__).resolve().parent.parent))
+
+#: Telemetry, analytics and version checks off; Prefect's temporary server kept local.
+OFFLINE_ENV: dict[str, str] = {
+    "DO_NOT_TRACK": "1",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "DBT_PARTIAL_PARSE": "true",
+    "GX_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_UI_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_ENABLED": "true",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_UI_ENABLED": "false",
+    "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
+    "PREFECT_LOGGING_LEVEL": "INFO",
+    "HF_HUB_OFFLINE": "1",
+}
+
+#: The real public files (read in place, never copied into the repository).
+DEFAULT_REAL_DATA_DIR = PROJECT_DIR.parent / "shared" / "data" / "real"
+
+WAREHOUSE_FILE_NAME = "warehouse.duckdb"
+
+
+def apply_offline_env() -> None:
+    """Set the opt-out variables unless the caller already chose a value."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+    os.environ.setdefault("PREFECT_HOME", str(PROJECT_DIR / ".prefect"))
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Every folder and file the pipeline reads or writes, derived from one data root."""
+
+    project: Path
+    data: Path
+
+    @classmethod
+    def from_env(cls) -> Paths:
+        project = Path(os.environ.get("FHUB_PROJECT_DIR", PROJECT_DIR))
+        data = Path(os.environ.get("FHUB_DATA_DIR", project / "data"))
+        return cls(project=project, data=data)
+
+    # --- inputs -------------------------------------------------------------------------------
+    @property
+    def incoming(self) -> Path:
+        """Borough deliveries: ``incoming/<borough_slug>/<file>``."""
+        return self.data / "incoming"
+
+    @property
+    def borough_config(self) -> Path:
+        """Per-borough mapping files (configuration, not code)."""
+        return self.project / "config" / "boroughs"
+
+    @property
+    def real_data(self) -> Path:
+        return Path(os.environ.get("FHUB_REAL_DATA_DIR", DEFAULT_REAL_DATA_DIR))
+
+    # --- landing state ------------------------------------------------------------------------
+    @property
+    def archive(self) -> Path:
+        """Original bytes, content-addressed: ``archive/<sha[:2]>/<sha256>``."""
+        return self.data / "archive"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.data / "quarantine"
+
+    @property
+    def receipts(self) -> Path:
+        return self.data / "receipts"
+
+    # --- warehouse ----------------------------------------------------------------------------
+    @property
+    def work_dir(self) -> Path:
+        return self.data / "work"
+
+    @property
+    def work_db(self) -> Path:
+        """Write side: raw + staging + marts (unsuppressed). Never opened by analysts."""
+        return self.work_dir / WAREHOUSE_FILE_NAME
+
+    @property
+    def staging_publish_db(self) -> Path:
+        """The public file as assembled before the atomic swap (same basename as published)."""
+        return self.data / "publish-staging" / WAREHOUSE_FILE_NAME
+
+    @property
+    def published_dir(self) -> Path:
+        return self.data / "published"
+
+    @property
+    def published_db(self) -> Path:
+        """Read side: suppressed public relations only. Analysts open it read-only."""
+        return self.published_dir / WAREHOUSE_FILE_NAME
+
+    @property
+    def exports(self) -> Path:
+        return self.published_dir / "exports"
+
+    @property
+    def manifests(self) -> Path:
+        return self.published_dir / "manifests"
+
+    # --- reports ------------------------------------------------------------------------------
+    @property
+    def reports(self) -> Path:
+        return self.data / "reports"
+
+    @property
+    def gx_dir(self) -> Path:
+        return self.data / "gx"
+
+    @property
+    def gx_docs(self) -> Path:
+        return self.reports / "data-docs"
+
+    @property
+    def dbt_docs(self) -> Path:
+        return self.reports / "dbt-docs"
+
+    @property
+    def dbt_target(self) -> Path:
+        return self.data / "dbt-target"
+
+    def ensure(self) -> Paths:
+        for folder in (
+            self.incoming,
+            self.archive,
+            self.quarantine,
+            self.receipts,
+            self.work_dir,
+            self.staging_publish_db.parent,
+            self.published_dir,
+            self.exports,
+            self.manifests,
+            self.reports,
+        ):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
