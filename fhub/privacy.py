@@ -1,0 +1,117 @@
+"""Privacy scans and export safety, shared by publish, tests and exports.
+
+* :func:`find_identifier_like_values` scans every text column of every table in a DuckDB catalog for values
+  that look like NHS numbers (10 digits with a valid mod-11 check digit), UPNs (letter + 12 digits) or full UK
+  postcodes. Hash keys (64 hex characters) never match.
+* :func:`find_needles` looks for specific strings (e.g. the names a test fixture used).
+* :func:`csv_safe_select` builds a SELECT that neutralises spreadsheet formulas in text cells.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+NHS_SHAPE = r"^[0-9]{3} ?[0-9]{3} ?[0-9]{4}$"
+UPN_SHAPE = r"^[A-Z][0-9]{12}$"
+POSTCODE_SHAPE = r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$"
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def nhs_check_digit_valid(text: str) -> bool:
+    digits = [int(ch) for ch in text if ch.isdigit()]
+    if len(digits) != 10:
+        return False
+    total = sum(d * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == digits[9]
+
+
+def _text_columns(con: duckdb.DuckDBPyConnection, catalog: str | None) -> list[tuple[str, str, str, str]]:
+    where = "data_type = 'VARCHAR'"
+    params: list[str] = []
+    if catalog:
+        where += " and table_catalog = ?"
+        params.append(catalog)
+    else:
+        where += " and table_catalog = current_database()"
+    return con.execute(
+        f"select table_catalog, table_schema, table_name, column_name from information_schema.columns "
+        f"where {where} and table_schema not in ('information_schema', 'pg_catalog') order by all",
+        params,
+    ).fetchall()
+
+
+def find_identifier_like_values(
+    con: duckdb.DuckDBPyConnection, *, catalog: str | None = None, limit_per_column: int = 5
+) -> list[str]:
+    """Return human-readable findings (``schema.table.column: <kind> e.g. 'xxx…'``); empty when clean."""
+    findings: list[str] = []
+    for cat, schema, table, column in _text_columns(con, catalog):
+        ref = f'"{cat}"."{schema}"."{table}"'
+        col = f'"{column}"'
+        rows = con.execute(
+            f"""
+            select v, kind from (
+                select trim(upper({col})) as v,
+                       case when regexp_matches(trim({col}), '{NHS_SHAPE}') then 'nhs'
+                            when regexp_matches(trim(upper({col})), '{UPN_SHAPE}') then 'upn'
+                            when regexp_matches(trim(upper({col})), '{POSTCODE_SHAPE}') then 'postcode'
+                       end as kind
+                from {ref} where {col} is not null
+            ) where kind is not null limit 1000
+            """
+        ).fetchall()
+        hits = [(v, k) for v, k in rows if k != "nhs" or nhs_check_digit_valid(v)]
+        if hits:
+            kinds = sorted({k for _, k in hits})
+            sample = ", ".join(repr(v[:3] + "…") for v, _ in hits[:limit_per_column])
+            findings.append(
+                f"{schema}.{table}.{column}: {'/'.join(kinds)}-like values ({len(hits)}+, e.g. {sample})"
+            )
+    return findings
+
+
+def find_needles(
+    con: duckdb.DuckDBPyConnection, needles: list[str], *, catalog: str | None = None
+) -> list[str]:
+    """Columns containing any of ``needles`` (case-insensitive substring)."""
+    if not needles:
+        return []
+    findings: list[str] = []
+    con.execute("create or replace temp table _needles as select unnest(?) as n", [list(needles)])
+    for cat, schema, table, column in _text_columns(con, catalog):
+        if schema == "temp" or table == "_needles":
+            continue
+        ref = f'"{cat}"."{schema}"."{table}"'
+        hit = con.execute(
+            f'select n from _needles join {ref} t on contains(lower(t."{column}"), lower(n)) limit 1'
+        ).fetchone()
+        if hit:
+            findings.append(f"{schema}.{table}.{column} contains {hit[0]!r}")
+    con.execute("drop table _needles")
+    return findings
+
+
+def neutralise_formula(value: str | None) -> str | None:
+    """Prefix an apostrophe to cells a spreadsheet would execute (=, +, -, @)."""
+    if value and value[0] in FORMULA_PREFIXES:
+        return "'" + value
+    return value
+
+
+def csv_safe_select(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    """``select`` list over ``relation`` with every text column formula-neutralised."""
+    cols = con.execute(f"describe {relation}").fetchall()
+    parts = []
+    for name, dtype, *_ in cols:
+        quoted = f'"{name}"'
+        if dtype == "VARCHAR":
+            parts.append(
+                f"case when left({quoted}, 1) in ('=', '+', '-', '@') then '''' || {quoted} else {quoted} end "
+                f"as {quoted}"
+            )
+        else:
+            parts.append(quoted)
+    return f"select {', '.join(parts)} from {relation}"

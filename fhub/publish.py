@@ -1,0 +1,293 @@
+"""Write → audit → publish.
+
+The work file (``work/warehouse.duckdb``) holds raw, unsuppressed, row-level data and is never published.
+Publishing assembles a *separate* public file holding only the suppressed public relations (as tables), audits
+it, and atomically swaps it in:
+
+1. assemble ``publish-staging/warehouse.duckdb`` from the work file (ATTACH read-only, CTAS per relation);
+2. audit it (every relation readable, required ones non-empty, no raw-identifier-looking values);
+3. refuse if ``published/warehouse.duckdb.wal`` exists (someone wrote to the analyst file: a stale WAL would
+   be replayed into the new file);
+4. copy to ``published/.warehouse.duckdb.incoming`` (same filesystem), fsync, keep a hard link to the previous
+   version as ``warehouse.duckdb.prev``, ``os.replace`` onto the published name, fsync the folder.
+
+A reader holding the old file open keeps seeing the old version; new readers see the new one; nobody ever
+sees a partial file. A kill at any point leaves the published file byte-identical to before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from fhub.settings import Paths
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PublicRelation:
+    name: str  # name analysts query in the published file
+    source: str  # schema.relation in the work file
+    required: bool = False
+    description: str = ""
+
+
+#: Everything that may leave the work file. Row-level data never appears here.
+PUBLIC_RELATIONS: tuple[PublicRelation, ...] = (
+    PublicRelation(
+        "indicator_values",
+        "marts.indicator_values",
+        True,
+        "one row per metric × geography × period × breakdown (suppressed)",
+    ),
+    PublicRelation("gld_target_tracker", "marts.gld_target_tracker", False, "GLD against the 75% ambition"),
+    PublicRelation(
+        "hub_contribution",
+        "marts.hub_contribution",
+        False,
+        "GLD for children known / not known to hubs (suppressed)",
+    ),
+    PublicRelation("data_availability", "marts.data_availability", False, "one row per borough × metric"),
+    PublicRelation(
+        "data_availability_coverage",
+        "marts.data_availability_coverage",
+        False,
+        "coverage per borough × domain × layer",
+    ),
+    PublicRelation("framework_domains", "marts.framework_domains", False, "the five domains"),
+    PublicRelation("framework_layers", "marts.framework_layers", False, "the three layers"),
+    PublicRelation("framework_outcomes", "marts.framework_outcomes", False, "outcomes"),
+    PublicRelation("framework_indicators", "marts.framework_indicators", False, "indicators"),
+    PublicRelation("framework_metrics", "marts.framework_metrics", False, "metric definitions"),
+    PublicRelation("framework_glossary", "marts.framework_glossary", False, "the shared language"),
+    PublicRelation("framework_crosswalk", "marts.framework_crosswalk", False, "links to other frameworks"),
+    PublicRelation(
+        "dq_scorecard", "marts.dq_scorecard", False, "data-quality score per borough × cycle × dimension"
+    ),
+    PublicRelation(
+        "dq_check_results", "marts.fct_dq_check_results", False, "data-quality check results (history)"
+    ),
+    PublicRelation("dq_revisions", "marts.dq_revisions", False, "published values revised between runs"),
+    PublicRelation("boroughs", "marts.dim_boroughs", True, "the 33 London boroughs"),
+    PublicRelation("hubs", "marts.dim_hubs", False, "family hubs"),
+    PublicRelation("periods", "marts.dim_periods", False, "academic years, financial years and quarters"),
+    PublicRelation(
+        "deliveries", "landing.deliveries", False, "what each borough delivered, when, and what landed"
+    ),
+)
+
+#: Columns of landing.deliveries that are safe to publish (no file contents, just bookkeeping).
+_DELIVERY_COLUMNS = (
+    "delivery_id, borough_code, extract_type, period, source_file, size_bytes, received_at, loaded_at, "
+    "run_id, status, rows_delivered, rows_landed, rows_rejected, superseded_by"
+)
+
+
+class PublishRefused(RuntimeError):
+    """The publish was refused; the published file is untouched."""
+
+
+@dataclass
+class AssembleResult:
+    staging_file: Path
+    tables: dict[str, int] = field(default_factory=dict)  # public name -> rows
+    skipped: list[str] = field(default_factory=list)  # optional relations not present in the work file
+
+
+def _relation_exists(con: duckdb.DuckDBPyConnection, catalog: str, qualified: str) -> bool:
+    schema, name = qualified.split(".", 1)
+    row = con.execute(
+        "select count(*) from information_schema.tables where table_catalog = ? and table_schema = ? "
+        "and table_name = ?",
+        [catalog, schema, name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def remove_file_and_wal(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            candidate.unlink()
+
+
+def assemble_public_file(
+    paths: Paths,
+    run_id: str,
+    *,
+    relations: tuple[PublicRelation, ...] = PUBLIC_RELATIONS,
+    manifest: dict | None = None,
+    post_assemble: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    progress: Progress | None = None,
+) -> AssembleResult:
+    """Build the public file from the work file. Only :data:`PUBLIC_RELATIONS` are copied, as tables."""
+    staging = paths.staging_publish_db
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    remove_file_and_wal(staging)
+    result = AssembleResult(staging_file=staging)
+    con = duckdb.connect(str(staging))
+    try:
+        con.execute(f"attach '{paths.work_db}' as work (read_only)")
+        for rel in relations:
+            if not _relation_exists(con, "work", rel.source):
+                if rel.required:
+                    raise PublishRefused(
+                        f"Required relation {rel.source} is missing from the work file; nothing published."
+                    )
+                result.skipped.append(rel.name)
+                continue
+            select = (
+                f"select {_DELIVERY_COLUMNS} from work.{rel.source}"
+                if rel.source == "landing.deliveries"
+                else f"select * from work.{rel.source}"
+            )
+            con.execute(f"create table main.{rel.name} as {select}")
+            if rel.description:
+                con.execute(f"comment on table main.{rel.name} is '{rel.description.replace(chr(39), '')}'")
+            result.tables[rel.name] = con.execute(f"select count(*) from main.{rel.name}").fetchone()[0]
+            if progress:
+                progress(f"publish: assembled {rel.name} ({result.tables[rel.name]} rows)")
+        con.execute("detach work")
+        if post_assemble is not None:
+            post_assemble(con)
+            for name in list(result.tables):
+                result.tables[name] = con.execute(f"select count(*) from main.{name}").fetchone()[0]
+        if manifest is not None:
+            con.execute(
+                "create or replace table main.run_manifest as select ? as run_id, ? as manifest_json",
+                [run_id, json.dumps(manifest, default=str)],
+            )
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    if staging.with_name(staging.name + ".wal").exists():
+        raise PublishRefused(f"{staging}.wal still exists after checkpoint; refusing to publish.")
+    return result
+
+
+def audit_public_file(
+    staging: Path, required: tuple[str, ...] = ("indicator_values", "boroughs")
+) -> list[str]:
+    """Return a list of problems (empty = fit to publish). Opens the file read-only."""
+    problems: list[str] = []
+    con = duckdb.connect(str(staging), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()]
+        for name in required:
+            if name not in tables:
+                problems.append(f"required relation {name} is missing")
+            elif con.execute(f"select count(*) from main.{name}").fetchone()[0] == 0:
+                problems.append(f"required relation {name} is empty")
+        for name in tables:
+            try:
+                con.execute(f"select * from main.{name} limit 0")
+            except duckdb.Error as exc:  # pragma: no cover - defensive
+                problems.append(f"relation {name} does not bind: {exc}")
+        problems.extend(scan_for_identifiers(con))
+    finally:
+        con.close()
+    return problems
+
+
+def scan_for_identifiers(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> list[str]:
+    """Find values that look like NHS numbers (valid check digit), UPNs or full postcodes in text columns."""
+    from fhub.privacy import find_identifier_like_values
+
+    return find_identifier_like_values(con, catalog=catalog)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def swap_into_place(staging: Path, published: Path) -> None:
+    """Copy to a temp name beside the published file, fsync, keep ``.prev``, ``os.replace``, fsync dir."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    wal = published.with_name(published.name + ".wal")
+    if wal.exists():
+        raise PublishRefused(
+            f"{wal} exists: something opened the published file read-write. A stale WAL would be replayed "
+            "into the new file. Investigate, remove the WAL, then publish again."
+        )
+    if staging.with_name(staging.name + ".wal").exists():
+        raise PublishRefused(f"{staging}.wal exists: the staging file was not checkpointed.")
+    incoming = published.with_name("." + published.name + ".incoming")
+    with contextlib.suppress(FileNotFoundError):
+        incoming.unlink()
+    shutil.copyfile(staging, incoming)
+    with open(incoming, "rb+") as fh:
+        os.fsync(fh.fileno())
+    if published.exists():
+        prev = published.with_name(published.name + ".prev")
+        with contextlib.suppress(FileNotFoundError):
+            prev.unlink()
+        os.link(published, prev)
+    os.replace(incoming, published)
+    _fsync_dir(published.parent)
+
+
+def write_exports(staging: Path, exports_root: Path, run_id: str, tables: list[str], keep: int = 3) -> Path:
+    """Parquet + CSV of every public table into ``exports/<run_id>/``, then flip ``exports/current``.
+
+    CSV cells that begin with ``= + - @`` are prefixed with an apostrophe so spreadsheet programs do not
+    execute them (Parquet keeps the data as it is).
+    """
+    from fhub.privacy import csv_safe_select
+
+    exports_root.mkdir(parents=True, exist_ok=True)
+    target = exports_root / run_id
+    building = exports_root / f".{run_id}.building"
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    con = duckdb.connect(str(staging), read_only=True)
+    try:
+        for name in tables:
+            con.execute(
+                f"copy (select * from main.{name}) to '{building / (name + '.parquet')}' (format parquet)"
+            )
+            select = csv_safe_select(con, f"main.{name}")
+            con.execute(f"copy ({select}) to '{building / (name + '.csv')}' (header, delimiter ',')")
+    finally:
+        con.close()
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(building, target)
+    link_tmp = exports_root / ".current.tmp"
+    with contextlib.suppress(FileNotFoundError):
+        link_tmp.unlink()
+    os.symlink(run_id, link_tmp)
+    os.replace(link_tmp, exports_root / "current")
+    _fsync_dir(exports_root)
+    runs = sorted(
+        (
+            p
+            for p in exports_root.iterdir()
+            if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+        ),
+        key=lambda p: p.stat().st_mtime,
+    )
+    for old in runs[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def write_manifest(manifests_dir: Path, run_id: str, manifest: dict) -> Path:
+    manifests_dir.mkdir(parents=True, exist_ok=True)
+    path = manifests_dir / f"{run_id}.json"
+    tmp = manifests_dir / f".{run_id}.json.tmp"
+    tmp.write_text(json.dumps(manifest, indent=2, default=str))
+    os.replace(tmp, path)
+    latest_tmp = manifests_dir / ".latest.json.tmp"
+    latest_tmp.write_text(json.dumps(manifest, indent=2, default=str))
+    os.replace(latest_tmp, manifests_dir / "latest.json")
+    return path

@@ -1,0 +1,115 @@
+"""Run dbt in-process against the work DuckDB file, with per-node progress, and release the file afterwards."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fhub.settings import Paths, apply_offline_env
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class DbtOutcome:
+    command: str
+    success: bool
+    counts: dict[str, int] = field(default_factory=dict)  # status -> nodes
+    failures: list[dict] = field(default_factory=list)  # {node, status, message}
+    target_dir: Path | None = None
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{k}={v}" for k, v in sorted(self.counts.items()))
+        return f"dbt {self.command}: {'OK' if self.success else 'FAILED'} ({parts})"
+
+
+def dbt_env(paths: Paths, run_id: str | None = None) -> dict[str, str]:
+    """Environment dbt needs: where the work file is, tuning, offline switches."""
+    apply_offline_env()
+    env = {
+        "FHUB_WORK_DB": str(paths.work_db),
+        "FHUB_DUCKDB_TEMP_DIR": str(paths.work_dir / "duckdb-tmp"),
+    }
+    if run_id:
+        env["FHUB_RUN_ID"] = run_id
+    os.environ.update(env)
+    return env
+
+
+def release_duckdb_handles() -> None:
+    """dbt-duckdb keeps the database open after ``invoke()`` returns; close it so others can open the file."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager as manager
+    except ImportError:  # pragma: no cover - dbt-duckdb is a hard dependency
+        return
+    if manager._ENV is not None:
+        manager._ENV.close()
+        manager._ENV = None
+    manager.close_all_connections()
+
+
+def run_dbt(
+    paths: Paths,
+    command: str = "build",
+    *,
+    args: Sequence[str] = (),
+    run_id: str | None = None,
+    vars: dict | None = None,
+    progress: Progress | None = None,
+) -> DbtOutcome:
+    """Invoke ``dbt <command>`` in this process. Every node's result is reported through ``progress``."""
+    import json
+
+    from dbt.cli.main import dbtRunner
+
+    dbt_env(paths, run_id)
+    paths.work_dir.mkdir(parents=True, exist_ok=True)
+    (paths.work_dir / "duckdb-tmp").mkdir(exist_ok=True)
+    target = paths.dbt_target
+    all_vars = {"run_id": run_id or "dev", **(vars or {})}
+    cli = [
+        command,
+        "--project-dir",
+        str(paths.project),
+        "--profiles-dir",
+        str(paths.project / "profiles"),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(paths.data / "logs"),
+        "--vars",
+        json.dumps(all_vars),
+        *args,
+    ]
+
+    def on_event(event) -> None:
+        if progress is None:
+            return
+        name = event.info.name
+        if name in {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}:
+            progress(event.info.msg)
+        elif name in {"LogStartLine"} and event.data.index <= 1:
+            progress(event.info.msg)
+
+    runner = dbtRunner(callbacks=[on_event])
+    try:
+        result = runner.invoke(cli)
+    finally:
+        release_duckdb_handles()
+
+    outcome = DbtOutcome(command=command, success=bool(result.success), target_dir=target)
+    if result.exception is not None:
+        outcome.failures.append({"node": "dbt", "status": "error", "message": str(result.exception)})
+    nodes = getattr(result.result, "results", None) or []
+    for node in nodes:
+        status = str(getattr(node.status, "value", node.status))
+        outcome.counts[status] = outcome.counts.get(status, 0) + 1
+        if status in {"error", "fail", "runtime error"}:
+            outcome.failures.append(
+                {"node": node.node.unique_id, "status": status, "message": (node.message or "")[:2000]}
+            )
+    if progress:
+        progress(outcome.summary())
+    return outcome
