@@ -1,0 +1,1 @@
+"""Data quality: Great Expectations suites runner and its DuckDB workaround."""
