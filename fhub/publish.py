@@ -228,6 +228,9 @@ def swap_into_place(staging: Path, published: Path) -> None:
     shutil.copyfile(staging, incoming)
     with open(incoming, "rb+") as fh:
         os.fsync(fh.fileno())
+    from fhub import faults
+
+    faults.point("publish.copied")
     if published.exists():
         prev = published.with_name(published.name + ".prev")
         with contextlib.suppress(FileNotFoundError):
@@ -291,3 +294,43 @@ def write_manifest(manifests_dir: Path, run_id: str, manifest: dict) -> Path:
     latest_tmp.write_text(json.dumps(manifest, indent=2, default=str))
     os.replace(latest_tmp, manifests_dir / "latest.json")
     return path
+
+
+@dataclass
+class PublishResult:
+    published: Path
+    tables: dict[str, int]
+    exports: Path
+    manifest: Path
+    skipped: list[str]
+
+
+def publish(
+    paths: Paths,
+    run_id: str,
+    *,
+    manifest: dict,
+    post_assemble: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    progress: Progress | None = None,
+) -> PublishResult:
+    """Assemble, audit, swap, export, write the manifest. Raises :class:`PublishRefused` on any problem,
+    leaving the published file as it was."""
+    from fhub import faults
+
+    say = progress or (lambda _m: None)
+    assembled = assemble_public_file(
+        paths, run_id, manifest=manifest, post_assemble=post_assemble, progress=progress
+    )
+    problems = audit_public_file(assembled.staging_file)
+    if problems:
+        raise PublishRefused("Audit of the public file failed: " + "; ".join(problems))
+    say(f"publish: audit passed ({len(assembled.tables)} relations)")
+    faults.point("publish.assembled")
+    exports = write_exports(assembled.staging_file, paths.exports, run_id, sorted(assembled.tables))
+    say(f"publish: exports written to {exports}")
+    swap_into_place(assembled.staging_file, paths.published_db)
+    say(f"publish: {paths.published_db} replaced atomically")
+    manifest = {**manifest, "published": {"file": str(paths.published_db), "tables": assembled.tables}}
+    manifest_path = write_manifest(paths.manifests, run_id, manifest)
+    remove_file_and_wal(assembled.staging_file)
+    return PublishResult(paths.published_db, assembled.tables, exports, manifest_path, assembled.skipped)

@@ -199,7 +199,7 @@ def run_checkpoint(
                 if site_names
                 else []
             )
-            checkpoint = context.checkpoints.add_or_update(
+            context.checkpoints.add_or_update(  # registered so `publish_gate` can be re-run by hand
                 gx.Checkpoint(
                     name="publish_gate",
                     validation_definitions=validation_definitions,

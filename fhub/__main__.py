@@ -1,0 +1,3 @@
+from fhub.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,57 @@
+"""The run summary: what happened tonight, where everything is (printed and written as Markdown)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fhub.settings import Paths
+
+
+def render_summary(paths: Paths, summary: dict) -> str:
+    gate = summary.get("gate", {})
+    lines = [
+        f"# Nightly run {summary['run_id']}",
+        "",
+        f"- mode: {summary.get('mode')} (pseudonymisation key: {summary.get('key_label')})",
+        f"- code version: {summary.get('code_version')}",
+        f"- published: {'yes' if summary.get('published') else 'NO'}",
+    ]
+    for reason in gate.get("reasons", []):
+        lines.append(f"  - not published because: {reason}")
+    for w in gate.get("withheld", []):
+        lines.append(
+            f"  - withheld: {w['borough_code']} {w['extract_type']} {w.get('period') or ''}: "
+            + "; ".join(w["reasons"])
+        )
+    land = summary.get("land", {})
+    if land:
+        lines.append(f"- landing: {land}")
+    if summary.get("dbt"):
+        lines.append(f"- {summary['dbt']}")
+    if summary.get("gx"):
+        lines.append(f"- {summary['gx']}")
+    lines += [
+        "",
+        "## Where things are",
+        "",
+        f"- published mart (open read-only): {paths.published_db}",
+        f"- exports (Parquet/CSV): {paths.exports / 'current'}",
+        f"- run manifest: {paths.manifests / (summary['run_id'] + '.json')}",
+        f"- delivery receipts: {paths.receipts}",
+        f"- GX Data Docs: {paths.gx_docs / 'index.html'}",
+        f"- dbt docs: {paths.dbt_docs / 'index.html'}",
+        f"- performance-cycle report: {paths.reports / 'performance' / 'index.html'}",
+        f"- this summary: {paths.reports / 'run-summary.md'}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_summary(paths: Paths, summary: dict) -> Path:
+    paths.reports.mkdir(parents=True, exist_ok=True)
+    text = render_summary(paths, summary)
+    target = paths.reports / "run-summary.md"
+    tmp = paths.reports / ".run-summary.md.tmp"
+    tmp.write_text(text)
+    os.replace(tmp, target)
+    return target

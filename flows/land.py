@@ -1,0 +1,39 @@
+"""Flow ``land``: borough extracts and real reference files into the work DuckDB file."""
+
+from __future__ import annotations
+
+from prefect import flow, task
+
+from fhub import faults
+from fhub.pseudonymise import resolve_key
+from fhub.settings import Paths
+from flows._common import progress_logger, retry_on_io_error
+
+
+@task(name="land-reference-files", retries=2, retry_delay_seconds=5, retry_condition_fn=retry_on_io_error)
+def land_reference_files(paths: Paths, run_id: str) -> dict:
+    from fhub.reference import land_reference
+
+    result = land_reference(paths, run_id, progress=progress_logger("reference: "))
+    return result.as_dict() if hasattr(result, "as_dict") else {"result": str(result)}
+
+
+@task(name="land-borough-extracts", retries=2, retry_delay_seconds=5, retry_condition_fn=retry_on_io_error)
+def land_borough_extracts(paths: Paths, run_id: str, mode: str) -> dict:
+    from fhub.landing import land_all
+
+    key, key_label = resolve_key(mode, use_prefect=True)
+    result = land_all(paths, run_id, key, key_label=key_label, progress=progress_logger("land: "))
+    faults.point("land.mid")
+    return result.as_dict() if hasattr(result, "as_dict") else {"result": str(result)}
+
+
+@flow(name="land", log_prints=True)
+def land(run_id: str, mode: str = "demo", include_reference: bool = True) -> dict:
+    """Discover new files per borough, checksum, map, pseudonymise, land raw rows with lineage; archive
+    original bytes; quarantine what cannot be landed. Already-landed files are skipped."""
+    paths = Paths.from_env().ensure()
+    summary = {"boroughs": land_borough_extracts(paths, run_id, mode)}
+    if include_reference:
+        summary["reference"] = land_reference_files(paths, run_id)
+    return summary

@@ -1,0 +1,29 @@
+"""Flow ``publish``: write → audit → publish the suppressed public file, exports and the run manifest."""
+
+from __future__ import annotations
+
+from prefect import flow, task
+
+from fhub.publish import PublishResult
+from fhub.publish import publish as publish_public_file
+from fhub.settings import Paths
+from flows._common import progress_logger
+
+
+@task(name="publish-public-file")
+def publish_task(paths: Paths, run_id: str, manifest: dict, withheld: list | None = None) -> PublishResult:
+    post_assemble = None
+    if withheld:
+        from fhub.dq import apply_withholdings
+
+        def post_assemble(con):
+            apply_withholdings(con, withheld)
+
+    return publish_public_file(
+        paths, run_id, manifest=manifest, post_assemble=post_assemble, progress=progress_logger()
+    )
+
+
+@flow(name="publish", log_prints=True)
+def publish(run_id: str, manifest: dict, withheld: list | None = None) -> PublishResult:
+    return publish_task(Paths.from_env().ensure(), run_id, manifest, withheld)
