@@ -1,0 +1,77 @@
+# London family hubs common-outcomes pipeline.
+#   make run     - set up (locked, offline-safe), generate demo extracts, run the nightly flow once
+#   make test    - the whole test suite (what CI runs)
+SHELL := /bin/bash
+PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/uv/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+SCALE ?= demo
+SEED ?= 42
+
+# Offline: no telemetry, no version checks, no analytics (also set in fhub.settings.apply_offline_env).
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export GX_ANALYTICS_ENABLED := false
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
+export UV_COMPILE_BYTECODE := 1
+export UV_NO_PROGRESS := 1
+
+.PHONY: help setup run demo nightly report docs test test-fast lint bench serve server clean browser-deps
+
+help:
+	@grep -E '^#   make' Makefile | sed 's/^#   //'
+
+$(UV):
+	@echo "==> bootstrapping uv $(UV_VERSION) into $(TOOLS)/uv"
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(TOOLS)/uv uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	@echo "==> installing the locked environment into $(VENV)"
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --compile-bytecode -p $(PYTHON)
+	@touch $@
+
+setup: $(VENV)/.synced
+
+demo: setup
+	$(BIN)/fhub demo --scale $(SCALE) --seed $(SEED)
+
+nightly: setup
+	$(BIN)/fhub run
+
+run: demo nightly
+
+report: setup
+	$(BIN)/fhub report
+
+# Headless Chromium for the report browser test (Debian package; installed when missing).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { echo "==> installing Debian chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: setup browser-deps
+	$(BIN)/ruff check fhub flows expectations tests
+	$(BIN)/pytest
+
+test-fast: setup
+	$(BIN)/pytest -m "not e2e and not browser"
+
+lint: setup
+	$(BIN)/ruff check fhub flows expectations tests
+	$(BIN)/ruff format --check fhub flows expectations tests
+
+bench: setup
+	$(BIN)/python -m fhub.bench --scale $(or $(BENCH_SCALE),london)
+
+# Local Prefect server + the served nightly deployment (02:00 Europe/London).
+server: setup
+	PREFECT_HOME=$(CURDIR)/.prefect $(BIN)/prefect server start --host 127.0.0.1 --port 4200
+
+serve: setup
+	PREFECT_HOME=$(CURDIR)/.prefect PREFECT_API_URL=http://127.0.0.1:4200/api $(BIN)/python -m flows.deploy
+
+clean:
+	rm -rf data test-artifacts .pytest_cache
