@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fhub import faults
 from fhub.settings import Paths, apply_offline_env
 
 Progress = Callable[[str], None]
@@ -85,9 +86,11 @@ def run_dbt(
     ]
 
     def on_event(event) -> None:
+        name = event.info.name
+        if name == "LogModelResult":
+            faults.point("transform.mid")
         if progress is None:
             return
-        name = event.info.name
         if name in {"LogModelResult", "LogTestResult", "LogSeedResult", "LogSnapshotResult"}:
             progress(event.info.msg)
         elif name in {"LogStartLine"} and event.data.index <= 1:

@@ -23,8 +23,13 @@ def land_borough_extracts(paths: Paths, run_id: str, mode: str) -> dict:
     from fhub.landing import land_all
 
     key, key_label = resolve_key(mode, use_prefect=True)
-    result = land_all(paths, run_id, key, key_label=key_label, progress=progress_logger("land: "))
-    faults.point("land.mid")
+    say = progress_logger("land: ")
+
+    def progress(message: str) -> None:
+        say(message)
+        faults.point("land.mid")  # fault-injection hook; no-op unless FHUB_FAULT_AT=land.mid
+
+    result = land_all(paths, run_id, key, key_label=key_label, progress=progress)
     return result.as_dict() if hasattr(result, "as_dict") else {"result": str(result)}
 
 
