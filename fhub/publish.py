@@ -122,7 +122,7 @@ def assemble_public_file(
     paths: Paths,
     run_id: str,
     *,
-    relations: tuple[PublicRelation, ...] = PUBLIC_RELATIONS,
+    relations: tuple[PublicRelation, ...] | None = None,
     manifest: dict | None = None,
     post_assemble: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     progress: Progress | None = None,
@@ -132,6 +132,7 @@ def assemble_public_file(
     staging.parent.mkdir(parents=True, exist_ok=True)
     remove_file_and_wal(staging)
     result = AssembleResult(staging_file=staging)
+    relations = PUBLIC_RELATIONS if relations is None else relations
     con = duckdb.connect(str(staging))
     try:
         con.execute(f"attach '{paths.work_db}' as work (read_only)")
@@ -311,6 +312,7 @@ def publish(
     *,
     manifest: dict,
     post_assemble: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    relations: tuple[PublicRelation, ...] | None = None,
     progress: Progress | None = None,
 ) -> PublishResult:
     """Assemble, audit, swap, export, write the manifest. Raises :class:`PublishRefused` on any problem,
@@ -319,7 +321,7 @@ def publish(
 
     say = progress or (lambda _m: None)
     assembled = assemble_public_file(
-        paths, run_id, manifest=manifest, post_assemble=post_assemble, progress=progress
+        paths, run_id, relations=relations, manifest=manifest, post_assemble=post_assemble, progress=progress
     )
     problems = audit_public_file(assembled.staging_file)
     if problems:

@@ -1,0 +1,57 @@
+"""The GX gate on a small work file: it catches bad data, names the failing scope, and releases the file."""
+
+import duckdb
+import pytest
+
+from fhub.contracts import CONTRACTS, raw_table_ddl
+from fhub.quality.gx_runner import run_checkpoint
+from fhub.settings import PROJECT_DIR, Paths
+
+
+@pytest.fixture(scope="module")
+def outcome(tmp_path_factory):
+    data = tmp_path_factory.mktemp("gx")
+    paths = Paths(project=PROJECT_DIR, data=data).ensure()
+    con = duckdb.connect(str(paths.work_db))
+    con.execute("create schema raw; create schema landing; create schema marts")
+    for contract in CONTRACTS.values():
+        con.execute(raw_table_ddl(contract))
+    con.execute(
+        "create table landing.deliveries (delivery_id varchar, borough_code varchar, extract_type varchar, "
+        "period varchar, status varchar, rows_delivered bigint, rows_landed bigint, rows_rejected bigint)"
+    )
+    con.execute(
+        "insert into landing.deliveries values ('d1','E09000012','contacts','2024-05','landed',3,2,1),"
+        "('d2','E09000024','contacts','2024-05','landed',2,2,0)"
+    )
+    con.execute(
+        "insert into raw.hub_contacts (contact_id, person_key, _delivery_id, _borough_code, _period) values "
+        "('c1', repeat('a', 64), 'd1', 'E09000012', '2024-05'), ('c2', repeat('b', 64), 'd1', 'E09000012', '2024-05'),"
+        "('c3', repeat('c', 64), 'd2', 'E09000024', '2024-05')"
+    )
+    con.execute(
+        "create table marts.fct_indicator_values as select * from (values "
+        "('gld', 'borough', 'E09000012', '2023/24', 'total', 'total', 60, 100, 60.0, 50.0, 69.0, 45.0, 73.0),"
+        "('gld', 'borough', 'E09000024', '2023/24', 'total', 'total', 99, 100, 99.0, 95.0, 99.9, 93.0, 100.0)) "
+        "t(metric_id, geography_level, geography_code, period, breakdown_type, breakdown_value, numerator, "
+        "denominator, value, lower_95, upper_95, lower_998, upper_998)"
+    )
+    con.close()
+    result = run_checkpoint(paths, build_docs=True)
+    return paths, result
+
+
+def test_gate_names_the_failing_scopes(outcome):
+    _, result = outcome
+    failed = {r["suite"]: r for r in result.results if not r["success"]}
+    assert set(failed) == {"raw_reconciliation", "gld_plausibility"}
+    assert failed["raw_reconciliation"]["failing_rows"][0]["delivery_id"] == "d2"
+    assert failed["gld_plausibility"]["failing_rows"][0]["borough_code"] == "E09000024"
+    assert result.blocking_failures == []
+    assert not result.success
+
+
+def test_data_docs_written_and_file_released(outcome):
+    paths, result = outcome
+    assert result.docs_index and result.docs_index.exists()
+    duckdb.connect(str(paths.work_db)).close()  # a read-write open would fail if GX still held the file
