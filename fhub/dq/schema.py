@@ -1,0 +1,122 @@
+"""The ``dq`` schema in the WORK file: check results, delivery arrivals and published-value snapshots.
+
+Tables are created empty from DDL (``ensure_dq_schema``) so the dbt models over them always build.
+History is append-only and keyed by ``run_id``; re-recording the same run and source replaces that slice.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+DIMENSIONS = ("completeness", "validity", "uniqueness", "timeliness", "consistency", "plausibility")
+SEVERITIES = ("blocking_all", "withhold_scope", "warn")
+STATUSES = ("pass", "fail", "warn")
+SOURCES = ("dbt", "gx", "landing")
+
+CHECK_RESULT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("run_id", "varchar not null"),
+    ("check_id", "varchar not null"),  # unique within a run: source:check_name:scope
+    ("checked_at", "timestamp not null"),
+    ("borough_code", "varchar"),
+    ("extract_type", "varchar"),
+    ("period", "varchar"),
+    ("check_name", "varchar not null"),
+    ("source", "varchar not null"),
+    ("target_relation", "varchar"),
+    ("dimension", "varchar not null"),
+    ("severity", "varchar not null"),
+    ("status", "varchar not null"),
+    ("observed_value", "varchar"),
+    ("failing_rows", "bigint"),
+    ("failing_sample", "varchar"),  # JSON list of pseudonymised keys (never raw identifiers)
+    ("message", "varchar"),
+    ("fix", "varchar"),
+)
+
+DELIVERY_ARRIVAL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("delivery_id", "varchar not null"),
+    ("run_id", "varchar"),
+    ("recorded_at", "timestamp"),
+    ("borough_code", "varchar"),
+    ("extract_type", "varchar"),
+    ("period", "varchar"),
+    ("period_start", "date"),
+    ("period_end", "date"),  # exclusive
+    ("received_at", "timestamp"),
+    ("loaded_at", "timestamp"),
+    ("status", "varchar"),
+    ("rows_delivered", "bigint"),
+    ("rows_landed", "bigint"),
+    ("rows_rejected", "bigint"),
+    ("rows_warned", "bigint"),
+)
+
+SNAPSHOT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("run_id", "varchar not null"),
+    ("snapshot_at", "timestamp not null"),
+    ("metric_id", "varchar not null"),
+    ("geography_level", "varchar"),
+    ("geography_code", "varchar not null"),
+    ("borough_code", "varchar"),
+    ("period", "varchar not null"),
+    ("period_start", "date"),
+    ("period_end", "date"),
+    ("breakdown_type", "varchar not null"),
+    ("breakdown_value", "varchar not null"),
+    ("source_extract", "varchar"),
+    ("numerator", "double"),
+    ("denominator", "double"),
+    ("value", "double"),
+    ("suppression_symbol", "varchar"),
+    ("dq_status", "varchar"),
+)
+
+
+def _ddl(table: str, columns: tuple[tuple[str, str], ...]) -> str:
+    body = ",\n  ".join(f"{name} {sql_type}" for name, sql_type in columns)
+    return f"create table if not exists dq.{table} (\n  {body}\n)"
+
+
+def ensure_dq_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create schema ``dq`` and its tables if missing (idempotent; never drops history)."""
+    con.execute("create schema if not exists dq")
+    con.execute(_ddl("check_results", CHECK_RESULT_COLUMNS))
+    con.execute(_ddl("delivery_arrivals", DELIVERY_ARRIVAL_COLUMNS))
+    con.execute(_ddl("indicator_snapshots", SNAPSHOT_COLUMNS))
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str, catalog: str | None = None) -> bool:
+    sql = "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
+    params: list[str] = [schema, table]
+    if catalog:
+        sql += " and table_catalog = ?"
+        params.append(catalog)
+    return bool(con.execute(sql, params).fetchone()[0])
+
+
+def columns_of(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, catalog: str | None = None
+) -> list[str]:
+    sql = "select column_name from information_schema.columns where table_schema = ? and table_name = ?"
+    params: list[str] = [schema, table]
+    if catalog:
+        sql += " and table_catalog = ?"
+        params.append(catalog)
+    return [r[0] for r in con.execute(sql + " order by ordinal_position", params).fetchall()]
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, names: list[str], rows: list[tuple]) -> None:
+    """Bulk insert (via Arrow; DuckDB's ``executemany`` goes row by row and is slow beyond a few hundred)."""
+    if not rows:
+        return
+    import pyarrow as pa
+
+    columns = list(zip(*rows, strict=True))
+    arrow = pa.table({name: pa.array(list(col)) for name, col in zip(names, columns, strict=True)})
+    con.register("_fhub_insert_rows", arrow)
+    try:
+        con.execute(
+            f"insert into {table} ({', '.join(names)}) select {', '.join(names)} from _fhub_insert_rows"  # noqa: S608
+        )
+    finally:
+        con.unregister("_fhub_insert_rows")

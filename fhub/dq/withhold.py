@@ -1,0 +1,216 @@
+"""Partial publishing: withhold only the published values that depend on a failing borough × extract × period.
+
+Runs on the PUBLIC file while it is assembled (``assemble_public_file(post_assemble=...)``), after the
+relations are copied and before the audit/swap. Rules (docs/reports.md "Withholding"):
+
+* a metric depends on the extracts named in ``framework_metrics.source_extract`` (split on ``, ; + / |`` or
+  spaces). A metric with no recorded source extract is treated as depending on every extract (conservative);
+* an indicator period depends on a delivery period when their date ranges overlap (``fhub.dq.periods``): an
+  EYFSP failure for academic year 2023/24 touches the 2023/24 EYFSP values; a contacts failure for 2024-05
+  touches 2024/25 Q1, 2024/25 FY and academic year 2023/24 contact-based values;
+* geography: the failing borough's own rows, its hubs' rows (via ``hubs.borough_code``), and the London
+  (region) rows of the same metric × period, because the London figure is summed from borough numerators
+  and would silently change meaning without that borough. England rows (national statistics) are untouched.
+  Other boroughs' rows publish, but their ``london_value`` / ``compared_to_london`` are blanked when the
+  London row they compare with was withheld.
+
+A withheld row keeps its keys; ``value``, ``numerator``, ``denominator``, the CI columns, comparisons and
+trend become null; ``dq_status`` = ``withheld``; ``suppression_symbol`` = ``x`` (GSS: not available); and
+``dq_reason`` says which delivery scope failed and why. A table ``dq_withholdings`` (one row per scope) is
+written beside it for the report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+
+from fhub.dq.decision import PublishDecision
+from fhub.dq.periods import period_range
+from fhub.dq.schema import columns_of, insert_rows, table_exists
+
+LONDON_CODE = "E12000007"
+_SPLIT = re.compile(r"[,;+/|\s]+")
+_NULLED = (
+    "value",
+    "numerator",
+    "denominator",
+    "lower_95",
+    "upper_95",
+    "lower_998",
+    "upper_998",
+    "compared_to_london",
+    "compared_to_england",
+    "trend",
+)
+
+
+@dataclass
+class WithholdingSummary:
+    rows_withheld: int = 0
+    london_comparisons_blanked: int = 0
+    by_scope: dict[str, int] = field(default_factory=dict)
+
+
+def _range_or_open(period: str | None):
+    try:
+        return period_range(period)
+    except ValueError:
+        return (None, None)
+
+
+def _scope_label(borough: str, extract: str | None, period: str | None, names: dict[str, str]) -> str:
+    return f"{names.get(borough, borough)} {extract or 'all extracts'} {period or 'all periods'}"
+
+
+def apply_withholdings(
+    public_con: duckdb.DuckDBPyConnection,
+    decision: PublishDecision,
+    *,
+    table: str = "main.indicator_values",
+    metrics_table: str = "main.framework_metrics",
+    hubs_table: str = "main.hubs",
+    boroughs_table: str = "main.boroughs",
+) -> WithholdingSummary:
+    """Withhold dependent rows of ``table`` in place; returns counts. A blocked decision is refused."""
+    if decision.block_all:
+        raise ValueError("The decision blocks the whole publish; nothing should be assembled or withheld.")
+    schema, name = table.split(".", 1)
+    cols = columns_of(public_con, schema, name)
+    if not cols:
+        raise ValueError(f"{table} does not exist in the public file")
+    for col, sql_type in (("dq_status", "varchar"), ("dq_reason", "varchar")):
+        if col not in cols:
+            public_con.execute(f"alter table {table} add column {col} {sql_type}")
+    summary = WithholdingSummary()
+    _write_withholdings_table(public_con, schema, [])
+    if not decision.withheld_scopes:
+        return summary
+
+    names: dict[str, str] = {}
+    b_schema, b_name = boroughs_table.split(".", 1)
+    if table_exists(public_con, b_schema, b_name) and {"borough_code", "borough_name"} <= set(
+        columns_of(public_con, b_schema, b_name)
+    ):
+        names = dict(public_con.execute(f"select borough_code, borough_name from {boroughs_table}").fetchall())
+
+    scope_rows = []
+    for scope in decision.withheld_scopes:
+        start, end = _range_or_open(scope.period)
+        label = _scope_label(scope.borough_code, scope.extract_type, scope.period, names)
+        reason = f"{label} failed data-quality checks: " + "; ".join(scope.reasons)
+        scope_rows.append((label, scope.borough_code, scope.extract_type, start, end, reason))
+    public_con.execute(
+        "create or replace temp table _wh_scopes (label varchar, borough_code varchar, extract_type varchar, "
+        "p_start date, p_end date, reason varchar)"
+    )
+    insert_rows(public_con, "_wh_scopes", ["label", "borough_code", "extract_type", "p_start", "p_end", "reason"], scope_rows)
+
+    periods = [r[0] for r in public_con.execute(f"select distinct period from {table}").fetchall()]
+    public_con.execute("create or replace temp table _wh_periods (period varchar, p_start date, p_end date)")
+    insert_rows(public_con, "_wh_periods", ["period", "p_start", "p_end"], [(p, *_range_or_open(p)) for p in periods])
+
+    public_con.execute("create or replace temp table _wh_metric_extracts (metric_id varchar, extract_type varchar)")
+    m_schema, m_name = metrics_table.split(".", 1)
+    if table_exists(public_con, m_schema, m_name) and {"metric_id", "source_extract"} <= set(
+        columns_of(public_con, m_schema, m_name)
+    ):
+        pairs = []
+        for metric_id, source in public_con.execute(
+            f"select metric_id, source_extract from {metrics_table}"
+        ).fetchall():
+            for part in _SPLIT.split(str(source or "").lower()):
+                if part:
+                    pairs.append((metric_id, part))
+        insert_rows(public_con, "_wh_metric_extracts", ["metric_id", "extract_type"], pairs)
+
+    public_con.execute("create or replace temp table _wh_hub_borough (hub_id varchar, borough_code varchar)")
+    h_schema, h_name = hubs_table.split(".", 1)
+    if table_exists(public_con, h_schema, h_name) and {"hub_id", "borough_code"} <= set(
+        columns_of(public_con, h_schema, h_name)
+    ):
+        public_con.execute(f"insert into _wh_hub_borough select hub_id, borough_code from {hubs_table}")
+
+    public_con.execute(
+        f"""
+        create or replace temp table _wh_hits as
+        select iv.rowid as rid, s.label, iv.geography_level,
+               case when iv.geography_level = 'region'
+                    then 'London total includes ' || s.reason
+                    else s.reason end as reason
+        from {table} iv
+        join _wh_periods p on p.period = iv.period
+        join _wh_scopes s
+          on (s.p_start is null or p.p_end is null or p.p_end > s.p_start)
+         and (s.p_end is null or p.p_start is null or s.p_end > p.p_start)
+         and (
+              s.extract_type is null
+              or not exists (select 1 from _wh_metric_extracts me where me.metric_id = iv.metric_id)
+              or exists (select 1 from _wh_metric_extracts me
+                         where me.metric_id = iv.metric_id and me.extract_type = lower(s.extract_type))
+         )
+        left join _wh_hub_borough h on iv.geography_level = 'hub' and h.hub_id = iv.geography_code
+        where (iv.geography_level = 'borough' and iv.geography_code = s.borough_code)
+           or (iv.geography_level = 'hub' and h.borough_code = s.borough_code)
+           or (iv.geography_level = 'region')
+        """
+    )
+    sets = ["dq_status = 'withheld'", "dq_reason = r.reason"]
+    sets += [f"{c} = null" for c in _NULLED if c in cols]
+    if "suppression_symbol" in cols:
+        sets.append("suppression_symbol = 'x'")
+    public_con.execute(
+        f"""
+        update {table} t set {', '.join(sets)}
+        from (select rid, string_agg(distinct reason, ' | ' order by reason) as reason
+              from _wh_hits group by rid) r
+        where t.rowid = r.rid
+        """
+    )
+    summary.rows_withheld = public_con.execute("select count(distinct rid) from _wh_hits").fetchone()[0]
+    summary.by_scope = dict(
+        public_con.execute("select label, count(distinct rid) from _wh_hits group by label").fetchall()
+    )
+    for label, *_ in scope_rows:
+        summary.by_scope.setdefault(label, 0)
+
+    if {"london_value", "metric_id", "breakdown_type", "breakdown_value"} <= set(cols):
+        blank = ["london_value = null"] + (["compared_to_london = null"] if "compared_to_london" in cols else [])
+        public_con.execute(
+            f"""
+            update {table} t set {', '.join(blank)},
+                   dq_reason = coalesce(t.dq_reason, 'London comparison withheld: the London total includes '
+                                        || 'withheld data.')
+            from (select distinct metric_id, period, breakdown_type, breakdown_value from {table}
+                  where geography_level = 'region' and dq_status = 'withheld') w
+            where t.metric_id = w.metric_id and t.period = w.period and t.breakdown_type = w.breakdown_type
+              and t.breakdown_value = w.breakdown_value and t.dq_status is distinct from 'withheld'
+              and t.geography_level <> 'country'
+            """
+        )
+        summary.london_comparisons_blanked = public_con.execute(
+            f"select count(*) from {table} where dq_status is distinct from 'withheld' "
+            "and dq_reason like 'London comparison withheld%'"
+        ).fetchone()[0]
+    _write_withholdings_table(
+        public_con,
+        schema,
+        [
+            (s.borough_code, s.extract_type, s.period, "; ".join(s.reasons), summary.by_scope.get(row[0], 0))
+            for s, row in zip(decision.withheld_scopes, scope_rows, strict=True)
+        ],
+    )
+    for temp in ("_wh_scopes", "_wh_periods", "_wh_metric_extracts", "_wh_hub_borough", "_wh_hits"):
+        public_con.execute(f"drop table if exists {temp}")
+    return summary
+
+
+def _write_withholdings_table(con: duckdb.DuckDBPyConnection, schema: str, rows: list[tuple]) -> None:
+    con.execute(
+        f"create or replace table {schema}.dq_withholdings (borough_code varchar, extract_type varchar, "
+        "period varchar, reasons varchar, rows_withheld bigint)"
+    )
+    if rows:
+        con.executemany(f"insert into {schema}.dq_withholdings values (?, ?, ?, ?, ?)", rows)

@@ -1,0 +1,109 @@
+"""Partial publishing: a DQ failure for one borough withholds only the values that depend on it."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from fhub.dq import (
+    PublishDecision,
+    WithheldScope,
+    apply_withholdings,
+    ensure_dq_schema,
+    record_indicator_snapshot,
+)
+from fhub.report.sample import build_sample_published
+
+HACKNEY = "E09000012"
+LONDON = "E12000007"
+EYFSP_METRICS = {"gld", "all_elgs", "comm_lang", "psed"}
+
+
+@pytest.fixture
+def public(tmp_path):
+    path = build_sample_published(tmp_path / "public.duckdb")
+    con = duckdb.connect(str(path))
+    yield con
+    con.close()
+
+
+def _scope(extract, period, reason="hackney failed"):
+    return PublishDecision(block_all=False, withheld_scopes=[WithheldScope(HACKNEY, extract, period, (reason,))])
+
+
+def test_eyfsp_failure_withholds_only_hackney_eyfsp_year_and_london(public):
+    before = public.execute("select count(*) from indicator_values where value is not null").fetchone()[0]
+    summary = apply_withholdings(public, _scope("eyfsp", "2023/24", "birth month missing for 12 pupils"))
+    withheld = public.execute(
+        "select metric_id, geography_level, geography_code, period, value, numerator, lower_95, dq_reason, "
+        "suppression_symbol from indicator_values where dq_status = 'withheld'"
+    ).fetchall()
+    # Hackney borough row + 3 Hackney hubs + London, for each of the 4 EYFSP metrics, 2023/24 only
+    assert len(withheld) == summary.rows_withheld == 4 * (1 + 3 + 1)
+    assert {r[0] for r in withheld} == EYFSP_METRICS
+    assert {r[3] for r in withheld} == {"2023/24"}
+    assert {r[2] for r in withheld} == {HACKNEY, "HAC-01", "HAC-02", "HAC-03", LONDON}
+    assert all(r[4] is None and r[5] is None and r[6] is None and r[8] == "x" for r in withheld)
+    assert all("Hackney eyfsp 2023/24 failed data-quality checks: birth month missing" in r[7] for r in withheld)
+    assert all(r[7].startswith("London total includes") for r in withheld if r[2] == LONDON)
+    # the rest of London publishes: other boroughs, other years, other metrics, England
+    merton = public.execute(
+        "select count(*) from indicator_values where geography_code = 'E09000024' and dq_status = 'published' "
+        "and value is not null"
+    ).fetchone()[0]
+    assert merton == public.execute(
+        "select count(*) from indicator_values where geography_code = 'E09000024'"
+    ).fetchone()[0]
+    assert public.execute(
+        "select count(*) from indicator_values where geography_code = ? and period = '2022/23' "
+        "and dq_status = 'published'", [HACKNEY]
+    ).fetchone()[0] == 4
+    after = public.execute("select count(*) from indicator_values where value is not null").fetchone()[0]
+    assert before - after == len(withheld)
+    # other boroughs' comparisons with the withheld London figure are blanked, with a reason
+    row = public.execute(
+        "select london_value, compared_to_london, dq_reason, value from indicator_values "
+        "where geography_code = 'E09000024' and metric_id = 'gld' and period = '2023/24'"
+    ).fetchone()
+    assert row[0] is None and row[1] is None and row[2].startswith("London comparison withheld") and row[3] is not None
+    assert public.execute("select * from dq_withholdings").fetchall() == [
+        (HACKNEY, "eyfsp", "2023/24", "birth month missing for 12 pupils", 20)
+    ]
+
+
+def test_contacts_month_failure_withholds_contact_metrics_for_the_quarter_it_touches(public):
+    apply_withholdings(public, _scope("contacts", "2024-05"))
+    withheld = set(
+        public.execute(
+            "select metric_id, period from indicator_values where dq_status = 'withheld' and geography_code = ?",
+            [HACKNEY],
+        ).fetchall()
+    )
+    # May 2024 is in 2024/25 Q1; reach uses register+contacts, engaged and DNA use contacts; referrals do not
+    assert withheld == {("reach_under5", "2024/25 Q1"), ("engaged_3plus", "2024/25 Q1"), ("dna_rate", "2024/25 Q1")}
+
+
+def test_no_scopes_adds_columns_and_changes_nothing(public):
+    apply_withholdings(public, PublishDecision(block_all=False))
+    assert public.execute("select count(*) from indicator_values where dq_status = 'withheld'").fetchone()[0] == 0
+    assert public.execute("select count(*) from dq_withholdings").fetchone()[0] == 0
+
+
+def test_blocked_decision_is_refused(public):
+    with pytest.raises(ValueError, match="blocks the whole publish"):
+        apply_withholdings(public, PublishDecision(block_all=True, block_reasons=["empty"]))
+
+
+def test_snapshot_records_published_values_with_borough_and_source(tmp_path):
+    path = build_sample_published(tmp_path / "pub.duckdb")
+    work = duckdb.connect()
+    ensure_dq_schema(work)
+    n = record_indicator_snapshot(work, "r1", path)
+    assert n == duckdb.connect(str(path), read_only=True).execute("select count(*) from indicator_values").fetchone()[0]
+    row = work.execute(
+        "select borough_code, source_extract, period_start from dq.indicator_snapshots "
+        "where geography_code = 'HAC-02' and metric_id = 'reach_under5' and period = '2024/25 Q1'"
+    ).fetchone()
+    assert row[0] == HACKNEY and row[1] == "register,contacts" and str(row[2]) == "2024-04-01"
+    record_indicator_snapshot(work, "r1", path)  # idempotent per run
+    assert work.execute("select count(*) from dq.indicator_snapshots").fetchone()[0] == n
