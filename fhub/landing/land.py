@@ -1,0 +1,119 @@
+"""Entry points: :func:`land_all` (every new file under ``incoming/<slug>/``) and :func:`land_file` (one)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from fhub.landing.ddl import ensure_landing_schema
+from fhub.landing.discover import discover
+from fhub.landing.engine import RunContext, install_macros, land_one, load_hubs
+from fhub.landing.receipts import write_receipts
+from fhub.landing.result import DeliveryOutcome, LandingResult
+from fhub.settings import Paths
+
+
+def open_work_db(paths: Paths) -> duckdb.DuckDBPyConnection:
+    """Open (create) the work DuckDB file with the landing schema in place."""
+    paths.work_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(paths.work_db))
+    if os.environ.get("FHUB_DUCKDB_MEMORY_LIMIT"):
+        con.execute(f"set memory_limit = '{os.environ['FHUB_DUCKDB_MEMORY_LIMIT']}'")
+    con.execute("set preserve_insertion_order = true")
+    ensure_landing_schema(con)
+    return con
+
+
+def load_mappings(config_dir: Path) -> tuple[dict, dict[str, str]]:
+    """slug → BoroughMapping for every valid mapping file; slug → error text for broken ones (one broken
+    file never stops the other boroughs)."""
+    from fhub.mapping import MappingError, load_borough_mapping
+
+    mappings, errors = {}, {}
+    for path in sorted(Path(config_dir).glob("*.yml")):
+        try:
+            m = load_borough_mapping(path)
+            mappings[m.slug] = m
+        except MappingError as exc:
+            errors[path.stem] = f"The borough mapping {path.name} is invalid: {exc}"
+    return mappings, errors
+
+
+def _code_version(project: Path) -> str | None:
+    try:
+        return subprocess.run(["git", "-C", str(project), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=5).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _context(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str, key: bytes, key_label: str,
+             config_dir: Path | None, hubs_csv: Path | None, today: dt.date | None,
+             retry_quarantined: bool) -> RunContext:
+    install_macros(con)
+    mappings, errors = load_mappings(Path(config_dir or paths.borough_config))
+    hubs = hubs_csv if hubs_csv is not None else paths.project / "seeds" / "reference" / "family_hubs.csv"
+    return RunContext(paths=paths, run_id=run_id, key=key, key_label=key_label, mappings=mappings,
+                      mapping_errors=errors, hubs_loaded=load_hubs(con, hubs), today=today or dt.date.today(),
+                      retry_quarantined=retry_quarantined)
+
+
+def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_dir: Path | None = None,
+             progress: Callable[[str], None] | None = None, hubs_csv: Path | None = None,
+             today: dt.date | None = None, retry_quarantined: bool = False) -> LandingResult:
+    """Land every new file under ``paths.incoming/<slug>/``. Idempotent; one transaction per file; the
+    connection is closed before returning. ``progress(message)`` is called once per file."""
+    paths.ensure()
+    result = LandingResult(run_id=run_id)
+    con = open_work_db(paths)
+    try:
+        con.execute("insert into landing.runs values (?, ?, null, ?, ?) on conflict do nothing",
+                    [run_id, dt.datetime.now(), "demo" if key_label == "demo" else "production",
+                     _code_version(paths.project)])
+        rc = _context(con, paths, run_id, key, key_label, config_dir, hubs_csv, today, retry_quarantined)
+        files = discover(paths.incoming)
+        for i, d in enumerate(files, start=1):
+            outcome = land_one(con, rc, d.slug, d.path, dt.datetime.fromtimestamp(d.mtime))
+            result.deliveries.append(outcome)
+            if progress:
+                progress(_progress_line(i, len(files), outcome))
+        reportable = [o for o in result.deliveries if o.status != "skipped"]
+        result.receipts = write_receipts(con, paths.receipts, run_id, reportable, key_label)
+        con.execute("update landing.runs set finished_at = ? where run_id = ?", [dt.datetime.now(), run_id])
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return result
+
+
+def land_file(paths: Paths, file_path: Path, run_id: str, key: bytes, *, key_label: str,
+              config_dir: Path | None = None, slug: str | None = None, hubs_csv: Path | None = None,
+              today: dt.date | None = None, con: duckdb.DuckDBPyConnection | None = None,
+              write_receipt: bool = True) -> DeliveryOutcome:
+    """Land one file (its borough is ``slug``, default: the name of its parent folder) and write its receipt.
+    Uses ``con`` if given (left open), else opens and closes the work file."""
+    file_path = Path(file_path)
+    own = con is None
+    con = con or open_work_db(paths)
+    try:
+        rc = _context(con, paths, run_id, key, key_label, config_dir, hubs_csv, today, False)
+        outcome = land_one(con, rc, slug or file_path.parent.name, file_path)
+        if write_receipt:
+            write_receipts(con, paths.receipts, run_id, [outcome], key_label)
+        return outcome
+    finally:
+        if own:
+            con.close()
+
+
+def _progress_line(i: int, n: int, o: DeliveryOutcome) -> str:
+    head = f"[{i}/{n}] {o.borough_slug}/{o.source_file}: "
+    if o.status in ("landed", "superseded"):
+        return head + (f"{o.status} {o.extract_type} {o.period}: {o.rows_landed:,} landed, {o.rows_rejected:,} "
+                       f"rejected of {o.rows_delivered:,}")
+    return head + f"{o.status}" + (f" — {o.reason}" if o.reason else "")

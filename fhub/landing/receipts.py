@@ -1,0 +1,129 @@
+"""Per-delivery receipts for borough data officers: ``receipts/<slug>/<run_id>.md`` (readable summary: what
+landed, what was rejected, which row, which column, why, how to fix) and ``.csv`` (every problem row,
+formula-neutralised so it is safe to open in a spreadsheet). Receipts never show raw identifiers."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+
+from fhub.landing.quarantine import safe_file_name
+from fhub.landing.result import DeliveryOutcome
+from fhub.landing.sqlkit import lit
+
+#: rows of detail shown per delivery in the Markdown receipt (the CSV has them all)
+MD_DETAIL_ROWS = 50
+_STATUS_TEXT = {
+    "landed": "Landed",
+    "superseded": "Landed into history (a newer delivery for this period is in use)",
+    "quarantined": "NOT landed — quarantined",
+    "skipped": "Already received — nothing changed",
+    "waiting": "Waiting — no borough mapping yet (file left in place)",
+}
+
+
+def _md_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    text = text.replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    if text[:1] in ("=", "+", "-", "@"):
+        text = "'" + text
+    return text
+
+
+def write_receipts(con: duckdb.DuckDBPyConnection, receipts_root: Path, run_id: str,
+                   outcomes: list[DeliveryOutcome], key_label: str) -> list[Path]:
+    by_slug: dict[str, list[DeliveryOutcome]] = defaultdict(list)
+    for o in outcomes:
+        by_slug[o.borough_slug].append(o)
+    written: list[Path] = []
+    stem = safe_file_name(run_id)
+    for slug, items in sorted(by_slug.items()):
+        folder = receipts_root / safe_file_name(slug)
+        folder.mkdir(parents=True, exist_ok=True)
+        md_path, csv_path = folder / f"{stem}.md", folder / f"{stem}.csv"
+        _write_csv(con, csv_path, [o.sha256 for o in items if o.status in ("landed", "superseded")], run_id)
+        tmp = md_path.with_suffix(".md.tmp")
+        tmp.write_text(_markdown(con, slug, run_id, items, key_label, csv_path.name), encoding="utf-8")
+        os.replace(tmp, md_path)
+        written += [md_path, csv_path]
+    return written
+
+
+def _write_csv(con: duckdb.DuckDBPyConnection, path: Path, ids: list[str], run_id: str) -> None:
+    id_list = ", ".join(lit(i) for i in ids) or "null"
+    neut = "case when left({c}, 1) in ('=', '+', '-', '@') then '''' || {c} else {c} end"
+    cols = ", ".join(f"{neut.format(c=c)} as {c}" for c in ("column_name", "value_excerpt", "reason", "fix"))
+    query = f"""
+        select source_file as file, outcome, row_number as "row", line_number as line, {cols}
+        from (
+            select *, 'row rejected' as outcome, 0 as o from landing.rejects
+            where delivery_id in ({id_list}) and run_id = {lit(run_id)}
+            union all
+            select *, case when row_number is null then 'file warning' else 'row landed with warning' end,
+                   1 from landing.warnings where delivery_id in ({id_list}) and run_id = {lit(run_id)}
+        ) order by file, o, "row" nulls first, column_name
+    """
+    tmp = path.with_suffix(".csv.tmp")
+    con.execute(f"copy ({query}) to {lit(str(tmp))} (header, delimiter ',', quote '\"')")
+    os.replace(tmp, path)
+
+
+def _markdown(con: duckdb.DuckDBPyConnection, slug: str, run_id: str, items: list[DeliveryOutcome],
+              key_label: str, csv_name: str) -> str:
+    code = next((o.borough_code for o in items if o.borough_code), None)
+    lines = [f"# Delivery receipt — {slug}{f' ({code})' if code else ''}", "",
+             f"Run `{run_id}`. Pseudonymisation key: **{key_label}**"
+             + (" (DEMO key — synthetic data only, never for real data)" if key_label == "demo" else "") + ".",
+             f"Every problem row is listed in `{csv_name}` (open it in a spreadsheet).", ""]
+    for o in items:
+        lines += [f"## {_md_cell(o.source_file)}", "", f"- **Status:** {_STATUS_TEXT.get(o.status, o.status)}"]
+        if o.extract_type:
+            lines.append(f"- **Extract:** {o.extract_type} · **period:** {o.period}")
+        lines.append(f"- **SHA-256:** `{o.sha256}`")
+        if o.status in ("landed", "superseded"):
+            lines.append(f"- **Rows:** {o.rows_delivered:,} delivered = {o.rows_landed:,} landed + "
+                         f"{o.rows_rejected:,} rejected ({o.rows_warned:,} landed with a warning)")
+            if o.supersedes:
+                lines.append(f"- **Replaces** the earlier delivery: {', '.join(map(_md_cell, o.supersedes))}")
+        if o.reason:
+            lines += [f"- **Why:** {_md_cell(o.reason)}"]
+        if o.fix:
+            lines += [f"- **How to fix:** {_md_cell(o.fix)}"]
+        if o.status in ("landed", "superseded"):
+            lines += _problem_sections(con, o, run_id)
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _problem_sections(con: duckdb.DuckDBPyConnection, o: DeliveryOutcome, run_id: str) -> list[str]:
+    out: list[str] = []
+    if o.file_warnings:
+        out += ["", "### Warnings about the whole file", ""]
+        out += [f"- {_md_cell(r)} *Fix:* {_md_cell(f)}" for _, r, f in o.file_warnings]
+    for table, title in (("rejects", "Rejected rows"), ("warnings", "Rows landed with a warning")):
+        summary = con.execute(f"""
+            select coalesce(column_name, '(whole row)'), reason, any_value(fix), count(*),
+                   string_agg(cast(row_number as varchar), ', ' order by row_number) as rows
+            from landing.{table} where delivery_id = ? and run_id = ? and row_number is not null
+            group by all order by 4 desc, 1 limit 30
+        """, [o.sha256, run_id]).fetchall()
+        if not summary:
+            continue
+        out += ["", f"### {title} — summary by problem", "", "| column | problem | rows | which rows | how to fix |",
+                "|---|---|---|---|---|"]
+        for col, reason, fix, n, rows in summary:
+            shown = rows if len(rows) <= 80 else rows[:80].rsplit(",", 1)[0] + ", …"
+            out.append(f"| {_md_cell(col)} | {_md_cell(reason)} | {n:,} | {_md_cell(shown)} | {_md_cell(fix)} |")
+        detail = con.execute(f"""
+            select row_number, line_number, coalesce(column_name, '(whole row)'), value_excerpt, reason, fix
+            from landing.{table} where delivery_id = ? and run_id = ? and row_number is not null
+            order by row_number, column_name limit {MD_DETAIL_ROWS}
+        """, [o.sha256, run_id]).fetchall()
+        out += ["", f"### {title} — first {min(len(detail), MD_DETAIL_ROWS)} in detail", "",
+                "| row | line | column | value | problem | how to fix |", "|---|---|---|---|---|---|"]
+        out += [f"| {r} | {ln if ln is not None else ''} | {_md_cell(c)} | {_md_cell(v)} | {_md_cell(p)} | "
+                f"{_md_cell(f)} |" for r, ln, c, v, p, f in detail]
+    return out

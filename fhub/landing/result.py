@@ -1,0 +1,77 @@
+"""What landing reports back: one :class:`DeliveryOutcome` per file seen, gathered in a :class:`LandingResult`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class DeliveryOutcome:
+    source_file: str
+    borough_slug: str
+    sha256: str
+    #: landed | superseded (landed, but a newer delivery for the period already exists) | quarantined |
+    #: skipped (same bytes already received) | waiting (no valid borough mapping yet; left in incoming)
+    status: str
+    borough_code: str | None = None
+    extract_type: str | None = None
+    period: str | None = None
+    rows_delivered: int = 0
+    rows_landed: int = 0
+    rows_rejected: int = 0
+    rows_warned: int = 0
+    reason: str | None = None
+    fix: str | None = None
+    supersedes: list[str] = field(default_factory=list)
+    file_warnings: list[tuple[str | None, str, str]] = field(default_factory=list)
+
+    @property
+    def delivery_id(self) -> str:
+        return self.sha256
+
+    def check_accounting(self) -> None:
+        if self.rows_landed + self.rows_rejected != self.rows_delivered:
+            raise AssertionError(
+                f"{self.source_file}: landed {self.rows_landed} + rejected {self.rows_rejected} "
+                f"!= delivered {self.rows_delivered}"
+            )
+
+
+@dataclass
+class LandingResult:
+    run_id: str
+    deliveries: list[DeliveryOutcome] = field(default_factory=list)
+    receipts: list[Path] = field(default_factory=list)
+
+    def by_status(self, status: str) -> list[DeliveryOutcome]:
+        return [d for d in self.deliveries if d.status == status]
+
+    @property
+    def landed(self) -> list[DeliveryOutcome]:
+        return [d for d in self.deliveries if d.status in ("landed", "superseded")]
+
+    @property
+    def quarantined(self) -> list[DeliveryOutcome]:
+        return self.by_status("quarantined")
+
+    @property
+    def skipped(self) -> list[DeliveryOutcome]:
+        return self.by_status("skipped")
+
+    @property
+    def rows_delivered(self) -> int:
+        return sum(d.rows_delivered for d in self.landed)
+
+    @property
+    def rows_landed(self) -> int:
+        return sum(d.rows_landed for d in self.landed)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(d.rows_rejected for d in self.landed)
+
+    def summary(self) -> str:
+        return (f"{len(self.landed)} file(s) landed ({self.rows_landed:,} rows landed, {self.rows_rejected:,} "
+                f"rejected of {self.rows_delivered:,} delivered), {len(self.quarantined)} quarantined, "
+                f"{len(self.skipped)} already landed, {len(self.by_status('waiting'))} waiting for a mapping")
