@@ -261,7 +261,8 @@ def _insert_raw(con: duckdb.DuckDBPyConnection, rc: RunContext, out: DeliveryOut
     res = con.execute(
         f"insert into raw.{ident(contract.raw_table)} ({', '.join(cols)}) "
         f"select {', '.join(exprs)} from _m m {' '.join(joins)} "
-        f"where not exists (select 1 from _bad b where b._row = m._row)", [loaded_at]).fetchone()
+        + ("where not exists (select 1 from _bad b where b._row = m._row)" if out.rows_rejected else ""),
+        [loaded_at]).fetchone()
     return int(res[0])
 
 
