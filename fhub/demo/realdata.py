@@ -61,17 +61,7 @@ def london_lsoas(real_data_dir: Path | None, cache_dir: Path | None = None) -> d
         wb.close()
     for rows_ in out.values():
         rows_.sort()
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            for lad in sorted(out):
-                for lsoa, dec in out[lad]:
-                    w.writerow([lad, lsoa, dec])
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # cache is an optimisation only
+    _write_cache(cache, [[lad, lsoa, dec] for lad in sorted(out) for lsoa, dec in out[lad]])
     return out
 
 
@@ -82,12 +72,19 @@ def published_gld_rates(real_data_dir: Path | None) -> dict[str, dict[str, float
     path = Path(real_data_dir) / LAIT_FILE
     if not path.exists():
         return {}
+    stat = path.stat()
+    cache = Paths.from_env().data / "cache" / f"demo_lait_gld_{stat.st_size}_{int(stat.st_mtime)}.csv"
+    out: dict[str, dict[str, float]] = {}
+    if cache.exists():
+        with open(cache, newline="", encoding="utf-8") as fh:
+            for la, ay, rate in csv.reader(fh):
+                out.setdefault(la, {})[ay] = float(rate)
+        return out
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     table = pq.read_table(path, columns=["Short Desc", "Years", "LA and Regions", "Values"])
     table = table.filter(pc.equal(table["Short Desc"], GLD_MEASURE))
-    out: dict[str, dict[str, float]] = {}
     for year, la, value in zip(
         table["Years"].to_pylist(), table["LA and Regions"].to_pylist(), table["Values"].to_pylist(), strict=True
     ):
@@ -99,7 +96,20 @@ def published_gld_rates(real_data_dir: Path | None) -> dict[str, dict[str, float
         except ValueError:
             continue  # "-" (not collected / suppressed)
         out.setdefault(str(la).strip(), {})[ay] = rate
+    _write_cache(cache, [[la, ay, repr(rate)] for la in sorted(out) for ay, rate in sorted(out[la].items())])
     return out
+
+
+def _write_cache(cache: Path, rows: list[list[object]]) -> None:
+    """Best-effort atomic write of a small cache CSV (a cache is an optimisation only)."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".tmp{os.getpid()}")
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows(rows)
+        os.replace(tmp, cache)
+    except OSError:
+        pass
 
 
 def gld_target(rates: dict[str, dict[str, float]], borough_name: str, academic_year: str) -> float:
