@@ -31,7 +31,7 @@ INCREMENTAL_MODELS = {
     "marts.fct_assessments": "assessment_key",
     "intermediate.int_hub_registrations_deduplicated": "registration_key",
 }
-SELECTOR = "+fct_hub_contacts +fct_referrals +fct_assessments +fct_hub_registrations"
+SELECTOR = "+fct_hub_contacts +fct_referrals +fct_assessments +int_hub_registrations_deduplicated"
 
 DELIVERIES_DDL = """
 create table if not exists landing.deliveries (
@@ -69,12 +69,30 @@ def land(
     sha = hashlib.sha256(json.dumps([source_file, rows], default=str).encode()).hexdigest()
     contract = CONTRACTS[extract]
     columns = [c.stored_name for c in contract.columns]
-    lineage = ["_delivery_id", "_source_file", "_sha256", "_borough_code", "_extract_type", "_period",
-               "_row_number", "_loaded_at", "_run_id"]
+    lineage = [
+        "_delivery_id",
+        "_source_file",
+        "_sha256",
+        "_borough_code",
+        "_extract_type",
+        "_period",
+        "_row_number",
+        "_loaded_at",
+        "_run_id",
+    ]
     run_id = f"run-{loaded_at:%Y%m%d%H%M}"
     for number, row in enumerate(rows, start=1):
-        values = [row.get(c) for c in columns] + [sha, source_file, sha, code, extract, period, number,
-                                                   loaded_at, run_id]
+        values = [row.get(c) for c in columns] + [
+            sha,
+            source_file,
+            sha,
+            code,
+            extract,
+            period,
+            number,
+            loaded_at,
+            run_id,
+        ]
         placeholders = ", ".join("?" for _ in values)
         names = ", ".join(f'"{n}"' for n in columns + lineage)
         con.execute(f"insert into raw.{contract.raw_table} ({names}) values ({placeholders})", values)
@@ -85,72 +103,177 @@ def land(
     )
     con.execute(
         "insert into landing.deliveries values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 'landed', ?, ?, 0, 0, null)",
-        [sha, code, slug, extract, period, source_file, sha, loaded_at, loaded_at, run_id, len(rows), len(rows)],
+        [
+            sha,
+            code,
+            slug,
+            extract,
+            period,
+            source_file,
+            sha,
+            loaded_at,
+            loaded_at,
+            run_id,
+            len(rows),
+            len(rows),
+        ],
     )
     return sha
 
 
-def contact(cid: str, person: str, day: date, attended: bool = True, service: str = "stay_and_play") -> dict:
-    return {"contact_id": cid, "person_key": f"pk-{person}", "family_key": f"fk-{person}", "hub_id": "HACK-01",
-            "venue": "hub", "service_code": service, "delivery_model": "direct", "contact_date": day,
-            "attended": attended}
+def contact(
+    cid: str,
+    person: str,
+    day: date,
+    attended: bool = True,
+    service: str = "stay_and_play",
+    hub: str = "HAC-01",
+) -> dict:
+    return {
+        "contact_id": cid,
+        "person_key": f"pk-{person}",
+        "family_key": f"fk-{person}",
+        "hub_id": hub,
+        "venue": "hub",
+        "service_code": service,
+        "delivery_model": "direct",
+        "contact_date": day,
+        "attended": attended,
+    }
 
 
 def referral(rid: str, person: str, outcome: str, outcome_date: date | None = None) -> dict:
-    return {"referral_id": rid, "person_key": f"pk-{person}", "hub_id": "HACK-01", "to_service": "early_help",
-            "referral_date": date(2024, 5, 2), "outcome": outcome, "outcome_date": outcome_date}
+    return {
+        "referral_id": rid,
+        "person_key": f"pk-{person}",
+        "hub_id": "HAC-01",
+        "to_service": "early_help",
+        "referral_date": date(2024, 5, 2),
+        "outcome": outcome,
+        "outcome_date": outcome_date,
+    }
 
 
 def assessment(aid: str, person: str, stage: str, score: int) -> dict:
-    return {"assessment_id": aid, "person_key": f"pk-{person}", "hub_id": "HACK-01", "tool": "swemwbs",
-            "stage": stage, "assessment_date": date(2024, 5, 9), "swemwbs_raw_total": score}
+    return {
+        "assessment_id": aid,
+        "person_key": f"pk-{person}",
+        "hub_id": "HAC-01",
+        "tool": "swemwbs",
+        "stage": stage,
+        "assessment_date": date(2024, 5, 9),
+        "swemwbs_raw_total": score,
+    }
 
 
-def registration(person: str, registered: date, hub: str = "HACK-01", role: str = "child") -> dict:
-    return {"person_key": f"pk-{person}", "family_key": f"fk-{person}", "role": role, "hub_id": hub,
-            "registration_date": registered, "birth_month": date(2021, 3, 1), "sex": "female"}
+def registration(person: str, registered: date, hub: str = "HAC-01", role: str = "child") -> dict:
+    return {
+        "person_key": f"pk-{person}",
+        "family_key": f"fk-{person}",
+        "role": role,
+        "hub_id": hub,
+        "registration_date": registered,
+        "birth_month": date(2021, 3, 1),
+        "sex": "female",
+    }
 
 
 def first_night(con: duckdb.DuckDBPyConnection) -> None:
     t = datetime(2024, 6, 1, 2, 0)
-    land(con, "contacts", HACKNEY, "2024-05", [
-        contact("C1", "p1", date(2024, 5, 3)),
-        contact("C2", "p2", date(2024, 5, 4), attended=False),
-        contact("C2", "p2", date(2024, 5, 4), attended=True),  # the same contact twice: last row wins
-        contact("C3", "p3", date(2024, 5, 30)),
-        contact("C4", "p4", date(2024, 5, 31)),
-    ], t)
-    land(con, "contacts", HACKNEY, "2024-06", [
-        contact("C3", "p3", date(2024, 5, 30), service="infant_feeding"),  # later file corrects C3
-        contact("C5", "p5", date(2024, 6, 3)),
-        contact("C6", "p6", date(2024, 6, 4)),
-    ], datetime(2024, 7, 1, 2, 0))
-    land(con, "contacts", CAMDEN, "2024-05", [contact("C1", "q1", date(2024, 5, 3))], t)  # same id, other borough
-    land(con, "referrals", HACKNEY, "2024-05", [referral("R1", "p1", "pending"), referral("R2", "p2", "pending")], t)
-    land(con, "assessments", HACKNEY, "2024-05", [assessment("A1", "p1", "baseline", 20),
-                                                  assessment("A2", "p2", "baseline", 22)], t)
-    land(con, "register", HACKNEY, "2024-05", [
-        registration("p1", date(2024, 4, 2)),
-        registration("p2", date(2024, 4, 3)),
-        registration("p2", date(2024, 5, 1), hub="HACK-02"),  # a person listed twice: latest registration
-    ], t)
+    land(
+        con,
+        "contacts",
+        HACKNEY,
+        "2024-05",
+        [
+            contact("C1", "p1", date(2024, 5, 3)),
+            contact("C2", "p2", date(2024, 5, 4), attended=False),
+            contact("C2", "p2", date(2024, 5, 4), attended=True),  # the same contact twice: last row wins
+            contact("C3", "p3", date(2024, 5, 30)),
+            contact("C4", "p4", date(2024, 5, 31)),
+        ],
+        t,
+    )
+    land(
+        con,
+        "contacts",
+        HACKNEY,
+        "2024-06",
+        [
+            contact("C3", "p3", date(2024, 5, 30), service="infant_feeding"),  # later file corrects C3
+            contact("C5", "p5", date(2024, 6, 3)),
+            contact("C6", "p6", date(2024, 6, 4)),
+        ],
+        datetime(2024, 7, 1, 2, 0),
+    )
+    land(
+        con, "contacts", CAMDEN, "2024-05", [contact("C1", "q1", date(2024, 5, 3), hub="CAM-01")], t
+    )  # same id, other borough
+    land(
+        con,
+        "referrals",
+        HACKNEY,
+        "2024-05",
+        [referral("R1", "p1", "pending"), referral("R2", "p2", "pending")],
+        t,
+    )
+    land(
+        con,
+        "assessments",
+        HACKNEY,
+        "2024-05",
+        [assessment("A1", "p1", "baseline", 20), assessment("A2", "p2", "baseline", 22)],
+        t,
+    )
+    land(
+        con,
+        "register",
+        HACKNEY,
+        "2024-05",
+        [
+            registration("p1", date(2024, 4, 2)),
+            registration("p2", date(2024, 4, 3)),
+            registration("p2", date(2024, 5, 1), hub="HAC-02"),  # a person listed twice: latest registration
+        ],
+        t,
+    )
 
 
 def second_night(con: duckdb.DuckDBPyConnection) -> None:
     t = datetime(2024, 8, 1, 2, 0)
-    land(con, "contacts", HACKNEY, "2024-07", [
-        contact("C7", "p7", date(2024, 7, 1)),
-        contact("C1", "p1", date(2024, 5, 3), attended=False),  # correction of an older contact
-    ], t)
+    land(
+        con,
+        "contacts",
+        HACKNEY,
+        "2024-07",
+        [
+            contact("C7", "p7", date(2024, 7, 1)),
+            contact("C1", "p1", date(2024, 5, 3), attended=False),  # correction of an older contact
+        ],
+        t,
+    )
     # Resubmission of 2024-05: supersedes the first file; C4 is withdrawn, C2 corrected.
-    land(con, "contacts", HACKNEY, "2024-05", [
-        contact("C1", "p1", date(2024, 5, 3)),
-        contact("C2", "p2", date(2024, 5, 4), service="youth"),
-        contact("C3", "p3", date(2024, 5, 30)),
-    ], datetime(2024, 8, 1, 3, 0))
+    land(
+        con,
+        "contacts",
+        HACKNEY,
+        "2024-05",
+        [
+            contact("C1", "p1", date(2024, 5, 3)),
+            contact("C2", "p2", date(2024, 5, 4), service="youth"),
+            contact("C3", "p3", date(2024, 5, 30)),
+        ],
+        datetime(2024, 8, 1, 3, 0),
+    )
     # Resubmission of 2024-06 without C5 and C3: C5 disappears, C3 falls back to the 2024-05 resubmission.
-    land(con, "contacts", HACKNEY, "2024-06", [contact("C6", "p6", date(2024, 6, 4), attended=False)],
-         datetime(2024, 8, 1, 4, 0))
+    land(
+        con,
+        "contacts",
+        HACKNEY,
+        "2024-06",
+        [contact("C6", "p6", date(2024, 6, 4), attended=False)],
+        datetime(2024, 8, 1, 4, 0),
+    )
     land(con, "referrals", HACKNEY, "2024-07", [referral("R2", "p2", "accepted", date(2024, 7, 3))], t)
     land(con, "assessments", HACKNEY, "2024-05", [assessment("A1", "p1", "baseline", 21)], t)  # A2 withdrawn
     land(con, "register", HACKNEY, "2024-05", [registration("p2", date(2024, 4, 3))], t)  # p1 withdrawn
@@ -165,8 +288,21 @@ def dbt(tmp: Path, *args: str) -> dict:
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    cmd = [str(DBT), "run", "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT / "profiles"),
-           "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), "--select", SELECTOR, *args]
+    cmd = [
+        str(DBT),
+        "run",
+        "--project-dir",
+        str(PROJECT),
+        "--profiles-dir",
+        str(PROJECT / "profiles"),
+        "--target-path",
+        str(tmp / "target"),
+        "--log-path",
+        str(tmp / "logs"),
+        "--select",
+        SELECTOR,
+        *args,
+    ]
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     return json.loads((tmp / "target" / "run_results.json").read_text())
@@ -212,16 +348,22 @@ def test_incremental_night_equals_full_refresh(tmp_path: Path) -> None:
         assert incremental[model] != before[model], f"{model}: the second night changed nothing"
 
     with duckdb.connect(str(db), read_only=True) as con:
-        contacts = dict(con.execute(
-            "select c.hub_id || ':' || r.contact_id, c.service_code from marts.fct_hub_contacts c "
-            "join raw.hub_contacts r on c._delivery_id = r._delivery_id "
-            "and c.contact_key = md5(concat_ws('|', r._borough_code, r.contact_id)) "
-            "where c.borough_code = 'E09000012'").fetchall())
-        assert sorted(contacts) == ["HACK-01:C1", "HACK-01:C2", "HACK-01:C3", "HACK-01:C6", "HACK-01:C7"]
-        assert contacts["HACK-01:C2"] == "youth"
+        contacts = dict(
+            con.execute(
+                "select c.hub_id || ':' || r.contact_id, c.service_code from marts.fct_hub_contacts c "
+                "join raw.hub_contacts r on c._delivery_id = r._delivery_id "
+                "and c.contact_key = md5(concat_ws('|', r._borough_code, r.contact_id)) "
+                "where c.borough_code = 'E09000012'"
+            ).fetchall()
+        )
+        assert sorted(contacts) == ["HAC-01:C1", "HAC-01:C2", "HAC-01:C3", "HAC-01:C6", "HAC-01:C7"]
+        assert contacts["HAC-01:C2"] == "youth"
         assert con.execute("select count(*) from marts.fct_hub_contacts").fetchone()[0] == 6
-        outcomes = con.execute("select outcome from marts.fct_referrals order by referral_date, outcome").fetchall()
+        outcomes = con.execute(
+            "select outcome from marts.fct_referrals order by referral_date, outcome"
+        ).fetchall()
         assert sorted(outcomes) == [("accepted",), ("pending",)]
         people = con.execute(
-            "select person_key, hub_id from marts.fct_hub_registrations order by person_key").fetchall()
-        assert people == [("pk-p2", "HACK-01"), ("pk-p3", "HACK-01")]
+            "select person_key, hub_id from intermediate.int_hub_registrations_deduplicated order by person_key"
+        ).fetchall()
+        assert people == [("pk-p2", "HAC-01"), ("pk-p3", "HAC-01")]
