@@ -1,0 +1,123 @@
+"""Every hostile-input case through the real landing engine: outcome, receipt message, row accounting."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from fhub.landing import land_all, land_file
+from tests.badinput.cases import CASES, NAME, Case, rows
+from tests.badinput.fixtures import KEY, TODAY, csv_text, good_row, setup
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "bad-input-catalogue.md"
+
+
+def _land(tmp_path: Path, case: Case):
+    paths, config = setup(tmp_path, case.spec)
+    f = case.write(paths.incoming / "hackney")
+    out = land_file(paths, f, "run1", KEY, key_label="demo", config_dir=config, hubs_csv=tmp_path / "hubs.csv",
+                    today=TODAY)
+    return paths, out
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case(tmp_path: Path, case: Case) -> None:
+    paths, out = _land(tmp_path, case)
+    con = duckdb.connect(str(paths.work_db), read_only=True)
+    try:
+        # nothing lost: the original bytes are archived whatever happened
+        assert (paths.archive / out.sha256[:2] / out.sha256).exists()
+        receipt = (paths.receipts / "hackney" / "run1.md").read_text(encoding="utf-8")
+        if case.outcome == "quarantined":
+            assert out.status == "quarantined", (out.status, out.reason)
+            assert case.message in out.reason
+            assert case.message in receipt
+            assert (paths.quarantine / out.sha256 / "reason.txt").exists()
+            assert con.execute("select count(*) from raw.hub_contacts").fetchone()[0] == 0
+            return
+        assert out.status == "landed", out.reason
+        d = con.execute("select rows_delivered, rows_landed, rows_rejected from landing.deliveries "
+                        "where delivery_id = ?", [out.sha256]).fetchone()
+        assert d[1] + d[2] == d[0]
+        assert con.execute("select count(*) from raw.hub_contacts").fetchone()[0] == d[1]
+        rejected = con.execute("select row_number, column_name, reason from landing.rejects order by 1").fetchall()
+        if case.outcome == "rejected":
+            assert sorted({r[0] for r in rejected}) == case.rows
+            assert all(case.message in r[2] for r in rejected), rejected
+            if case.column:
+                assert {r[1] for r in rejected} == {case.column}
+            assert case.message in receipt
+        else:
+            assert rejected == []
+        warnings = [r[0] for r in con.execute("select reason from landing.warnings").fetchall()]
+        if case.outcome == "warned":
+            assert any(case.message in w for w in warnings), warnings
+            assert case.message in receipt
+        elif case.outcome == "landed":
+            assert warnings == []
+            assert d[2] == 0
+    finally:
+        con.close()
+
+
+def test_same_file_twice_changes_nothing(tmp_path: Path) -> None:
+    paths, config = setup(tmp_path)
+    (paths.incoming / "hackney" / NAME).write_text(csv_text(rows()), encoding="utf-8")
+    kw = dict(key_label="demo", config_dir=config, hubs_csv=tmp_path / "hubs.csv", today=TODAY)
+    first = land_all(paths, "run1", KEY, **kw)
+    con = duckdb.connect(str(paths.work_db), read_only=True)
+    before = con.execute("select count(*) from raw.hub_contacts").fetchone()[0]
+    con.close()
+    second = land_all(paths, "run2", KEY, **kw)
+    assert [d.status for d in first.deliveries] == ["landed"]
+    assert [d.status for d in second.deliveries] == ["skipped"]
+    con = duckdb.connect(str(paths.work_db), read_only=True)
+    assert con.execute("select count(*) from raw.hub_contacts").fetchone()[0] == before == 5
+    assert con.execute("select count(*) from landing.deliveries").fetchone()[0] == 1
+    con.close()
+
+
+def test_corrected_resubmission_supersedes(tmp_path: Path) -> None:
+    paths, config = setup(tmp_path)
+    kw = dict(key_label="demo", config_dir=config, hubs_csv=tmp_path / "hubs.csv", today=TODAY)
+    folder = paths.incoming / "hackney"
+    (folder / NAME).write_text(csv_text(rows(3)), encoding="utf-8")
+    first = land_all(paths, "run1", KEY, **kw)
+    old_mtime = os.path.getmtime(folder / NAME)
+    corrected = folder / NAME  # the borough replaces the file with a corrected one of the same name
+    corrected.write_text(csv_text([good_row(i) for i in range(1, 5)]), encoding="utf-8")
+    os.utime(corrected, (old_mtime + 60,) * 2)
+    second = land_all(paths, "run2", KEY, **kw)
+    assert [d.status for d in second.deliveries if d.status != "skipped"] == ["landed"]
+    con = duckdb.connect(str(paths.work_db), read_only=True)
+    hist = con.execute("select source_file, status, superseded_by from landing.deliveries order by loaded_at").fetchall()
+    con.close()
+    assert hist[0] == (NAME, "superseded", second.landed[0].sha256)
+    assert hist[1][1] == "landed"
+    assert first.landed[0].sha256 != second.landed[0].sha256
+    assert "Replaces" in (paths.receipts / "hackney" / "run2.md").read_text()
+
+
+def test_bad_file_does_not_stop_others(tmp_path: Path) -> None:
+    paths, config = setup(tmp_path)
+    (paths.incoming / "hackney" / NAME).write_text("", encoding="utf-8")
+    (paths.incoming / "camden").mkdir()
+    (paths.incoming / "camden" / "camden_contacts_2024-05.csv").write_text(
+        csv_text([[*r[:3], "CAM-H01", *r[4:]] for r in rows()]), encoding="utf-8")
+    seen: list[str] = []
+    res = land_all(paths, "run1", KEY, key_label="demo", config_dir=config, hubs_csv=tmp_path / "hubs.csv",
+                   today=TODAY, progress=seen.append)
+    assert sorted(d.status for d in res.deliveries) == ["landed", "quarantined"]
+    assert len(seen) == 2
+    assert res.rows_landed == 5
+
+
+def test_catalogue_doc_is_current() -> None:
+    """docs/bad-input-catalogue.md is generated from CASES: regenerate with
+    ``.venv/bin/python -m tests.badinput.make_doc``."""
+    from tests.badinput.make_doc import render
+
+    assert DOC.read_text(encoding="utf-8") == render(), "run: .venv/bin/python -m tests.badinput.make_doc"
