@@ -42,6 +42,7 @@ DELIVERY_ARRIVAL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("period", "varchar"),
     ("period_start", "date"),
     ("period_end", "date"),  # exclusive
+    ("source_file", "varchar"),
     ("received_at", "timestamp"),
     ("loaded_at", "timestamp"),
     ("status", "varchar"),
@@ -80,9 +81,17 @@ def _ddl(table: str, columns: tuple[tuple[str, str], ...]) -> str:
 def ensure_dq_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create schema ``dq`` and its tables if missing (idempotent; never drops history)."""
     con.execute("create schema if not exists dq")
-    con.execute(_ddl("check_results", CHECK_RESULT_COLUMNS))
-    con.execute(_ddl("delivery_arrivals", DELIVERY_ARRIVAL_COLUMNS))
-    con.execute(_ddl("indicator_snapshots", SNAPSHOT_COLUMNS))
+    for table, columns in (
+        ("check_results", CHECK_RESULT_COLUMNS),
+        ("delivery_arrivals", DELIVERY_ARRIVAL_COLUMNS),
+        ("indicator_snapshots", SNAPSHOT_COLUMNS),
+    ):
+        con.execute(_ddl(table, columns))
+        # history tables outlive code versions: add columns introduced later (nullable) instead of failing
+        existing = set(columns_of(con, "dq", table))
+        for name, sql_type in columns:
+            if name not in existing:
+                con.execute(f"alter table dq.{table} add column {name} {sql_type.replace(' not null', '')}")
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str, catalog: str | None = None) -> bool:
