@@ -280,9 +280,11 @@ def write_xlsx(
     """A minimal, deterministic XLSX (inline strings, fixed zip timestamps): title rows, then the header
     on row ``len(title_rows) + 1``, then the data."""
     letters = [_col_letter(i) for i in range(len(headers))]
+    n_rows = len(title_rows) + 1 + (len(arrays[0]) if arrays else 0)
     parts = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="A1:{letters[-1] if letters else "A"}{n_rows}"/><sheetData>'
     ]
     r = 0
     for title in title_rows:
