@@ -228,14 +228,27 @@ def _col_letter(i: int) -> str:
     return s
 
 
-def _cell(ref: str, value: Any) -> str:
+def _cell(value: Any) -> str:
+    """One cell without a reference (cells are written in order, empty ones as ``<c/>``)."""
     if value is None or value == "":
-        return ""
+        return "<c/>"
     if isinstance(value, bool):
-        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+        return f'<c t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
-        return f'<c r="{ref}"><v>{value}</v></c>'
-    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+        return f"<c><v>{value}</v></c>"
+    return f'<c t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+
+
+def _cells(values: np.ndarray) -> list[str]:
+    cache: dict[Any, str] = {}
+    out = []
+    for v in values.tolist():
+        key = (type(v), v)
+        frag = cache.get(key)
+        if frag is None:
+            frag = cache[key] = _cell(v)
+        out.append(frag)
+    return out
 
 
 _CONTENT_TYPES = (
@@ -280,24 +293,18 @@ def write_xlsx(
     """A minimal, deterministic XLSX (inline strings, fixed zip timestamps): title rows, then the header
     on row ``len(title_rows) + 1``, then the data."""
     letters = [_col_letter(i) for i in range(len(headers))]
-    n_rows = len(title_rows) + 1 + (len(arrays[0]) if arrays else 0)
+    n = len(arrays[0]) if arrays else 0
+    n_rows = len(title_rows) + 1 + n
     parts = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f'<dimension ref="A1:{letters[-1] if letters else "A"}{n_rows}"/><sheetData>'
     ]
-    r = 0
     for title in title_rows:
-        r += 1
-        parts.append(f'<row r="{r}">{_cell(f"A{r}", title)}</row>')
-    r += 1
-    parts.append(f'<row r="{r}">' + "".join(_cell(f"{c}{r}", h) for c, h in zip(letters, headers, strict=True))
-                 + "</row>")
-    n = len(arrays[0]) if arrays else 0
-    for row in zip(*arrays, strict=True):
-        r += 1
-        parts.append(f'<row r="{r}">' + "".join(_cell(f"{c}{r}", v) for c, v in zip(letters, row, strict=True))
-                     + "</row>")
+        parts.append(f"<row>{_cell(title)}</row>")
+    parts.append("<row>" + "".join(_cell(h) for h in headers) + "</row>")
+    columns = [_cells(a) for a in arrays]
+    parts.extend("<row>" + "".join(row) + "</row>" for row in zip(*columns, strict=True))
     parts.append("</sheetData></worksheet>")
     members = {
         "[Content_Types].xml": _CONTENT_TYPES,
@@ -311,7 +318,7 @@ def write_xlsx(
         for name, text in members.items():
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, text.encode("utf-8"))
+            zf.writestr(info, text.encode("utf-8"), compresslevel=1)
     path.write_bytes(buf.getvalue())
     return n
 

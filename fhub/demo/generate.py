@@ -65,7 +65,7 @@ class Scale:
 SCALES: dict[str, Scale] = {
     "tiny": Scale("tiny", 2, (50, 50)),
     "demo": Scale("demo", 3, (150, 300)),
-    "london": Scale("london", 5, (2300, 3800)),
+    "london": Scale("london", 5, (2300, 3800), contacts_per_year=6.5),
     "national": Scale("national", 3, (800, 3500)),
 }
 
@@ -119,11 +119,10 @@ def _national_authorities(real_data_dir: Path | None) -> list[DemoBorough]:
             for la, num, region in zip(t["LA and Regions"].to_pylist(), t["LA Number"].to_pylist(),
                                        t["Region"].to_pylist(), strict=True):
                 try:
-                    code = int(str(num))
+                    code = int(float(str(num)))
                 except ValueError:
                     continue
-                if 300 < code < 1000 and 200 <= code < 1000 and region != "London" and la not in seen \
-                        and not (200 < code < 214 or 300 < code < 321):
+                if 330 <= code < 970 and "London" not in str(region) and la not in seen:
                     seen.add(la)
                     names.append((code, str(la)))
     names.sort()

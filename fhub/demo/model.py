@@ -521,7 +521,7 @@ class BoroughModel:
             0.9 * c["z"][ci]
             - np.array([0.0, 0.24, 0.5])[term]
             - 0.38 * c["sex"][ci]
-            - 0.42 * c["fsm"][ci]
+            - 0.55 * c["fsm"][ci]
             - np.array([0.0, 1.15, 2.3])[sen]
             + 0.045 * (c["dec"][ci] - 5.5)
             + 0.15 * (c["registered"][ci] & (c["reg"][ci] < c["birth"][ci] + 4 * 365))
