@@ -1,0 +1,144 @@
+{#- One row per computed metric × geography × period × breakdown with its value and confidence limits, as the
+    metric definition says: percent = 100 × numerator / denominator with Wilson limits (95% and 99.8%); mean,
+    points and days = numerator / denominator (normal limits when ci_method = normal); count = numerator, no
+    limits. The FSM gap is derived here from the FSM breakdown rows of eyfs_gld (not eligible minus eligible,
+    percentage points; its variance is the sum of the two). `value_variance` and `period_year` feed the trend. -#}
+with
+
+counts as (
+    select * from {{ ref('int_indicator_counts_rolled_up') }}
+),
+
+metrics as (
+    select * from {{ ref('framework_metrics') }}
+),
+
+estimated as (
+    select
+        counts.*,
+        metrics.unit,
+        metrics.polarity,
+        metrics.ci_method,
+        metrics.frequency,
+        metrics.series_break_period,
+        case
+            when counts.reported_value is not null and (counts.denominator is null or counts.denominator = 0)
+                then counts.reported_value
+            when metrics.unit = 'count' then counts.numerator
+            when counts.denominator > 0 and metrics.unit = 'percent' then 100.0 * counts.numerator / counts.denominator
+            when counts.denominator > 0 then counts.numerator / counts.denominator
+        end as raw_value,
+        case
+            when metrics.ci_method = 'wilson' then 100.0 * {{ fh_wilson_lower('counts.numerator', 'counts.denominator', 95) }}
+            when metrics.ci_method = 'normal' then {{ fh_mean_lower('counts.numerator', 'counts.sum_of_squares', 'counts.denominator', 95) }}
+        end as raw_lower_95,
+        case
+            when metrics.ci_method = 'wilson' then 100.0 * {{ fh_wilson_upper('counts.numerator', 'counts.denominator', 95) }}
+            when metrics.ci_method = 'normal' then {{ fh_mean_upper('counts.numerator', 'counts.sum_of_squares', 'counts.denominator', 95) }}
+        end as raw_upper_95,
+        case
+            when metrics.ci_method = 'wilson' then 100.0 * {{ fh_wilson_lower('counts.numerator', 'counts.denominator', 99.8) }}
+            when metrics.ci_method = 'normal' then {{ fh_mean_lower('counts.numerator', 'counts.sum_of_squares', 'counts.denominator', 99.8) }}
+        end as raw_lower_998,
+        case
+            when metrics.ci_method = 'wilson' then 100.0 * {{ fh_wilson_upper('counts.numerator', 'counts.denominator', 99.8) }}
+            when metrics.ci_method = 'normal' then {{ fh_mean_upper('counts.numerator', 'counts.sum_of_squares', 'counts.denominator', 99.8) }}
+        end as raw_upper_998,
+        case
+            when metrics.unit = 'percent' and counts.denominator > 0
+                then 10000.0 * (counts.numerator / counts.denominator) * (1 - counts.numerator / counts.denominator)
+                     / counts.denominator
+            when metrics.ci_method = 'normal' and counts.denominator > 1
+                then power({{ fh_mean_sd('counts.numerator', 'counts.sum_of_squares', 'counts.denominator') }}, 2)
+                     / counts.denominator
+        end as value_variance
+    from counts
+    inner join metrics
+        on counts.metric_id = metrics.metric_id
+        and metrics.status = 'computed'
+),
+
+fsm_gld as (
+    select *
+    from estimated
+    where metric_id = 'eyfs_gld' and breakdown_type = 'fsm'
+),
+
+fsm_gap as (
+    select
+        'eyfs_gld_fsm_gap' as metric_id,
+        not_fsm.geography_level,
+        not_fsm.geography_code,
+        not_fsm.borough_code,
+        not_fsm.hub_id,
+        not_fsm.period,
+        'total' as breakdown_type,
+        'total' as breakdown_value,
+        cast(null as double) as numerator,
+        cast(null as double) as denominator,
+        cast(null as double) as sum_of_squares,
+        cast(null as double) as reported_value,
+        gap_metric.unit,
+        gap_metric.polarity,
+        gap_metric.ci_method,
+        gap_metric.frequency,
+        gap_metric.series_break_period,
+        not_fsm.raw_value - fsm.raw_value as raw_value,
+        cast(null as double) as raw_lower_95,
+        cast(null as double) as raw_upper_95,
+        cast(null as double) as raw_lower_998,
+        cast(null as double) as raw_upper_998,
+        not_fsm.value_variance + fsm.value_variance as value_variance,
+        least(not_fsm.denominator, fsm.denominator) as smallest_component_denominator,
+        least(not_fsm.numerator, fsm.numerator, not_fsm.denominator - not_fsm.numerator,
+              fsm.denominator - fsm.numerator) as smallest_component_count
+    from fsm_gld as not_fsm
+    inner join fsm_gld as fsm
+        on not_fsm.geography_level = fsm.geography_level
+        and not_fsm.geography_code = fsm.geography_code
+        and not_fsm.period = fsm.period
+        and not_fsm.breakdown_value = 'not_fsm_eligible'
+        and fsm.breakdown_value = 'fsm_eligible'
+    cross join (select * from metrics where metric_id = 'eyfs_gld_fsm_gap') as gap_metric
+),
+
+combined as (
+    select
+        *,
+        cast(null as double) as smallest_component_denominator,
+        cast(null as double) as smallest_component_count
+    from estimated
+    union all by name
+    select * from fsm_gap
+),
+
+final as (
+    select
+        metric_id,
+        geography_level,
+        geography_code,
+        borough_code,
+        hub_id,
+        period,
+        breakdown_type,
+        breakdown_value,
+        numerator,
+        denominator,
+        round(raw_value, 4) as value,
+        round(raw_lower_95, 4) as lower_95,
+        round(raw_upper_95, 4) as upper_95,
+        round(raw_lower_998, 4) as lower_998,
+        round(raw_upper_998, 4) as upper_998,
+        value_variance,
+        smallest_component_denominator,
+        smallest_component_count,
+        unit,
+        polarity,
+        frequency,
+        case when frequency in ('academic_year', 'financial_year') then {{ fh_period_start_year('period') }} end
+            as period_year,
+        {{ fh_period_start_year('series_break_period') }} as series_break_year
+    from combined
+)
+
+select * from final
