@@ -1,0 +1,132 @@
+"""Read the PUBLISHED (suppressed) file, read-only, into plain Python structures for the report.
+
+Defensive by design: relations other than ``indicator_values`` and ``boroughs`` are optional, and optional
+columns are looked up by name, so the report builds on a partial publish too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from fhub.dq.periods import period_range
+
+LONDON_CODE = "E12000007"
+ENGLAND_CODE = "E92000001"
+GLD_IDS = ("gld", "eyfsp_gld", "gld_pct", "good_level_of_development")
+
+
+def period_key(period: str | None) -> tuple:
+    try:
+        start, end = period_range(period)
+    except ValueError:
+        return (1, str(period))
+    return (0, start.isoformat() if start else "", end.isoformat() if end else "")
+
+
+@dataclass
+class ReportData:
+    boroughs: dict[str, str]
+    hubs: dict[str, tuple[str, str]]  # hub_id -> (name, borough_code)
+    metrics: dict[str, dict]  # metric_id -> {metric_name, domain, layer, polarity, source_extract}
+    values: list[dict]  # indicator_values rows, breakdown total only
+    availability: list[dict] = field(default_factory=list)
+    scorecard: list[dict] = field(default_factory=list)
+    checks: list[dict] = field(default_factory=list)  # latest run's non-passing checks
+    withholdings: list[dict] = field(default_factory=list)
+    tracker: list[dict] = field(default_factory=list)
+    revisions: list[dict] = field(default_factory=list)
+    run_id: str | None = None
+    tables_present: set[str] = field(default_factory=set)
+
+    @property
+    def gld_metric(self) -> str | None:
+        for mid in GLD_IDS:
+            if mid in self.metrics or any(v["metric_id"] == mid for v in self.values):
+                return mid
+        for mid, info in self.metrics.items():
+            name = (info.get("metric_name") or "").lower()
+            if "good level of development" in name and "gap" not in name and "fsm" not in name:
+                return mid
+        return None
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'main' and table_name = ?",
+            [table],
+        ).fetchall()
+    }
+
+
+def load(published_db: Path) -> ReportData:
+    published_db = Path(published_db)
+    if not published_db.exists():
+        raise FileNotFoundError(f"Published file {published_db} does not exist: run the pipeline (or publish) first.")
+    con = duckdb.connect(str(published_db), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main'").fetchall()}
+        if "indicator_values" not in tables:
+            raise ValueError(f"{published_db} has no indicator_values relation; it is not a published file.")
+        boroughs: dict[str, str] = {}
+        if "boroughs" in tables and {"borough_code", "borough_name"} <= _columns(con, "boroughs"):
+            boroughs = dict(con.execute("select borough_code, borough_name from boroughs").fetchall())
+        iv_cols = _columns(con, "indicator_values")
+        where = "where coalesce(breakdown_type, 'total') = 'total'" if "breakdown_type" in iv_cols else ""
+        values = _rows(con, f"select * from indicator_values {where}")  # noqa: S608
+        for code, name in {(v["geography_code"], v.get("geography_name")) for v in values
+                           if v.get("geography_level") == "borough"}:
+            boroughs.setdefault(code, name or code)
+        hubs: dict[str, tuple[str, str]] = {}
+        if "hubs" in tables and {"hub_id", "borough_code"} <= _columns(con, "hubs"):
+            name_col = "hub_name" if "hub_name" in _columns(con, "hubs") else "hub_id"
+            hubs = {r[0]: (r[1], r[2]) for r in con.execute(f"select hub_id, {name_col}, borough_code from hubs").fetchall()}  # noqa: S608
+        metrics: dict[str, dict] = {}
+        if "framework_metrics" in tables:
+            for r in _rows(con, "select * from framework_metrics"):
+                metrics.setdefault(r["metric_id"], r)
+        for v in values:  # metrics known only from values
+            metrics.setdefault(v["metric_id"], {"metric_id": v["metric_id"], "metric_name": v.get("metric_name"),
+                                                "domain": v.get("domain"), "layer": v.get("layer")})
+            info = metrics[v["metric_id"]]
+            info.setdefault("domain", v.get("domain"))
+            info.setdefault("layer", v.get("layer"))
+            if not info.get("metric_name"):
+                info["metric_name"] = v.get("metric_name") or v["metric_id"]
+        data = ReportData(boroughs=boroughs, hubs=hubs, metrics=metrics, values=values, tables_present=tables)
+        if "data_availability" in tables:
+            data.availability = _rows(con, "select * from data_availability")
+        if "dq_scorecard" in tables:
+            data.scorecard = _rows(con, "select * from dq_scorecard")
+        if "dq_check_results" in tables:
+            cols = _columns(con, "dq_check_results")
+            order = "checked_at desc" if "checked_at" in cols else "run_id desc"
+            latest = con.execute(f"select run_id from dq_check_results order by {order} limit 1").fetchone()  # noqa: S608
+            if latest:
+                data.checks = _rows(con, "select * from dq_check_results where run_id = ? and status <> 'pass'",
+                                    [latest[0]])
+        if "dq_withholdings" in tables:
+            data.withholdings = _rows(con, "select * from dq_withholdings")
+        if "gld_target_tracker" in tables:
+            data.tracker = _rows(con, "select * from gld_target_tracker")
+        if "dq_revisions" in tables:
+            data.revisions = _rows(con, "select * from dq_revisions")
+        if "run_manifest" in tables:
+            row = con.execute("select run_id from run_manifest limit 1").fetchone()
+            data.run_id = row[0] if row else None
+        if data.run_id is None and values and "run_id" in iv_cols:
+            data.run_id = values[0].get("run_id")
+        return data
+    finally:
+        con.close()

@@ -1,0 +1,109 @@
+"""Every report page opened in headless Chromium: no console errors, every chart rendered, a screenshot each.
+
+Chromium is Debian's (``/usr/bin/chromium``, installed by ``make setup`` when missing), driven by the
+``playwright`` package from the dev dependency group. Pages are opened over file://; nothing leaves the
+machine (Chromium's background networking is switched off and any non-file request fails the test).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fhub.dq import PublishDecision, WithheldScope, apply_withholdings
+from fhub.report import build_report
+from fhub.report.sample import build_sample_published
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("FHUB_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("FHUB_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="module")
+def report_pages(tmp_path_factory) -> list[Path]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` (make setup).")
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev dependency group")
+    del playwright
+    root = tmp_path_factory.mktemp("report")
+    demo = os.environ.get("FHUB_REPORT_PUBLISHED")  # a real demo run's published file, when the caller has one
+    if demo:
+        published = Path(demo)
+    else:
+        published = build_sample_published(root / "published" / "warehouse.duckdb")
+        import duckdb
+
+        con = duckdb.connect(str(published))
+        apply_withholdings(con, PublishDecision(block_all=False, withheld_scopes=[
+            WithheldScope("E09000012", "eyfsp", "2023/24", ("12 pupils have no birth month",))]))
+        con.close()
+    return build_report(published, root / "reports" / "performance", run_summary="browser test")
+
+
+def test_every_page_renders_without_console_errors(report_pages):
+    from playwright.sync_api import sync_playwright
+
+    shots = ARTIFACTS / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+            page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+            page.on("request", lambda r: errors.append(f"network request: {r.url}")
+                    if not r.url.startswith(("file://", "data:")) else None)
+            for html in report_pages:
+                errors.clear()
+                page.goto(html.resolve().as_uri(), wait_until="load")
+                charts = page.eval_on_selector_all(
+                    "svg.chart",
+                    "els => els.map(e => ({id: e.dataset.chart, w: e.getBoundingClientRect().width,"
+                    " h: e.getBoundingClientRect().height, n: e.querySelectorAll('*').length}))",
+                )
+                assert charts, f"{html.name}: no charts"
+                for c in charts:
+                    if not (c["w"] > 50 and c["h"] > 50 and c["n"] > 3):
+                        problems.append(f"{html.name}: chart {c['id']} is empty or not rendered ({c})")
+                # every chart sits in a figure with a caption and a data table behind it
+                figures = page.eval_on_selector_all(
+                    "figure", "els => els.map(f => [!!f.querySelector('svg'), !!f.querySelector('figcaption'),"
+                    " !!f.querySelector('table')])")
+                for has_svg, has_caption, has_table in figures:
+                    if has_svg and not (has_caption and has_table):
+                        problems.append(f"{html.name}: a figure lacks its caption or data table")
+                assert page.locator("h1").count() == 1, f"{html.name}: needs exactly one h1"
+                page.screenshot(path=str(shots / f"{html.stem}.png"), full_page=True)
+                problems.extend(f"{html.name}: {e}" for e in errors)
+            # the performance officer's three questions, on a borough page
+            page.goto(next(p for p in report_pages if "E09000012" in p.name).resolve().as_uri())
+            assert "75" in page.locator("#glance-gld").inner_text()
+            assert page.locator("#glance-weakest .big").inner_text().strip()
+            assert page.locator("#glance-problems li").count() == 3
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_download_links_resolve(report_pages):
+    for html in report_pages:
+        text = html.read_text(encoding="utf-8")
+        for ext in ("csv", "xlsx"):
+            for href in {part.split('"')[0] for part in text.split(f'href="data/')[1:] if f".{ext}" in part.split('"')[0]}:
+                assert (html.parent / "data" / href).exists(), f"{html.name} links a missing download data/{href}"
