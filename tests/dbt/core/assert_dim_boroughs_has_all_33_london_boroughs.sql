@@ -1,0 +1,22 @@
+-- Every London borough (32 boroughs + City of London) is in dim_boroughs, 14 Inner and 19 Outer London as in
+-- DfE statistics. Returns a row when the counts differ.
+with
+
+boroughs as (
+    select * from {{ ref('dim_boroughs') }}
+),
+
+counts as (
+    select
+        count(*) as borough_count,
+        count_if(is_inner_london) as inner_count,
+        count(distinct dfe_la_code) as dfe_code_count
+    from boroughs
+),
+
+final as (
+    select * from counts
+    where borough_count <> 33 or inner_count <> 14 or dfe_code_count <> 33
+)
+
+select * from final
