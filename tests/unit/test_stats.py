@@ -24,7 +24,7 @@ class _Exceptions:
 
 
 def render(expr: str) -> str:
-    source = "\n".join(p.read_text() for p in sorted(MACROS.glob("*.sql")))
+    source = "\n".join((MACROS / name).read_text() for name in ("wilson.sql", "compare.sql", "trend.sql", "periods.sql"))
     env = jinja2.Environment(autoescape=False)  # noqa: S701 - renders SQL, not HTML
     return env.from_string(source + "\n" + expr).render(exceptions=_Exceptions()).strip()
 
@@ -202,3 +202,17 @@ def test_periods():
     assert sql_scalar("{{ fh_financial_quarter(\"date '2025-03-31'\") }}") == "2024/25 Q4"
     assert str(sql_scalar("{{ fh_financial_quarter_end(\"'2024/25 Q4'\") }}")) == "2025-03-31"
     assert str(sql_scalar("{{ fh_financial_quarter_end(\"'2024/25 Q1'\") }}")) == "2024-06-30"
+
+
+@pytest.mark.parametrize("df", range(1, 11))
+def test_t_quantiles_match_scipy(df):
+    assert sql_scalar(f"{{{{ fh_t_975('{df}') }}}}") == pytest.approx(stats.t.ppf(0.975, df), abs=1e-4)
+
+
+def test_required_annual_change():
+    # 66.0 in 2024/25, target 75 for 2027/28: (75 - 66) / 3 = 3 pp a year
+    assert sql_scalar("{{ fh_required_annual_change('75.0', '66.0', '2027', '2024') }}") == pytest.approx(3.0)
+    # already above target: a negative requirement (may fall by this much and still meet it)
+    assert sql_scalar("{{ fh_required_annual_change('75.0', '78.0', '2027', '2024') }}") == pytest.approx(-1.0)
+    # target year reached or passed: undefined
+    assert sql_scalar("{{ fh_required_annual_change('75.0', '70.0', '2027', '2027') }}") is None
