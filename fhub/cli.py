@@ -35,7 +35,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:  # noqa: ARG001
-    from fhub.report import build_all_reports
+    from fhub.reporting import build_all_reports
 
     paths = Paths.from_env()
     for page in build_all_reports(paths, run_id=None):

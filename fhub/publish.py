@@ -44,45 +44,35 @@ class PublicRelation:
 PUBLIC_RELATIONS: tuple[PublicRelation, ...] = (
     PublicRelation(
         "indicator_values",
-        "marts.indicator_values",
+        "marts.fct_indicator_values",
         True,
-        "one row per metric × geography × period × breakdown (suppressed)",
-    ),
-    PublicRelation("gld_target_tracker", "marts.gld_target_tracker", False, "GLD against the 75% ambition"),
-    PublicRelation(
-        "hub_contribution",
-        "marts.hub_contribution",
-        False,
-        "GLD for children known / not known to hubs (suppressed)",
-    ),
-    PublicRelation("data_availability", "marts.data_availability", False, "one row per borough × metric"),
-    PublicRelation(
-        "data_availability_coverage",
-        "marts.data_availability_coverage",
-        False,
-        "coverage per borough × domain × layer",
-    ),
-    PublicRelation("framework_domains", "marts.framework_domains", False, "the five domains"),
-    PublicRelation("framework_layers", "marts.framework_layers", False, "the three layers"),
-    PublicRelation("framework_outcomes", "marts.framework_outcomes", False, "outcomes"),
-    PublicRelation("framework_indicators", "marts.framework_indicators", False, "indicators"),
-    PublicRelation("framework_metrics", "marts.framework_metrics", False, "metric definitions"),
-    PublicRelation("framework_glossary", "marts.framework_glossary", False, "the shared language"),
-    PublicRelation("framework_crosswalk", "marts.framework_crosswalk", False, "links to other frameworks"),
-    PublicRelation(
-        "dq_scorecard", "marts.dq_scorecard", False, "data-quality score per borough × cycle × dimension"
+        "one row per metric x geography x period x breakdown, small numbers suppressed",
     ),
     PublicRelation(
-        "dq_check_results", "marts.fct_dq_check_results", False, "data-quality check results (history)"
+        "gld_target_tracker", "marts.fct_gld_target_tracker", True, "GLD against the 75% ambition"
     ),
+    PublicRelation(
+        "hub_contribution", "marts.fct_hub_contribution", False, "GLD for children known to hubs or not"
+    ),
+    PublicRelation("data_availability", "marts.fct_data_availability", True, "one row per borough x metric"),
+    PublicRelation("framework_domains", "marts.dim_framework_domains", True, "the five domains"),
+    PublicRelation("framework_layers", "marts.dim_framework_layers", True, "the three layers"),
+    PublicRelation("framework_outcomes", "marts.dim_framework_outcomes", True, "outcomes"),
+    PublicRelation("framework_indicators", "marts.dim_framework_indicators", True, "indicators"),
+    PublicRelation("framework_metrics", "marts.dim_framework_metrics", True, "metric definitions"),
+    PublicRelation("framework_glossary", "marts.dim_framework_glossary", True, "the shared language"),
+    PublicRelation("framework_crosswalk", "marts.dim_framework_crosswalk", True, "links to other frameworks"),
+    PublicRelation(
+        "dq_scorecard", "marts.dq_scorecard", False, "data-quality score per borough x cycle x dimension"
+    ),
+    PublicRelation("dq_check_results", "marts.fct_dq_check_results", False, "data-quality check results"),
     PublicRelation("dq_revisions", "marts.dq_revisions", False, "published values revised between runs"),
     PublicRelation("boroughs", "marts.dim_boroughs", True, "the 33 London boroughs"),
-    PublicRelation("hubs", "marts.dim_hubs", False, "family hubs"),
-    PublicRelation("periods", "marts.dim_periods", False, "academic years, financial years and quarters"),
-    PublicRelation(
-        "deliveries", "landing.deliveries", False, "what each borough delivered, when, and what landed"
-    ),
+    PublicRelation("hubs", "marts.dim_hubs", True, "family hubs"),
+    PublicRelation("periods", "marts.dim_periods", True, "academic years, financial years and quarters"),
+    PublicRelation("deliveries", "landing.deliveries", True, "what each borough delivered and what landed"),
 )
+
 
 #: Columns of landing.deliveries that are safe to publish (no file contents, just bookkeeping).
 _DELIVERY_COLUMNS = (

@@ -17,12 +17,12 @@ def render_summary(paths: Paths, summary: dict) -> str:
         f"- code version: {summary.get('code_version')}",
         f"- published: {'yes' if summary.get('published') else 'NO'}",
     ]
-    for reason in gate.get("reasons", []):
+    for reason in gate.get("block_reasons", []):
         lines.append(f"  - not published because: {reason}")
-    for w in gate.get("withheld", []):
+    for w in gate.get("withheld_scopes", []):
         lines.append(
-            f"  - withheld: {w['borough_code']} {w['extract_type']} {w.get('period') or ''}: "
-            + "; ".join(w["reasons"])
+            f"  - withheld: {w['borough_code']} {w.get('extract_type') or 'all extracts'} "
+            f"{w.get('period') or 'all periods'}: " + "; ".join(w["reasons"])
         )
     land = summary.get("land", {})
     if land:

@@ -6,12 +6,12 @@ scoped failures withhold only the affected borough × extract × period.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 
+import duckdb
 from prefect import flow, task
 
-from fhub import gate
+from fhub import dq
 from fhub.pseudonymise import resolve_key
 from fhub.runinfo import code_version, new_run_id
 from fhub.settings import Paths
@@ -24,18 +24,36 @@ from flows.validate import validate
 
 
 @task(name="record-data-quality")
-def record_quality(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> None:
-    """Store dbt, GX and landing results in the dq history (work file)."""
+def record_quality(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> dq.PublishDecision:
+    """Store landing, dbt and GX results in the dq history (work file) and decide what may publish."""
+    con = duckdb.connect(str(paths.work_db))
     try:
-        from fhub import dq
-    except ImportError:  # the DQ store is optional until it exists
-        return
-    dq.record_run(paths, run_id, dbt_target=dbt_outcome.target_dir, gx_results=gx_outcome.results)
+        dq.ensure_dq_schema(con)
+        dq.record_landing_results(con, run_id)
+        dq.record_dbt_results(con, run_id, dbt_outcome.target_dir)
+        dq.record_gx_results(con, run_id, gx_outcome.dq_rows())
+        decision = dq.decide_publish(con, run_id, indicator_relation="marts.fct_indicator_values")
+    finally:
+        con.close()
+    if not dbt_outcome.success:
+        reasons = [f"{f['node']}: {f['message'][:300]}" for f in dbt_outcome.failures[:5]]
+        decision.block_all = True
+        decision.block_reasons = ["dbt build failed: " + " | ".join(reasons), *decision.block_reasons]
+    return decision
+
+
+@task(name="snapshot-published-values")
+def snapshot_published(paths: Paths, run_id: str) -> int:
+    con = duckdb.connect(str(paths.work_db))
+    try:
+        return dq.record_indicator_snapshot(con, run_id, paths.published_db)
+    finally:
+        con.close()
 
 
 @task(name="performance-report")
 def performance_report(paths: Paths, run_id: str) -> list[str]:
-    from fhub.report import build_all_reports
+    from fhub.reporting import build_all_reports
 
     return [str(p) for p in build_all_reports(paths, run_id)]
 
@@ -62,18 +80,18 @@ def nightly(
     summary["dbt"] = dbt_outcome.summary()
     gx_outcome = validate()
     summary["gx"] = gx_outcome.summary()
-    record_quality(paths, run_id, dbt_outcome, gx_outcome)
-
-    decision = gate.decide(dbt_outcome.success, dbt_outcome.failures, gx_outcome.results)
-    summary["gate"] = dataclasses.asdict(decision)
-    if decision.publish:
+    decision = record_quality(paths, run_id, dbt_outcome, gx_outcome)
+    summary["gate"] = decision.to_dict()
+    say(decision.summary())
+    if not decision.block_all:
         manifest = {**summary, "dbt_failures": dbt_outcome.failures, "gx_results": gx_outcome.results}
-        result = publish(run_id, manifest, [dataclasses.asdict(w) for w in decision.withheld])
+        result = publish(run_id, manifest, decision)
+        snapshot_published(paths, run_id)
         summary["published"] = True
         summary["published_tables"] = result.tables
     else:
         summary["published"] = False
-        for reason in decision.reasons:
+        for reason in decision.block_reasons:
             say(f"NOT PUBLISHED: {reason}")
 
     if build_reports:
@@ -83,5 +101,5 @@ def nightly(
     summary_path = write_summary(paths, summary)
     say(f"run summary: {summary_path}")
     if not summary["published"]:
-        raise RuntimeError("Nothing was published: " + " | ".join(decision.reasons))
+        raise RuntimeError("Nothing was published: " + " | ".join(decision.block_reasons))
     return summary

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prefect import flow, task
 
+from fhub.dq import PublishDecision, apply_withholdings
 from fhub.publish import PublishResult
 from fhub.publish import publish as publish_public_file
 from fhub.settings import Paths
@@ -11,13 +12,9 @@ from flows._common import progress_logger
 
 
 @task(name="publish-public-file")
-def publish_task(paths: Paths, run_id: str, manifest: dict, withheld: list | None = None) -> PublishResult:
-    post_assemble = None
-    if withheld:
-        from fhub.dq import apply_withholdings
-
-        def post_assemble(con):
-            apply_withholdings(con, withheld)
+def publish_task(paths: Paths, run_id: str, manifest: dict, decision: PublishDecision) -> PublishResult:
+    def post_assemble(con):
+        apply_withholdings(con, decision)
 
     return publish_public_file(
         paths, run_id, manifest=manifest, post_assemble=post_assemble, progress=progress_logger()
@@ -25,5 +22,6 @@ def publish_task(paths: Paths, run_id: str, manifest: dict, withheld: list | Non
 
 
 @flow(name="publish", log_prints=True)
-def publish(run_id: str, manifest: dict, withheld: list | None = None) -> PublishResult:
-    return publish_task(Paths.from_env().ensure(), run_id, manifest, withheld)
+def publish(run_id: str, manifest: dict, decision: PublishDecision) -> PublishResult:
+    """Publish the run; values depending on a withheld borough × extract × period are withheld."""
+    return publish_task(Paths.from_env().ensure(), run_id, manifest, decision)

@@ -38,6 +38,43 @@ class GxOutcome:
     def scoped_failures(self) -> list[dict]:
         return [r for r in self.results if not r["success"] and r["severity"] == "withhold_scope"]
 
+    def dq_rows(self) -> list[dict]:
+        """Plain rows for :func:`fhub.dq.record_gx_results`: a scoped failure becomes one row per failing
+        borough × extract × period (so only that scope is withheld); everything else one row each."""
+        rows: list[dict] = []
+        for r in self.results:
+            base = {
+                "expectation_type": r["expectation"],
+                "suite": r["suite"],
+                "table": r["suite"],
+                "column": r["column"],
+                "success": r["success"],
+                "observed_value": r["observed_value"],
+                "unexpected_count": r["unexpected_count"],
+                "exception": r["exception"],
+            }
+            meta = {k: r[k] for k in ("dimension", "severity", "message", "fix")}
+            meta["check_name"] = f"{r['suite']}: {r['expectation']}({r['column'] or 'table'})"
+            scope = r.get("scope") or {}
+            if r["success"] or r["severity"] != "withhold_scope" or not r["failing_rows"]:
+                rows.append({**base, "meta": meta})
+                continue
+            groups: dict[tuple, list[dict]] = {}
+            for row in r["failing_rows"]:
+                key = tuple(
+                    row.get(scope.get(k, k), scope.get(k)) for k in ("borough_code", "extract_type", "period")
+                )
+                groups.setdefault(key, []).append(row)
+            for (borough, extract, period), failing in groups.items():
+                rows.append(
+                    {
+                        **base,
+                        "unexpected_count": len(failing),
+                        "meta": {**meta, "borough_code": borough, "extract_type": extract, "period": period},
+                    }
+                )
+        return rows
+
     def summary(self) -> str:
         failed = [r for r in self.results if not r["success"]]
         return (
