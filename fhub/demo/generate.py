@@ -295,6 +295,8 @@ def _write_periods(
     bounds = np.searchsorted(idx[order], np.arange(len(periods) + 1))
     for k, period in enumerate(periods):
         sel = order[bounds[k] : bounds[k + 1]]
+        if sel.size == 0:
+            continue  # no activity in the period: no file (boroughs do not send header-only files here)
         path = out / file_name_for(mapping, spec, period)
         sub_extras = {h: a[sel] for h, a in extras.items()}
         n = write_file(path, spec, take(frame, sel), sub_extras, rng, _titles(b, spec.extract, period))
