@@ -65,8 +65,8 @@ class Paths:
 
     @property
     def borough_config(self) -> Path:
-        """Per-borough mapping files (configuration, not code)."""
-        return self.project / "config" / "boroughs"
+        """Per-borough mapping files (configuration, not code); ``FHUB_BOROUGH_CONFIG_DIR`` overrides."""
+        return Path(os.environ.get("FHUB_BOROUGH_CONFIG_DIR") or self.project / "config" / "boroughs")
 
     @property
     def real_data(self) -> Path:
