@@ -1,0 +1,3 @@
+from fhub.bench.cli import main
+
+raise SystemExit(main())

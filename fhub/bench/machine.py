@@ -1,0 +1,65 @@
+"""Describe the machine a benchmark ran on, from /proc (Linux) with portable fall-backs."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from pathlib import Path
+
+
+def cpu_model(cpuinfo: str | None = None) -> str:
+    text = cpuinfo if cpuinfo is not None else _read("/proc/cpuinfo")
+    for line in text.splitlines():
+        if line.lower().startswith("model name"):
+            return " ".join(line.split(":", 1)[1].split())
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def ram_gb(meminfo: str | None = None) -> float | None:
+    text = meminfo if meminfo is not None else _read("/proc/meminfo")
+    for line in text.splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) / 1024**2  # kB -> GiB
+    return None
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def describe() -> str:
+    ram = ram_gb()
+    ram_text = f"{ram:.0f} GB" if ram is not None else "? GB"
+    return f"{cpu_model()}, {cores()} cores, {ram_text}"
+
+
+def git_commit(project: Path) -> str:
+    try:
+        sha = subprocess.run(
+            ["git", "-C", str(project), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(project), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return sha + ("-dirty" if dirty else "")
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
