@@ -32,6 +32,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: The CDN head GX 1.24 writes into every Data Docs page (plus its remote logo), for when no run's docs are given.
+GX_HEAD = """<!DOCTYPE html><html><head><title>Data Docs</title>
+<link rel="stylesheet" href="https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css">
+<link rel="stylesheet" href="https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css">
+<link rel="stylesheet" href="https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css">
+<script src="https://code.jquery.com/jquery-3.7.1.min.js"></script>
+<script src="https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js"></script>
+<script src="https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js"></script>
+<script src="https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js"></script>
+<script src="https://cdn.jsdelivr.net/npm/vega@5"></script>
+</head><body><nav><img src="https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/logo-long.png?d=1"
+ alt="Great Expectations"></nav><table><tr><td><i class="fas fa-times text-danger"></i></td></tr></table>
+<script>$(document).ready(function(){ $('[data-toggle="tooltip"]').tooltip(); $('#t').bootstrapTable(); });
+vegaEmbed('#c', {}).then(function(){});</script></body></html>"""
+
+
 @pytest.fixture(scope="module")
 def report_pages(tmp_path_factory) -> list[Path]:
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
@@ -105,5 +121,43 @@ def test_download_links_resolve(report_pages):
     for html in report_pages:
         text = html.read_text(encoding="utf-8")
         for ext in ("csv", "xlsx"):
-            for href in {part.split('"')[0] for part in text.split(f'href="data/')[1:] if f".{ext}" in part.split('"')[0]}:
+            for href in {part.split('"')[0] for part in text.split('href="data/')[1:] if f".{ext}" in part.split('"')[0]}:
                 assert (html.parent / "data" / href).exists(), f"{html.name} links a missing download data/{href}"
+
+
+def test_data_docs_render_offline(tmp_path):
+    """GX Data Docs after make_data_docs_offline: no request leaves the machine, no console errors.
+
+    Uses the run's Data Docs when FHUB_DATA_DOCS_DIR points at them, else a page with GX 1.x's CDN head.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium`.")
+    pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright
+
+    from fhub.report.offline_docs import make_data_docs_offline
+
+    given = os.environ.get("FHUB_DATA_DOCS_DIR")
+    if given:
+        docs = tmp_path / "data-docs"
+        shutil.copytree(given, docs)
+    else:
+        docs = tmp_path / "data-docs"
+        docs.mkdir()
+        (docs / "index.html").write_text(GX_HEAD)
+    make_data_docs_offline(docs)
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on("request", lambda r: problems.append(f"network request: {r.url}")
+                    if not r.url.startswith(("file://", "data:")) else None)
+            for html in sorted(docs.rglob("*.html")):
+                page.goto(html.as_uri(), wait_until="load")
+                assert page.locator("table").count() > 0
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,127 @@
+"""The performance-cycle report: pages, the officer's three answers, GSS symbols, safe downloads, read-only."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+
+from fhub.dq import PublishDecision, WithheldScope, apply_withholdings
+from fhub.report import build_report
+from fhub.report.build import weakest_domain
+from fhub.report.sample import build_sample_published
+from fhub.report.stats import Z95, funnel_limits, linear_projection, wilson
+from fhub.report.tables import Table, neutralise, write_downloads
+
+HACKNEY = "E09000012"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("rep")
+    published = build_sample_published(root / "published" / "warehouse.duckdb")
+    con = duckdb.connect(str(published))
+    apply_withholdings(con, PublishDecision(block_all=False, withheld_scopes=[
+        WithheldScope(HACKNEY, "eyfsp", "2023/24", ("12 pupils have no birth month",))]))
+    con.execute("checkpoint")
+    con.close()
+    digest = hashlib.sha256(published.read_bytes()).hexdigest()
+    (root / "reports" / "data-docs").mkdir(parents=True)
+    (root / "reports" / "data-docs" / "index.html").write_text("<html></html>")
+    pages = build_report(published, root / "reports" / "performance", run_summary={"run": "r1", "decision": "ok"})
+    return root, published, digest, pages
+
+
+def test_pages_written_and_published_file_untouched(built):
+    root, published, digest, pages = built
+    assert [p.name for p in pages] == ["index.html"] + [f"borough-{c}.html" for c in
+                                                        ("E09000012", "E09000024", "E09000033")]
+    assert hashlib.sha256(published.read_bytes()).hexdigest() == digest  # opened read-only
+    assert not published.with_name(published.name + ".wal").exists()
+
+
+def test_no_network_references(built):
+    for page in built[3]:
+        text = page.read_text()
+        assert not re.search(r"""(src|href)=["'](https?:)?//""", text), page.name
+        assert "<script" not in text  # charts are static SVG
+
+
+def test_borough_page_answers_the_officers_questions(built):
+    text = next(p for p in built[3] if HACKNEY in p.name).read_text()
+    glance = text[text.index('id="glance-gld"'):text.index('id="glance-problems"')]
+    # 2023/24 was withheld for Hackney, so the latest published GLD is 2022/23
+    assert "in 2022/23, target 75.0% by 2027/28" in glance
+    assert "Weakest domain" in glance and 'class="big"' in glance
+    problems = text[text.index('id="glance-problems"'):text.index("</section>", text.index('id="glance-problems"'))]
+    items = re.findall(r"<li>(.*?)</li>", problems, re.S)
+    assert len(items) == 3
+    assert "contacts 2024-05" in items[0] and "Fix:" in items[0]  # the failing (withholding) check comes first
+    assert "20 published values are withheld" in problems
+
+
+def test_every_chart_has_a_figure_caption_and_table(built):
+    for page in built[3]:
+        text = page.read_text()
+        figures = re.findall(r"<figure>(.*?)</figure>", text, re.S)
+        assert figures, page.name
+        for fig in figures:
+            assert "<svg" in fig and 'role="img"' in fig and "<figcaption>" in fig and "<table>" in fig
+        assert text.count("<h1>") == 1
+
+
+def test_gss_symbols_in_tables(built):
+    text = next(p for p in built[3] if HACKNEY in p.name).read_text()
+    gld_table = text[text.index("<caption>GLD by year Hackney</caption>"):]
+    gld_table = gld_table[:gld_table.index("</table>")]
+    row_2324 = re.search(r"<th scope=\"row\">2023/24</th>(.*?)</tr>", gld_table, re.S).group(1)
+    assert re.findall(r">([^<]*)</td>", row_2324)[:3] == ["x", "x", "x"]  # withheld → x
+    assert re.search(r"2021/22</th>.*?>b</td>", gld_table, re.S)  # break in series
+    assert "withheld" in text and "12 pupils have no birth month" in text
+
+
+def test_downloads_exist_and_are_formula_safe(built, tmp_path):
+    root = built[0]
+    data = root / "reports" / "performance" / "data"
+    for page in built[3]:
+        for href in re.findall(r'href="(data/[^"]+)"', page.read_text()):
+            assert (root / "reports" / "performance" / href).exists(), href
+    t = Table("Evil", ["a", "b"], [["=HYPERLINK(\"http://x\")", -3.5], ["@SUM(A1)", "+1"], ["ok", "-x"]])
+    write_downloads(t, tmp_path / "data", "t")
+    rows = list(csv.reader((tmp_path / "data" / "t-evil.csv").open()))
+    assert rows[1][0].startswith("'=") and rows[2] == ["'@SUM(A1)", "'+1"] and rows[3] == ["ok", "'-x"]
+    assert rows[1][1] == "-3.5"  # numbers stay numbers
+    ws = load_workbook(tmp_path / "data" / "t-evil.xlsx").active
+    assert ws["A2"].value.startswith("'=") and ws["B2"].value == -3.5 and ws["A3"].value == "'@SUM(A1)"
+    assert neutralise("\tcmd") == "'\tcmd"
+    assert any(data.glob("*.xlsx"))
+
+
+def test_docs_links_are_relative(built):
+    text = built[3][0].read_text()
+    assert 'href="../data-docs/index.html"' in text and 'href="../dbt-docs/index.html"' in text
+    assert "dbt docs</a> (not generated for this run)" in text
+
+
+def test_missing_published_file_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        build_report(tmp_path / "nope.duckdb", tmp_path / "out")
+
+
+def test_weakest_domain_rule():
+    assert weakest_domain({"safe": ["worse", "similar"], "learning": ["better", "worse"],
+                           "happy": ["similar"]}) == ("safe", "1 of 2 compared metrics significantly worse than London")
+    assert weakest_domain({"x": ["not compared"]}) is None
+
+
+def test_wilson_and_funnel_limits_known_values():
+    lo, hi = wilson(50, 100, Z95)  # standard textbook value 0.4038–0.5962
+    assert round(lo, 4) == 0.4038 and round(hi, 4) == 0.5962
+    assert funnel_limits(0.5, 100, Z95) == wilson(50, 100, Z95)
+    pred, low, up = linear_projection([2021, 2022, 2023], [60.0, 62.0, 64.0], 2027)
+    assert round(pred, 6) == 72.0 and low == pytest.approx(72.0) and up == pytest.approx(72.0)
+    assert linear_projection([2022, 2023], [1.0, 2.0], 2027) is None
