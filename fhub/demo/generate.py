@@ -65,7 +65,7 @@ class Scale:
 SCALES: dict[str, Scale] = {
     "tiny": Scale("tiny", 2, (50, 50)),
     "demo": Scale("demo", 3, (150, 300)),
-    "london": Scale("london", 5, (2300, 3800), contacts_per_year=6.5),
+    "london": Scale("london", 5, (2400, 3900), contacts_per_year=7.8),
     "national": Scale("national", 3, (800, 3500)),
 }
 

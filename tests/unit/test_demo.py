@@ -290,3 +290,26 @@ def test_family_hubs_seed_covers_all_boroughs():
         assert {h.hub_id.rsplit("-", 1)[1] for h in rows if h.is_pseudo} == {"OUT", "VIR"}
         assert all(h.lsoa_code.startswith("E01") and len(h.lsoa_code) == 9 for h in real)
         assert len({h.hub_id for h in rows}) == len(rows)
+
+
+def test_family_hub_lsoas_are_real_lsoas_of_their_borough():
+    from fhub.demo.realdata import IMD_FILE, london_lsoas
+    from fhub.settings import Paths
+
+    real = Paths.from_env().real_data
+    if not (real / IMD_FILE).exists():
+        pytest.skip("real IMD file not available")
+    lsoas = london_lsoas(real)  # cached under $FHUB_DATA_DIR/cache after the first read
+    for code, rows in load_family_hubs().items():
+        borough_lsoas = {lsoa for lsoa, _ in lsoas[code]}
+        assert all(h.lsoa_code in borough_lsoas for h in rows if not h.is_pseudo), code
+
+
+def test_national_scale_authorities():
+    from fhub.demo.generate import authorities
+
+    auth = authorities("national", None, None)
+    assert len(auth) == 150
+    assert len({a.slug for a in auth}) == len({a.borough_code for a in auth}) == 150
+    assert {a.dialect for a in auth} == {"alpha", "beta", "gamma"}
+    assert sum(a.borough_code.startswith("E09") for a in auth) == 33
