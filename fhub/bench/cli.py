@@ -137,7 +137,7 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
     result.full_s = full.seconds
     result.peak_gb = full.memory.peak_gb
     known = [s for s in stage_times.stages.values() if s is not None]
-    result.overhead_s = full.seconds - sum(known) if known else None
+    result.overhead_s = full.seconds - sum(known) if known and full.ok else None
     nodes = dbtlog.node_times(text for _, text in full.lines)
     details["full"] = {
         "ok": full.ok,

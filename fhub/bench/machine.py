@@ -38,6 +38,10 @@ def describe() -> str:
 
 
 def git_commit(project: Path) -> str:
+    """Short commit of ``project`` (``-dirty`` with uncommitted changes); ``FHUB_BENCH_COMMIT`` names the
+    commit of a source snapshot without ``.git`` (``git archive``)."""
+    if os.environ.get("FHUB_BENCH_COMMIT"):
+        return os.environ["FHUB_BENCH_COMMIT"]
     try:
         sha = subprocess.run(
             ["git", "-C", str(project), "rev-parse", "--short", "HEAD"],
