@@ -33,6 +33,20 @@ def land_borough_extracts(paths: Paths, run_id: str, mode: str) -> dict:
     return result.as_dict() if hasattr(result, "as_dict") else {"result": str(result)}
 
 
+@task(name="prepare-dq-store")
+def prepare_dq_store(paths: Paths) -> None:
+    """The dq history tables are dbt sources: make sure they exist before the first build."""
+    import duckdb
+
+    from fhub.dq import ensure_dq_schema
+
+    con = duckdb.connect(str(paths.work_db))
+    try:
+        ensure_dq_schema(con)
+    finally:
+        con.close()
+
+
 @flow(name="land", log_prints=True)
 def land(run_id: str, mode: str = "demo", include_reference: bool = True) -> dict:
     """Discover new files per borough, checksum, map, pseudonymise, land raw rows with lineage; archive
@@ -41,4 +55,5 @@ def land(run_id: str, mode: str = "demo", include_reference: bool = True) -> dic
     summary = {"boroughs": land_borough_extracts(paths, run_id, mode)}
     if include_reference:
         summary["reference"] = land_reference_files(paths, run_id)
+    prepare_dq_store(paths)
     return summary
