@@ -87,7 +87,7 @@ _REFERRAL_P = np.array([
     [0.15, 0.04, 0.00, 0.35, 0.03, 0.00, 0.15, 0.18, 0.00, 0.00, 0.10],  # child
     [0.25, 0.05, 0.12, 0.00, 0.00, 0.12, 0.05, 0.00, 0.08, 0.25, 0.08],  # parent
 ])
-_ASQ_MEAN = np.array([47.0, 52.0, 48.0, 47.0, 49.0])  # communication gross fine problem personal-social
+_ASQ_MEAN = np.array([47.0, 52.0, 52.0, 47.0, 49.0])  # communication gross fine problem personal-social
 _ASQ_CUTOFF_24 = np.array([25.17, 38.07, 35.16, 29.78, 31.54])
 
 
