@@ -10,6 +10,8 @@ their styling (and log console errors). :func:`make_data_docs_offline` rewrites 
   break the page's inline scripts); otherwise they are all removed and a tiny inline shim makes the page's
   inline ``$(...)``/``jQuery`` calls harmless no-ops;
 * remote images (GX's logo URLs carry the data context id) and CSS ``url(https://…)`` are removed;
+* local ``<link>``s pointing at files that do not exist are dropped (GX writes a wrong favicon path on
+  deep validation pages);
 * when anything was removed, a small inline stylesheet is injected so tables, headings and navigation stay
   readable.
 
@@ -32,6 +34,7 @@ _SCRIPT = re.compile(rf"<script\b[^>]*?\bsrc=[\"']({_EXTERNAL})[\"'][^>]*>\s*</s
 _IMG = re.compile(rf"<img\b[^>]*?\bsrc=[\"']({_EXTERNAL})[\"'][^>]*>", re.IGNORECASE)
 _ALT = re.compile(r"\balt=[\"']([^\"']*)[\"']", re.IGNORECASE)
 _CSS_URL = re.compile(rf"url\(\s*[\"']?({_EXTERNAL})[\"']?\s*\)", re.IGNORECASE)
+_LOCAL_LINK = re.compile(r"<link\b[^>]*?\bhref=[\"'](?!(?:https?:)?//|data:|#)([^\"']+)[\"'][^>]*>", re.IGNORECASE)
 _HEAD_END = re.compile(r"</head>", re.IGNORECASE)
 
 OFFLINE_CSS = """
@@ -143,6 +146,10 @@ def make_data_docs_offline(docs_dir: Path, vendor_dir: Path | None = None) -> Of
         depth = len(page.relative_to(docs_dir).parts) - 1
         rel_prefix = Path(*([".."] * depth)) if depth else Path(".")
         text = _offline_page(original, rel_prefix, vendor_files, target, result)
+        # GX links the favicon with a wrong relative path on deep validation pages: drop links to nothing
+        text = _LOCAL_LINK.sub(
+            lambda m, _dir=page.parent: m.group(0) if (_dir / m.group(1).split("?")[0]).exists() else "", text
+        )
         if text != original:
             page.write_text(text, encoding="utf-8")
             result.pages += 1

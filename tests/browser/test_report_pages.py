@@ -153,6 +153,7 @@ def test_data_docs_render_offline(tmp_path):
             page = browser.new_page()
             page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
             page.on("request", lambda r: problems.append(f"network request: {r.url}")
                     if not r.url.startswith(("file://", "data:")) else None)
             for html in sorted(docs.rglob("*.html")):

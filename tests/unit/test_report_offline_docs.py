@@ -8,7 +8,7 @@ GX_HEAD = """<!DOCTYPE html><html><head>
 <link rel="stylesheet" href="https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css">
 <link rel="stylesheet" type="text/css" href="https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css">
 <link rel="stylesheet" href="https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css">
-<link rel="stylesheet" href="../static/styles/data_docs_default_styles.css">
+<link rel="stylesheet" href="static/styles/data_docs_default_styles.css">
 <script src="https://code.jquery.com/jquery-3.7.1.min.js"></script>
 <script src="https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js"></script>
 <style>.x{background:url("https://example.org/bg.png")}</style>
@@ -22,6 +22,8 @@ def _docs(tmp_path):
     (docs / "validations" / "s").mkdir(parents=True)
     (docs / "index.html").write_text(GX_HEAD)
     (docs / "validations" / "s" / "run.html").write_text(GX_HEAD)
+    (docs / "static" / "styles").mkdir(parents=True)
+    (docs / "static" / "styles" / "data_docs_default_styles.css").write_text("body{}")
     return docs
 
 
@@ -33,10 +35,12 @@ def test_strips_cdn_assets_and_injects_inline_styles(tmp_path):
         text = page.read_text()
         assert "bootstrapcdn" not in text and "unpkg" not in text and "code.jquery.com" not in text
         assert "amazonaws" not in text and "example.org" not in text  # tracking logo and css url() gone
-        assert "../static/styles/data_docs_default_styles.css" in text  # local assets kept
         assert 'href="https://greatexpectations.io"' in text  # plain links are not fetched: kept
         assert text.count(MARKER) == 1 and "<style>" in text and "window.$=window.jQuery" in text
         assert '<span class="offline-img">Great Expectations</span>' in text
+    # local assets that exist are kept; a local link to nothing (GX's deep-page favicon bug) is dropped
+    assert 'href="static/styles/data_docs_default_styles.css"' in (docs / "index.html").read_text()
+    assert "data_docs_default_styles" not in (docs / "validations" / "s" / "run.html").read_text()
     again = make_data_docs_offline(docs)  # idempotent
     assert again.pages == 0 and (docs / "index.html").read_text().count(MARKER) == 1
 
