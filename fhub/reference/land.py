@@ -477,25 +477,10 @@ def _parse_sql(name: str, kind: str) -> str:
 
 
 def _finish(con, src, rel, sha, path, run_id, status, rows_landed, issues):
+    """Record the file's outcome; its issues replace those of any earlier attempt at the same file."""
+    con.execute("delete from ref.reference_issues where table_name = ? and source_file = ?", [src.table, rel])
     if issues:
-        con.executemany(
-            "insert into ref.reference_issues values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp)",
-            [
-                [
-                    run_id,
-                    i.table_name,
-                    i.source_file,
-                    sha,
-                    i.row_number,
-                    i.column_name,
-                    i.value_excerpt,
-                    i.issue,
-                    i.severity,
-                    i.detail,
-                ]
-                for i in issues
-            ],
-        ) if len(issues) < 500 else _bulk_issues(con, run_id, sha, issues)
+        _bulk_issues(con, run_id, sha, issues)
     con.execute(
         "insert into ref.reference_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?)",
         [

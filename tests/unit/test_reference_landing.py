@@ -162,6 +162,9 @@ def test_renamed_column_rejects_the_file_and_names_the_expected_column(con, tmp_
     assert problem.source_file == "n/APS_GLD_ELG_EXP_2013_2019.csv"
     assert con.execute("select count(*) from ref.dfe_eyfsp_la_2013_2019").fetchone()[0] == 0
     assert not result.ok
+    again = land_reference_into(con, real, "run-2")  # still rejected, reported once (not accumulated)
+    assert [f.status for f in again.files] == ["rejected"]
+    assert con.execute("select count(*), max(run_id) from ref.reference_issues").fetchone() == (1, "run-2")
 
 
 def test_duplicated_row_is_reported_with_both_row_numbers_and_kept(con, tmp_path):
