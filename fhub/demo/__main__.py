@@ -16,19 +16,37 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write deterministic synthetic borough deliveries (incoming/<slug>/<file>) in each "
         "borough's export dialect.",
     )
-    p.add_argument("--out", type=Path, default=None, help="incoming folder (default: $FHUB_DATA_DIR/incoming)")
+    p.add_argument(
+        "--out", type=Path, default=None, help="incoming folder (default: $FHUB_DATA_DIR/incoming)"
+    )
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--scale", choices=list(SCALES), default="demo")
     p.add_argument("--boroughs", nargs="+", metavar="SLUG", help="borough slugs (default: the scale's list)")
-    p.add_argument("--years", type=int, default=None, help="academic years ending 2025/26 (default per scale)")
-    p.add_argument("--config-dir", type=Path, default=None,
-                   help="mapping files folder (default: config/boroughs for tiny/demo, "
-                   "<data>/config/boroughs-<scale> for london/national, rendered when missing)")
-    p.add_argument("--day", default=None, metavar="YYYY-MM-DD",
-                   help="write only one day of new contact files per borough (a nightly top-up)")
-    p.add_argument("--real-data-dir", type=Path, default=None,
-                   help="real public files (default: $FHUB_REAL_DATA_DIR or ../shared/data/real)")
-    p.add_argument("--no-real-data", action="store_true", help="synthetic LSOAs and ~68%% GLD, ignore real files")
+    p.add_argument(
+        "--years", type=int, default=None, help="academic years ending 2025/26 (default per scale)"
+    )
+    p.add_argument(
+        "--config-dir",
+        type=Path,
+        default=None,
+        help="mapping files folder (default: config/boroughs for tiny/demo, "
+        "<data>/config/boroughs-<scale> for london/national, rendered when missing)",
+    )
+    p.add_argument(
+        "--day",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="write only one day of new contact files per borough (a nightly top-up)",
+    )
+    p.add_argument(
+        "--real-data-dir",
+        type=Path,
+        default=None,
+        help="real public files (default: $FHUB_REAL_DATA_DIR or ../shared/data/real)",
+    )
+    p.add_argument(
+        "--no-real-data", action="store_true", help="synthetic LSOAs and ~68%% GLD, ignore real files"
+    )
     p.add_argument("--quiet", action="store_true")
     return p
 

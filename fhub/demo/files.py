@@ -105,8 +105,10 @@ def _split_period_group(pattern: str) -> tuple[str, str, str]:
 def _literal(fragment: str, pattern: str) -> str:
     text = fragment.removeprefix("^").removesuffix("$")
     if re.search(r"(?<!\\)[\[\]().*+?{}|^$]", text):
-        raise ValueError(f"cannot derive a file name from pattern {pattern!r}: only literal text may surround "
-                         "the period group")
+        raise ValueError(
+            f"cannot derive a file name from pattern {pattern!r}: only literal text may surround "
+            "the period group"
+        )
     return re.sub(r"\\(.)", r"\1", text)
 
 
@@ -118,7 +120,9 @@ def file_name_for(mapping: BoroughMapping, spec: FileSpec, period: str) -> str:
             name = _literal(before, spec.pattern) + cand + _literal(after, spec.pattern)
             got = mapping.match(name)
             if got is None or got[0] is not spec or got[1] != period:
-                raise ValueError(f"{mapping.slug}: derived name {name!r} does not match back to {spec.extract}")
+                raise ValueError(
+                    f"{mapping.slug}: derived name {name!r} does not match back to {spec.extract}"
+                )
             return name
     raise ValueError(f"{mapping.slug}: no way to write period {period} into pattern {spec.pattern!r}")
 

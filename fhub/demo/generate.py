@@ -108,7 +108,11 @@ def _national_authorities(real_data_dir: Path | None) -> list[DemoBorough]:
     london = london_boroughs()
     names: list[tuple[int, str]] = []
     if real_data_dir is not None:
-        path = Path(real_data_dir) / "dfe-analytical-services__local-authority-interactive-tool" / "bds_long_0.parquet"
+        path = (
+            Path(real_data_dir)
+            / "dfe-analytical-services__local-authority-interactive-tool"
+            / "bds_long_0.parquet"
+        )
         if path.exists():
             import pyarrow.compute as pc
             import pyarrow.parquet as pq
@@ -116,8 +120,12 @@ def _national_authorities(real_data_dir: Path | None) -> list[DemoBorough]:
             t = pq.read_table(path, columns=["Short Desc", "LA and Regions", "LA Number", "Region"])
             t = t.filter(pc.equal(t["Short Desc"], "FSP_NEW_GOODDEV"))
             seen = set()
-            for la, num, region in zip(t["LA and Regions"].to_pylist(), t["LA Number"].to_pylist(),
-                                       t["Region"].to_pylist(), strict=True):
+            for la, num, region in zip(
+                t["LA and Regions"].to_pylist(),
+                t["LA Number"].to_pylist(),
+                t["Region"].to_pylist(),
+                strict=True,
+            ):
                 try:
                     code = int(float(str(num)))
                 except ValueError:
@@ -149,7 +157,9 @@ def authorities(scale: str, boroughs: list[str] | None, real_data_dir: Path | No
     if boroughs:
         unknown = [s for s in boroughs if s not in by_slug]
         if unknown:
-            raise ValueError(f"unknown borough slug(s): {', '.join(unknown)}; use e.g. {', '.join(DEMO_BOROUGHS)}")
+            raise ValueError(
+                f"unknown borough slug(s): {', '.join(unknown)}; use e.g. {', '.join(DEMO_BOROUGHS)}"
+            )
         return [by_slug[s] for s in boroughs]
     if scale == "tiny":
         return [by_slug[s] for s in TINY_BOROUGHS]
@@ -206,8 +216,13 @@ def _synthetic_lsoas(code: str, rng: np.random.Generator) -> list[tuple[str, int
 def _synthetic_hubs(b: DemoBorough, rng: np.random.Generator, lsoas: list[tuple[str, int]]) -> list[Hub]:
     n = int(rng.integers(3, 7))
     hubs = [
-        Hub(f"{b.prefix}-{i:02d}", f"{b.borough_name} Family Hub {i}", b.borough_code, lsoas[i * 7 % len(lsoas)][0],
-            "2020-04-01")
+        Hub(
+            f"{b.prefix}-{i:02d}",
+            f"{b.borough_name} Family Hub {i}",
+            b.borough_code,
+            lsoas[i * 7 % len(lsoas)][0],
+            "2020-04-01",
+        )
         for i in range(1, n + 1)
     ]
     hubs.append(Hub(f"{b.prefix}-OUT", f"{b.borough_name} outreach", b.borough_code, "", "2019-04-01"))
@@ -242,8 +257,12 @@ def _model(ctx: _Context, b: DemoBorough) -> tuple[BoroughModel, list[Hub]]:
     syn_lsoas, syn_hubs = _synthetic_reference(b, ctx.seed)
     lsoas = ctx.lsoas.get(b.borough_code) or syn_lsoas
     hubs = ctx.hubs.get(b.borough_code) or syn_hubs
-    targets = {ay: gld_target(ctx.gld_rates, b.borough_name, ay_label(ay)) for ay in ctx.window.academic_years}
-    params = BoroughParams(births_per_year=births, gld_targets=targets, contacts_per_year=ctx.scale.contacts_per_year)
+    targets = {
+        ay: gld_target(ctx.gld_rates, b.borough_name, ay_label(ay)) for ay in ctx.window.academic_years
+    }
+    params = BoroughParams(
+        births_per_year=births, gld_targets=targets, contacts_per_year=ctx.scale.contacts_per_year
+    )
     model = BoroughModel(
         np.random.default_rng([ctx.seed, code_n, 0]),
         ctx.window,
@@ -256,8 +275,9 @@ def _model(ctx: _Context, b: DemoBorough) -> tuple[BoroughModel, list[Hub]]:
     return model, hubs
 
 
-def _extras(b: DemoBorough, extract: str, ids: dict[str, np.ndarray], n: int, rng: np.random.Generator,
-            frame: Frame) -> dict[str, np.ndarray]:
+def _extras(
+    b: DemoBorough, extract: str, ids: dict[str, np.ndarray], n: int, rng: np.random.Generator, frame: Frame
+) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for header in RAW_IDENTIFIER_COLUMNS.get(b.dialect, {}).get(extract, ()):
         out[header] = ids[header][:n] if header in ids else np.full(n, "", dtype=object)
@@ -267,7 +287,9 @@ def _extras(b: DemoBorough, extract: str, ids: dict[str, np.ndarray], n: int, rn
             notes[rng.random(n) < 0.05] = "Follow-up booked"
             out[header] = notes
         elif header == "SchoolName":
-            out[header] = np.array([f"Primary School {u}" for u in frame["school_urn"].tolist()], dtype=object)
+            out[header] = np.array(
+                [f"Primary School {u}" for u in frame["school_urn"].tolist()], dtype=object
+            )
     return out
 
 
@@ -311,8 +333,9 @@ def _bulk_spec(mapping: BoroughMapping, extract: str) -> FileSpec:
     raise ValueError(f"{mapping.source_file}: no non-daily file spec for {extract}")
 
 
-def _generate_borough(ctx: _Context, b: DemoBorough, mapping: BoroughMapping, out_dir: Path,
-                      summary: GenerationSummary) -> None:
+def _generate_borough(
+    ctx: _Context, b: DemoBorough, mapping: BoroughMapping, out_dir: Path, summary: GenerationSummary
+) -> None:
     code_n = _code_number(b.borough_code)
     wrng = np.random.default_rng([ctx.seed, code_n, 2])
     model, _ = _model(ctx, b)
@@ -373,7 +396,9 @@ def _prepare(
     out_dir = Path(out_dir)
     committed = paths.borough_config
     if config_dir is None:
-        config_dir = committed if scale in ("tiny", "demo") else out_dir.parent / "config" / f"boroughs-{scale}"
+        config_dir = (
+            committed if scale in ("tiny", "demo") else out_dir.parent / "config" / f"boroughs-{scale}"
+        )
     config_dir = Path(config_dir)
     chosen = authorities(scale, boroughs, real)
     missing = [b for b in chosen if not (config_dir / f"{b.slug}.yml").exists()]
@@ -390,11 +415,15 @@ def _prepare(
     if extra_codes:
         _write_national_reference(config_dir, extra_codes, ctx)
     codes = {b.borough_code for b in london_boroughs()} | {b.borough_code for b in extra_codes}
-    mappings = {b.slug: load_borough_mapping(config_dir / f"{b.slug}.yml", borough_codes=codes) for b in chosen}
+    mappings = {
+        b.slug: load_borough_mapping(config_dir / f"{b.slug}.yml", borough_codes=codes) for b in chosen
+    }
     for b in chosen:
         if mappings[b.slug].borough_code != b.borough_code:
-            raise ValueError(f"{config_dir / (b.slug + '.yml')}: borough_code {mappings[b.slug].borough_code} "
-                             f"is not {b.borough_name}'s {b.borough_code}")
+            raise ValueError(
+                f"{config_dir / (b.slug + '.yml')}: borough_code {mappings[b.slug].borough_code} "
+                f"is not {b.borough_name}'s {b.borough_code}"
+            )
     return ctx, chosen, mappings, out_dir, config_dir
 
 
@@ -434,9 +463,12 @@ def generate(
     Byte-identical output for the same arguments.
     """
     t0 = time.perf_counter()
-    ctx, chosen, mappings, out_dir, config_dir = _prepare(out_dir, scale, seed, boroughs, years, config_dir,
-                                                          real_data_dir)
-    summary = GenerationSummary(out_dir, config_dir, scale, seed, [ay_label(a) for a in ctx.window.academic_years])
+    ctx, chosen, mappings, out_dir, config_dir = _prepare(
+        out_dir, scale, seed, boroughs, years, config_dir, real_data_dir
+    )
+    summary = GenerationSummary(
+        out_dir, config_dir, scale, seed, [ay_label(a) for a in ctx.window.academic_years]
+    )
     for b in chosen:
         t1 = time.perf_counter()
         _generate_borough(ctx, b, mappings[b.slug], out_dir, summary)
@@ -465,9 +497,12 @@ def generate_day(
     t0 = time.perf_counter()
     if isinstance(day, str):
         day = dt.date.fromisoformat(day)
-    ctx, chosen, mappings, out_dir, config_dir = _prepare(out_dir, scale, seed, boroughs, years, config_dir,
-                                                          real_data_dir)
-    summary = GenerationSummary(out_dir, config_dir, scale, seed, [ay_label(a) for a in ctx.window.academic_years])
+    ctx, chosen, mappings, out_dir, config_dir = _prepare(
+        out_dir, scale, seed, boroughs, years, config_dir, real_data_dir
+    )
+    summary = GenerationSummary(
+        out_dir, config_dir, scale, seed, [ay_label(a) for a in ctx.window.academic_years]
+    )
     d = day_of(day)
     for b in chosen:
         mapping = mappings[b.slug]

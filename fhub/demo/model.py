@@ -52,7 +52,25 @@ from fhub.demo.files import NULL_DAY, Cat, Days, Frame, day_of
 BOOL = (False, True)
 _ETH_MIX = np.array([0.20, 0.16, 0.10, 0.42, 0.07, 0.05])  # asian black mixed white other unknown
 _ELG_DIFFICULTY = np.array(
-    [-0.55, -0.55, -0.5, -0.8, -0.8, -1.2, -0.65, -0.45, -0.3, 0.0, -0.45, -0.35, -0.6, -0.6, -0.8, -0.9, -0.9]
+    [
+        -0.55,
+        -0.55,
+        -0.5,
+        -0.8,
+        -0.8,
+        -1.2,
+        -0.65,
+        -0.45,
+        -0.3,
+        0.0,
+        -0.45,
+        -0.35,
+        -0.6,
+        -0.6,
+        -0.8,
+        -0.9,
+        -0.9,
+    ]
 )
 _ELG_AREA_INDEX = np.array([sorted(set(ELG_AREAS.values())).index(ELG_AREAS[e]) for e in ELG_COLUMNS])
 _GLD_MASK = np.array([e in GLD_ELGS for e in ELG_COLUMNS])
@@ -60,13 +78,15 @@ _EAL_ELGS = np.array([ELG_AREAS[e] in ("communication_and_language", "literacy")
 
 # services by group (order of contracts.SERVICE)
 #        IF    PMH   PIR   PAR   ELH   SAP   HVR   SEN   YTH   WMA   DAS   BRG
-_SERVICE_P = np.array([
-    [0.15, 0.00, 0.15, 0.00, 0.05, 0.35, 0.25, 0.00, 0.00, 0.00, 0.00, 0.05],  # child under 1
-    [0.00, 0.00, 0.05, 0.00, 0.25, 0.55, 0.15, 0.00, 0.00, 0.00, 0.00, 0.00],  # child 1-4
-    [0.00, 0.00, 0.03, 0.00, 0.22, 0.40, 0.10, 0.25, 0.00, 0.00, 0.00, 0.00],  # child 1-4 with SEND
-    [0.20, 0.12, 0.08, 0.18, 0.00, 0.00, 0.00, 0.00, 0.00, 0.22, 0.08, 0.12],  # parent/carer
-    [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.05, 0.85, 0.10, 0.00, 0.00],  # young person
-])
+_SERVICE_P = np.array(
+    [
+        [0.15, 0.00, 0.15, 0.00, 0.05, 0.35, 0.25, 0.00, 0.00, 0.00, 0.00, 0.05],  # child under 1
+        [0.00, 0.00, 0.05, 0.00, 0.25, 0.55, 0.15, 0.00, 0.00, 0.00, 0.00, 0.00],  # child 1-4
+        [0.00, 0.00, 0.03, 0.00, 0.22, 0.40, 0.10, 0.25, 0.00, 0.00, 0.00, 0.00],  # child 1-4 with SEND
+        [0.20, 0.12, 0.08, 0.18, 0.00, 0.00, 0.00, 0.00, 0.00, 0.22, 0.08, 0.12],  # parent/carer
+        [0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.05, 0.85, 0.10, 0.00, 0.00],  # young person
+    ]
+)
 _COMMISSIONED_P = np.array([0.3, 0.7, 0.2, 0.4, 0.1, 0.05, 0.0, 0.2, 0.5, 0.6, 0.8, 0.0])
 _PARTNERS = (
     ("Breastfeeding Network", "NCT"),
@@ -82,11 +102,13 @@ _PARTNERS = (
     ("Refuge", "Solace Women's Aid"),
     ("Register Office",),
 )
-_REFERRAL_P = np.array([
-    # EH   CSC   PMH   SLT   CAMHS HOU   HV    SEND  DA    WA    OTH
-    [0.15, 0.04, 0.00, 0.35, 0.03, 0.00, 0.15, 0.18, 0.00, 0.00, 0.10],  # child
-    [0.25, 0.05, 0.12, 0.00, 0.00, 0.12, 0.05, 0.00, 0.08, 0.25, 0.08],  # parent
-])
+_REFERRAL_P = np.array(
+    [
+        # EH   CSC   PMH   SLT   CAMHS HOU   HV    SEND  DA    WA    OTH
+        [0.15, 0.04, 0.00, 0.35, 0.03, 0.00, 0.15, 0.18, 0.00, 0.00, 0.10],  # child
+        [0.25, 0.05, 0.12, 0.00, 0.00, 0.12, 0.05, 0.00, 0.08, 0.25, 0.08],  # parent
+    ]
+)
 _ASQ_MEAN = np.array([47.0, 52.0, 52.0, 47.0, 49.0])  # communication gross fine problem personal-social
 _ASQ_CUTOFF_24 = np.array([25.17, 38.07, 35.16, 29.78, 31.54])
 
@@ -159,7 +181,9 @@ class BoroughModel:
         rng, w, p = self.rng, self.window, self.params
         first_cohort = w.first_ay - 5
         cohorts = list(range(first_cohort, w.first_ay + w.n_years))
-        sizes = np.maximum(1, rng.normal(p.births_per_year, p.births_per_year * 0.03, len(cohorts))).astype(int)
+        sizes = np.maximum(1, rng.normal(p.births_per_year, p.births_per_year * 0.03, len(cohorts))).astype(
+            int
+        )
         cohort = np.repeat(np.array(cohorts), sizes)
         n = cohort.size
         start = np.array([day_of(dt.date(int(c), 9, 1)) for c in cohorts])
@@ -230,7 +254,9 @@ class BoroughModel:
         second = np.zeros(par_family.size, dtype=bool)
         second[np.cumsum(n_par)[n_par == 2] - 1] = True
         npar = par_family.size
-        par_sex = np.where(second, np.where(rng.random(npar) < 0.85, 1, 0), np.where(rng.random(npar) < 0.9, 0, 1))
+        par_sex = np.where(
+            second, np.where(rng.random(npar) < 0.85, 1, 0), np.where(rng.random(npar) < 0.9, 0, 1)
+        )
         par_sex = np.where(rng.random(npar) < 0.01, 3, par_sex)
         par_birth = first_birth[par_family] - rng.integers(19 * 365, 44 * 365, size=npar)
         par_reg = f_reg[par_family] + np.where(second, rng.integers(0, 200, size=npar), 0)
@@ -280,7 +306,9 @@ class BoroughModel:
         kind = np.concatenate([np.zeros(ci.size, int), np.ones(pi.size, int), np.full(yi.size, 2)])
         family = np.concatenate([c["family"][ci], par["family"][pi], y["family"][yi]])
         reg = np.concatenate([c["reg"][ci], par["reg"][pi], y["reg"][yi]])
-        active_end = np.concatenate([c["birth"][ci] + 5 * 365 - 30, par["active_end"][pi], y["reg"][yi] + 2 * 365])
+        active_end = np.concatenate(
+            [c["birth"][ci] + 5 * 365 - 30, par["active_end"][pi], y["reg"][yi] + 2 * 365]
+        )
         birth = np.concatenate([c["birth"][ci], par["birth"][pi], y["birth"][yi]])
         send = np.concatenate([c["sen"][ci] > 0, np.zeros(pi.size, bool), self.rng.random(yi.size) < 0.1])
         return {
@@ -359,7 +387,9 @@ class BoroughModel:
         row, day = row[order], day[order]
         kind = r["kind"][row]
         age = day - r["birth"][row]
-        group = np.where(kind == 1, 3, np.where(kind == 2, 4, np.where(age < 365, 0, np.where(r["send"][row], 2, 1))))
+        group = np.where(
+            kind == 1, 3, np.where(kind == 2, 4, np.where(age < 365, 0, np.where(r["send"][row], 2, 1)))
+        )
         service = _choice_rows(rng, _SERVICE_P, group)
         venue = _choice_rows(rng, np.array([[0.78, 0.14, 0.08]]), np.zeros(row.size, int))
         fam = r["family"][row]
@@ -370,7 +400,9 @@ class BoroughModel:
         hub = hubs[hub_idx]
         hub[venue == 1] = self.out_hub
         hub[venue == 2] = self.vir_hub
-        commissioned = rng.random(row.size) < np.clip(_COMMISSIONED_P[service] * self.commissioned_scale, 0, 0.95)
+        commissioned = rng.random(row.size) < np.clip(
+            _COMMISSIONED_P[service] * self.commissioned_scale, 0, 0.95
+        )
         partner = np.full(row.size, None, dtype=object)
         for s in np.unique(service[commissioned]).tolist():
             sel = np.flatnonzero(commissioned & (service == s))
@@ -482,13 +514,23 @@ class BoroughModel:
         stage = np.concatenate([np.full(p_[0].size, p_[2]) for p_ in parts])
         day = np.concatenate([p_[3] for p_ in parts])
         age = np.concatenate([np.broadcast_to(np.asarray(p_[4], float), p_[0].shape) for p_ in parts])
-        scores = np.concatenate([p_[5] if p_[5] is not None else np.full((p_[0].size, 5), np.nan) for p_ in parts])
+        scores = np.concatenate(
+            [p_[5] if p_[5] is not None else np.full((p_[0].size, 5), np.nan) for p_ in parts]
+        )
         swem = np.concatenate([np.broadcast_to(np.asarray(p_[6], float), p_[0].shape) for p_ in parts])
         order = np.argsort(day, kind="stable")
         person, tool, stage, day, age, scores, swem = (
-            person[order], tool[order], stage[order], day[order], age[order], scores[order], swem[order]
+            person[order],
+            tool[order],
+            stage[order],
+            day[order],
+            age[order],
+            scores[order],
+            swem[order],
         )
-        fam = np.where(person < n, c["family"][np.minimum(person, n - 1)], par["family"][np.maximum(person - n, 0)])
+        fam = np.where(
+            person < n, c["family"][np.minimum(person, n - 1)], par["family"][np.maximum(person - n, 0)]
+        )
         frame: Frame = {
             "assessment_id": self.ids.assessments(self.prefix, person.size),
             "person_id": self.person_ids[person],
@@ -540,7 +582,9 @@ class BoroughModel:
         # intercept a with mean(gld_min + a > 0) == target: the (1 - target) quantile of -gld_min
         a = float(-np.quantile(gld_min, 1 - target)) if gld_min.size else 0.0
         expected = (score + a) > 0
-        gld_rate = float(expected[complete][:, _GLD_MASK].all(axis=1).mean()) if complete.any() else float("nan")
+        gld_rate = (
+            float(expected[complete][:, _GLD_MASK].all(axis=1).mean()) if complete.any() else float("nan")
+        )
         judgement = np.where(missing, -1, expected.astype(np.int64))
         n_schools = self.school_urns.size
         n_lsoa = len(self.lsoa_codes)
@@ -577,14 +621,60 @@ def _month_number(days: np.ndarray) -> np.ndarray:
 
 
 _FIRST = np.array(
-    ["Amara", "Oliver", "Aisha", "Noah", "Fatima", "Leo", "Zara", "Muhammad", "Ivy", "Theo", "Maya", "Yusuf",
-     "Grace", "Kofi", "Sofia", "Arjun", "Chloe", "Ibrahim", "Ella", "Tomasz"], dtype=object)
+    [
+        "Amara",
+        "Oliver",
+        "Aisha",
+        "Noah",
+        "Fatima",
+        "Leo",
+        "Zara",
+        "Muhammad",
+        "Ivy",
+        "Theo",
+        "Maya",
+        "Yusuf",
+        "Grace",
+        "Kofi",
+        "Sofia",
+        "Arjun",
+        "Chloe",
+        "Ibrahim",
+        "Ella",
+        "Tomasz",
+    ],
+    dtype=object,
+)
 _LAST = np.array(
-    ["Smith", "Khan", "Okafor", "Jones", "Begum", "Williams", "Ahmed", "Brown", "Mensah", "Taylor", "Patel",
-     "Nowak", "Hussain", "Davies", "Campbell", "Ali", "Evans", "Rahman", "Silva", "Murphy"], dtype=object)
+    [
+        "Smith",
+        "Khan",
+        "Okafor",
+        "Jones",
+        "Begum",
+        "Williams",
+        "Ahmed",
+        "Brown",
+        "Mensah",
+        "Taylor",
+        "Patel",
+        "Nowak",
+        "Hussain",
+        "Davies",
+        "Campbell",
+        "Ali",
+        "Evans",
+        "Rahman",
+        "Silva",
+        "Murphy",
+    ],
+    dtype=object,
+)
 
 
-def fake_identifiers(rng: np.random.Generator, n: int, prefix: str, upn: bool = False) -> dict[str, np.ndarray]:
+def fake_identifiers(
+    rng: np.random.Generator, n: int, prefix: str, upn: bool = False
+) -> dict[str, np.ndarray]:
     """Synthetic raw identifiers as boroughs send them (NHS numbers in the 999 test range, fake names,
     ZZ99 pseudo-postcodes). Landing must drop them (``Contract.forbidden``)."""
     digits = rng.integers(0, 10_000_000, size=n)
@@ -597,7 +687,9 @@ def fake_identifiers(rng: np.random.Generator, n: int, prefix: str, upn: bool = 
         "First Name": _FIRST[rng.integers(0, _FIRST.size, size=n)],
         "Surname": _LAST[rng.integers(0, _LAST.size, size=n)],
         "Postcode": postcode,
-        "Address": np.array([f"{h} Example Road" for h in rng.integers(1, 200, size=n).tolist()], dtype=object),
+        "Address": np.array(
+            [f"{h} Example Road" for h in rng.integers(1, 200, size=n).tolist()], dtype=object
+        ),
     }
     if upn:
         out["UPN"] = np.array([f"Z{d:012d}" for d in rng.integers(0, 10**12, size=n).tolist()], dtype=object)

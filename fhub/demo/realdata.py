@@ -19,7 +19,9 @@ from pathlib import Path
 
 from fhub.settings import Paths
 
-IMD_FILE = Path("nani2357__Warrington_deprivation_index") / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx"
+IMD_FILE = (
+    Path("nani2357__Warrington_deprivation_index") / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx"
+)
 LAIT_FILE = Path("dfe-analytical-services__local-authority-interactive-tool") / "bds_long_0.parquet"
 GLD_MEASURE = "FSP_NEW_GOODDEV"
 #: LAIT "Years" value → academic year (the year of the summer term).
@@ -27,7 +29,9 @@ LAIT_YEARS = {"2022": "2021/22", "2023": "2022/23", "2024": "2023/24", "2025": "
 DEFAULT_GLD = 0.68
 
 
-def london_lsoas(real_data_dir: Path | None, cache_dir: Path | None = None) -> dict[str, list[tuple[str, int]]]:
+def london_lsoas(
+    real_data_dir: Path | None, cache_dir: Path | None = None
+) -> dict[str, list[tuple[str, int]]]:
     """``{borough_code: [(lsoa_code, imd_decile), ...]}`` for E09 districts, or ``{}`` without the file."""
     if real_data_dir is None:
         return {}
@@ -52,7 +56,9 @@ def london_lsoas(real_data_dir: Path | None, cache_dir: Path | None = None) -> d
         header = [str(h) for h in next(rows)]
         i_lsoa = header.index("LSOA code (2011)")
         i_lad = header.index("Local Authority District code (2019)")
-        i_dec = next(i for i, h in enumerate(header) if h.startswith("Index of Multiple Deprivation (IMD) Decile"))
+        i_dec = next(
+            i for i, h in enumerate(header) if h.startswith("Index of Multiple Deprivation (IMD) Decile")
+        )
         for row in rows:
             lad = row[i_lad]
             if isinstance(lad, str) and lad.startswith("E09"):
@@ -86,7 +92,10 @@ def published_gld_rates(real_data_dir: Path | None) -> dict[str, dict[str, float
     table = pq.read_table(path, columns=["Short Desc", "Years", "LA and Regions", "Values"])
     table = table.filter(pc.equal(table["Short Desc"], GLD_MEASURE))
     for year, la, value in zip(
-        table["Years"].to_pylist(), table["LA and Regions"].to_pylist(), table["Values"].to_pylist(), strict=True
+        table["Years"].to_pylist(),
+        table["LA and Regions"].to_pylist(),
+        table["Values"].to_pylist(),
+        strict=True,
     ):
         ay = LAIT_YEARS.get(str(year))
         if ay is None or value is None:

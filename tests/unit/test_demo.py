@@ -98,7 +98,9 @@ def tiny_rows(tiny):
 def test_tiny_is_deterministic_and_seed_dependent(tiny, tmp_path):
     summary, _ = tiny
     again = generate(tmp_path / "a", scale="tiny", seed=42, real_data_dir=None)
-    assert [p.relative_to(again.out_dir) for p in again.files] == [p.relative_to(summary.out_dir) for p in summary.files]
+    assert [p.relative_to(again.out_dir) for p in again.files] == [
+        p.relative_to(summary.out_dir) for p in summary.files
+    ]
     for a, b in zip(summary.files, again.files, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
     other = generate(tmp_path / "b", scale="tiny", seed=7, boroughs=["hackney"], years=1, real_data_dir=None)
@@ -234,16 +236,34 @@ def _ids(summary, mappings, slug):
 def test_boroughs_without_committed_mapping_need_a_config_dir(tmp_path):
     with pytest.raises(ValueError, match="--config-dir"):
         generate(tmp_path / "in", scale="tiny", boroughs=["sutton"], real_data_dir=None)
-    summary = generate(tmp_path / "in", scale="tiny", boroughs=["sutton"], years=1, config_dir=tmp_path / "cfg",
-                       real_data_dir=None)
+    summary = generate(
+        tmp_path / "in",
+        scale="tiny",
+        boroughs=["sutton"],
+        years=1,
+        config_dir=tmp_path / "cfg",
+        real_data_dir=None,
+    )
     mapping = load_borough_mappings(tmp_path / "cfg")[0]
     assert mapping.borough_code == "E09000029"
     assert all(mapping.match(p.name) for p in summary.files)
 
 
 def test_cli_tiny(tmp_path, capsys):
-    rc = cli_main(["--out", str(tmp_path), "--scale", "tiny", "--boroughs", "merton", "--years", "1",
-                   "--no-real-data", "--quiet"])
+    rc = cli_main(
+        [
+            "--out",
+            str(tmp_path),
+            "--scale",
+            "tiny",
+            "--boroughs",
+            "merton",
+            "--years",
+            "1",
+            "--no-real-data",
+            "--quiet",
+        ]
+    )
     assert rc == 0
     assert "files for 1 boroughs" in capsys.readouterr().out
     assert any((tmp_path / "merton").glob("MER_EYFSP_2025-26.csv"))
@@ -267,7 +287,12 @@ def test_calibration_moves_gld_toward_published_rate(tmp_path, monkeypatch):
     (real / LAIT_FILE.parent).mkdir(parents=True)
     (real / LAIT_FILE).symlink_to(lait)  # LAIT only: synthetic LSOAs keep this test fast
     published = published_gld_rates(real)["Richmond upon Thames"]["2024/25"]
-    kwargs = {"scale": "demo", "boroughs": ["richmond_upon_thames"], "years": 2, "config_dir": tmp_path / "cfg"}
+    kwargs = {
+        "scale": "demo",
+        "boroughs": ["richmond_upon_thames"],
+        "years": 2,
+        "config_dir": tmp_path / "cfg",
+    }
     calibrated = generate(tmp_path / "cal", real_data_dir=real, **kwargs)
     fallback = generate(tmp_path / "fb", real_data_dir=None, **kwargs)
     mapping = load_borough_mappings(tmp_path / "cfg")[0]

@@ -110,7 +110,11 @@ def test_parse_period_rejects_impossible_periods(text, fmt):
 @pytest.mark.parametrize(
     ("old", "new", "needle"),
     [
-        ("      contact_id: ContactRef", "      contact_ref: ContactRef", "columns.contact_ref: unknown contract column"),
+        (
+            "      contact_id: ContactRef",
+            "      contact_ref: ContactRef",
+            "columns.contact_ref: unknown contract column",
+        ),
         ("  - extract: contacts", "  - extract: visits", "files[0].extract: 'visits' is not an extract type"),
         ("(?P<period>\\d{4}-\\d{2})", "(\\d{4}-\\d{2})", "has no named group 'period'"),
         ("(?P<period>\\d{4}-\\d{2})", "(?P<period>\\d{4}-\\d{2}", "not a valid regular expression"),
@@ -121,7 +125,11 @@ def test_parse_period_rejects_impossible_periods(text, fmt):
         ("delivery_model: direct", "delivery_model: outsourced", "'outsourced' is not an allowed value"),
         ("Y: true,", "Y: yes,", "'yes' is not a boolean for attended"),
         ("date_format: '%d/%m/%Y'", "date_format: 'dd/mm/yyyy'", "has no strptime directives"),
-        ("ignore_columns: [Notes]", "ignore_columns: [Notes, HubCode]", "'HubCode' is both mapped and ignored"),
+        (
+            "ignore_columns: [Notes]",
+            "ignore_columns: [Notes, HubCode]",
+            "'HubCode' is both mapped and ignored",
+        ),
         ("slug: hackney", "slug: Hackney Borough", "slug: 'Hackney Borough' is not a valid folder name"),
         ("dialect: alpha", "dialect: alpha\ncolour: red", "colour: unknown key"),
         ("    delimiter: ','", "    delimiter: ';;'", "is not one character"),
