@@ -87,6 +87,24 @@ class ReferenceResult:
     def ok(self) -> bool:
         return not any(i.severity == "error" for i in self.issues)
 
+    def as_dict(self, max_issues: int = 50) -> dict:
+        """JSON-friendly summary for flow results and run manifests (all issues stay in ref.reference_issues)."""
+        counts: dict[str, int] = {}
+        for i in self.issues:
+            key = f"{i.table_name}:{i.issue}"
+            counts[key] = counts.get(key, 0) + 1
+        worst = sorted(self.issues, key=lambda i: {"error": 0, "warning": 1}.get(i.severity, 2))[:max_issues]
+        return {
+            "real_dir": str(self.real_dir) if self.real_dir else None,
+            "skipped_reason": self.skipped_reason,
+            "summary": self.summary(),
+            "ok": self.ok,
+            "files": [f.__dict__ for f in self.files],
+            "missing_sources": self.missing_sources,
+            "issue_counts": counts,
+            "issues": [i.__dict__ for i in worst],
+        }
+
     def summary(self) -> str:
         if self.skipped_reason:
             return f"reference data skipped: {self.skipped_reason}"

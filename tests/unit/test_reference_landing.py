@@ -329,3 +329,17 @@ def test_ensure_reference_tables_is_idempotent(con):
     cols = [r[0] for r in con.execute("describe ref.dfe_lait_bds_long").fetchall()]
     assert cols[-5:] == ["_source_file", "_sha256", "_row_number", "_loaded_at", "_run_id"]
     assert "lait_value_num" in cols and "data_item_filled" in cols
+
+
+def test_result_as_dict_summarises_for_the_flow(con, tmp_path):
+    import json
+
+    real = tmp_path / "real"
+    header = _header("dfe_eyfsp_la_2013_2019")
+    header[0] = "time_id"
+    _write_csv(real / "n" / "APS_GLD_ELG_EXP_2013_2019.csv", header, [_underlying_row()])
+    d = land_reference_into(con, real, "run-1").as_dict()
+    json.dumps(d)
+    assert d["ok"] is False and d["issue_counts"] == {"dfe_eyfsp_la_2013_2019:renamed_column": 1}
+    assert d["issues"][0]["column_name"] == "time_identifier"
+    assert d["files"][0]["status"] == "rejected"
