@@ -1,12 +1,26 @@
-"""Land one delivered file: hash → archive → match mapping → read → map/validate (SQL) → pseudonymise →
-write raw rows + bookkeeping in ONE transaction (or quarantine the file). See :func:`land_one`."""
+"""Land delivered files, set-based per group.
+
+Per file (cheap, Python): hash → skip if already received → archive → match mapping → find the heading row
+(transcode / stream XLSX to CSV) → plan columns. A file that fails here is quarantined on its own.
+
+Per group of files with the same borough, file spec and column layout (:func:`land_group`): ONE
+``read_csv([...])`` over all files, ONE mapping/validation pass (SQL planned once per group, not per file),
+identifiers hashed once per distinct value, and ONE transaction writing raw rows, rejects, warnings and
+``landing.deliveries`` for every file in the group. Per-file accounting is by grouping on the file number.
+A file found broken during the group pass (unterminated quote, another borough's data) is taken out of the
+group before anything is written; a file that is not UTF-8 is retried as Windows-1252 in its own group. If
+the group pass itself fails unexpectedly, each file is retried alone, so one bad file never stops another.
+A kill -9 mid-group leaves nothing of that group in the work file; the next run lands it again (files are
+idempotent by sha256).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +29,18 @@ import pyarrow as pa
 
 from fhub.contracts import LINEAGE_COLUMNS, Contract
 from fhub.landing.archive import archive_file, sha256_file
-from fhub.landing.columns import plan_columns
+from fhub.landing.columns import ColumnPlan, plan_columns
 from fhub.landing.quarantine import Unlandable, quarantine_file
 from fhub.landing.read import Prepared, prepare_csv, prepare_xlsx
 from fhub.landing.result import DeliveryOutcome
-from fhub.landing.scan import NotUtf8, scan
+from fhub.landing.scan import scan_group
 from fhub.landing.sqlkit import MACROS, ident, lit
 from fhub.landing.validate import Context, build_mapped, collect_problems
 from fhub.pseudonymise import keyed_hash
 from fhub.settings import Paths
+
+_TEMPS = ("_src0", "_src1", "_src", "_struct", "_gaps", "_m", "_rej", "_warn", "_bad", "_rejl", "_files",
+          "_csv_rejects", "_csv_scans", "_sup", "_newkeys")
 
 
 @dataclass
@@ -39,6 +56,32 @@ class RunContext:
     retry_quarantined: bool = False
 
 
+@dataclass
+class Item:
+    """One new delivered file on its way through landing."""
+
+    slug: str
+    path: Path
+    size: int
+    received_at: dt.datetime
+    out: DeliveryOutcome
+    mapping: Any = None
+    spec: Any = None
+    spec_index: int = -1
+    prep: Prepared | None = None
+    plan: ColumnPlan | None = None
+    tmp: Path | None = None
+    encoding_retry: bool = False
+    retry_quarantined: bool = False
+    warnings: list[tuple[str | None, str, str]] = field(default_factory=list)
+    #: (status, superseded_by) to record when a later file of the same group replaced this one
+    db_status: tuple[str, str] | None = None
+
+    @property
+    def sha(self) -> str:
+        return self.out.sha256
+
+
 def load_hubs(con: duckdb.DuckDBPyConnection, hubs_csv: Path | None) -> bool:
     if hubs_csv is None or not Path(hubs_csv).exists():
         return False
@@ -50,9 +93,13 @@ def load_hubs(con: duckdb.DuckDBPyConnection, hubs_csv: Path | None) -> bool:
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     for stmt in MACROS:
         con.execute(stmt)
+    con.execute("create temp table if not exists _keycache (v varchar, k varchar)")
 
 
-def _match(rc: RunContext, slug: str, name: str) -> tuple[Any, Any, str]:
+# ---------------------------------------------------------------------------------------------------
+# per file: stage
+# ---------------------------------------------------------------------------------------------------
+def _match(rc: RunContext, slug: str, name: str) -> tuple[Any, Any, int, str]:
     from fhub.mapping import PeriodError
 
     mapping = rc.mappings.get(slug)
@@ -73,63 +120,123 @@ def _match(rc: RunContext, slug: str, name: str) -> tuple[Any, Any, str]:
             "borough's folder.",
         )
     spec, period = hit
-    return mapping, spec, period
+    index = next(i for i, s in enumerate(mapping.files) if s is spec)
+    return mapping, spec, index, period
 
 
-def _prepare(path: Path, spec: Any, tmp: Path, force_encoding: str | None = None) -> Prepared:
-    fmt = str(spec.format).lower()
-    if fmt == "xlsx":
-        return prepare_xlsx(path, spec, tmp)
-    with open(path, "rb") as fh:
-        magic = fh.read(4)
-    if magic == b"PK\x03\x04":
-        raise Unlandable("The file is an Excel workbook (or other zip file), but a CSV file was agreed.",
-                         "Save the sheet as 'CSV UTF-8 (Comma delimited)' and send that instead.")
-    return prepare_csv(path, spec, tmp, force_encoding=force_encoding)
+def _prepare(item: Item) -> None:
+    spec, path = item.spec, item.path
+    item.tmp.mkdir(parents=True, exist_ok=True)
+    if str(spec.format).lower() == "xlsx":
+        item.prep = prepare_xlsx(path, spec, item.tmp)
+    else:
+        with open(path, "rb") as fh:
+            magic = fh.read(4)
+        if magic == b"PK\x03\x04":
+            raise Unlandable("The file is an Excel workbook (or other zip file), but a CSV file was agreed.",
+                             "Save the sheet as 'CSV UTF-8 (Comma delimited)' and send that instead.")
+        item.prep = prepare_csv(path, spec, item.tmp, force_encoding="cp1252" if item.encoding_retry else None)
+        if item.encoding_retry:
+            item.prep.warnings.append((
+                "The file is not UTF-8 text; it was read as Windows-1252 (Excel's 'CSV').",
+                "No action needed, but exporting as 'CSV UTF-8' avoids wrong characters."))
+    item.plan = plan_columns(item.prep.headers, spec)
 
 
-def land_one(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str, path: Path,
-             received_at: dt.datetime | None = None) -> DeliveryOutcome:
-    """Land one file (never raises for bad input: returns a quarantined/skipped/waiting outcome)."""
+def seen_deliveries(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, tuple[str, str, str]]:
+    """sha → (status, source_file, run_id) for shas already in ``landing.deliveries`` (one query)."""
+    if not shas:
+        return {}
+    con.execute("create or replace temp table _shas as select unnest(?) as sha", [shas])
+    rows = con.execute("select delivery_id, status, source_file, run_id from landing.deliveries "
+                       "join _shas on sha = delivery_id").fetchall()
+    con.execute("drop table _shas")
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+def stage(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str, path: Path, sha: str, size: int,
+          received_at: dt.datetime, seen: tuple[str, str, str] | None) -> Item | DeliveryOutcome:
+    """Everything per file before the group pass. Returns a finished outcome (skipped / waiting /
+    quarantined) or an :class:`Item` ready to be grouped. Never raises for bad input."""
     name = path.name
-    sha, size = sha256_file(path)
     out = DeliveryOutcome(source_file=name, borough_slug=slug, sha256=sha, status="landed")
-    seen = con.execute("select status, source_file, run_id from landing.deliveries where delivery_id = ?",
-                       [sha]).fetchone()
     if seen and not (seen[0] == "quarantined" and rc.retry_quarantined):
         out.status = "skipped"
         out.reason = (f"These exact bytes were already received as '{seen[1]}' (run {seen[2]}, status "
                       f"{seen[0]}); nothing was changed.")
         return out
     archive_file(path, rc.paths.archive, sha)
-    received_at = received_at or dt.datetime.fromtimestamp(path.stat().st_mtime)
+    item = Item(slug=slug, path=path, size=size, received_at=received_at, out=out,
+                retry_quarantined=bool(seen), tmp=rc.paths.work_dir / "landing-tmp" / sha[:16])
     try:
-        mapping, spec, period = _match(rc, slug, name)
+        item.mapping, item.spec, item.spec_index, period = _match(rc, slug, name)
     except LookupError as exc:
         out.status = "waiting"
         out.reason = str(exc)
         out.fix = "Ask the hub data team to add or fix the borough mapping; the file stays in incoming/."
         return out
     except Unlandable as exc:
-        return _quarantine(con, rc, out, path, size, received_at, exc.reason, exc.fix)
-    out.borough_code, out.extract_type, out.period = mapping.borough_code, spec.extract, period
-    tmp = rc.paths.work_dir / "landing-tmp" / sha[:16]
-    tmp.mkdir(parents=True, exist_ok=True)
+        return quarantine(con, rc, item, exc.reason, exc.fix)
+    out.borough_code, out.extract_type, out.period = item.mapping.borough_code, item.spec.extract, period
     try:
-        _land_rows(con, rc, out, path, spec, tmp, size, received_at)
+        _prepare(item)
     except Unlandable as exc:
-        _drop_temps(con)
-        return _quarantine(con, rc, out, path, size, received_at, exc.reason, exc.fix)
+        return quarantine(con, rc, item, exc.reason, exc.fix)
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
+        return quarantine(con, rc, item, *_internal(exc))
+    return item
+
+
+def group_key(item: Item) -> tuple:
+    p, plan = item.prep, item.plan
+    return (item.slug, item.spec_index, p.delimiter, len(p.headers), p.skip_lines, p.has_line_column,
+            tuple(sorted(plan.source_index.items())), tuple(sorted(plan.heading.items())))
+
+
+def _internal(exc: BaseException) -> tuple[str, str]:
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300]
+    return (f"The pipeline could not process this file (internal error: {detail}).",
+            "Nothing to fix on your side yet: the hub data team has been told; the file is kept.")
+
+
+def cleanup(item: Item) -> None:
+    if item.tmp is not None:
+        shutil.rmtree(item.tmp, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# per group
+# ---------------------------------------------------------------------------------------------------
+def land_group(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item]) -> list[DeliveryOutcome]:
+    """Land a group of staged files (same :func:`group_key`) in one pass and one transaction. Returns one
+    outcome per file (plus those of files retried in their own group). Never raises for bad input."""
+    retry: list[Item] = []
+    try:
+        outcomes = _land_group(con, rc, items, retry)
+    except Exception as exc:  # noqa: BLE001 - fall back to one file at a time; one bad file never stops others
         _drop_temps(con)
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300]
-        return _quarantine(con, rc, out, path, size, received_at,
-                           f"The pipeline could not process this file (internal error: {detail}).",
-                           "Nothing to fix on your side yet: the hub data team has been told; the file is kept.")
+        if os.environ.get("FHUB_LANDING_RAISE"):  # developers: see the traceback instead of a quarantine
+            raise
+        if len(items) > 1:
+            outcomes = []
+            for it in items:
+                outcomes += land_group(con, rc, [it])
+            return outcomes
+        outcomes = [quarantine(con, rc, items[0], *_internal(exc))]
+        retry = []
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    _drop_temps(con)
-    return out
+        _drop_temps(con)
+    for it in retry:
+        try:
+            _prepare(it)
+        except Unlandable as exc:
+            outcomes.append(quarantine(con, rc, it, exc.reason, exc.fix))
+            continue
+        outcomes += land_group(con, rc, [it])
+    for it in items:
+        if it not in retry:
+            cleanup(it)
+    return outcomes
 
 
 def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
@@ -137,169 +244,291 @@ def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("rollback")
     except duckdb.Error:
         pass
-    for t in ("_src0", "_src", "_struct", "_gaps", "_m", "_rej", "_warn", "_bad", "_keys",
-              "_csv_rejects", "_csv_scans"):
+    for t in _TEMPS:
         con.execute(f"drop table if exists temp.{t}")
 
 
-def _land_rows(con: duckdb.DuckDBPyConnection, rc: RunContext, out: DeliveryOutcome, path: Path, spec: Any,
-               tmp: Path, size: int, received_at: dt.datetime) -> None:
+def _land_group(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item],
+                retry: list[Item]) -> list[DeliveryOutcome]:
+    first = items[0]
+    spec, prep, plan = first.spec, first.prep, first.plan
     contract: Contract = spec.contract
-    prep = _prepare(path, spec, tmp)
-    plan = plan_columns(prep.headers, spec)
+    ctx = Context(borough_code=first.out.borough_code or "", today=rc.today, hubs_loaded=rc.hubs_loaded)
+    files = pa.table({
+        "_f": pa.array(range(len(items)), pa.int32()),
+        "csv_path": pa.array([str(it.prep.csv_path) for it in items], pa.string()),
+        "header_line": pa.array([it.prep.header_line for it in items], pa.int64()),
+        "period": pa.array([it.out.period for it in items], pa.string()),
+        "sha": pa.array([it.sha for it in items], pa.string()),
+        "source_file": pa.array([it.out.source_file for it in items], pa.string()),
+        "borough_code": pa.array([it.out.borough_code for it in items], pa.string()),
+    })
+    con.register("_files_arrow", files)
     try:
-        n_ok, n_struct = scan(con, prep)
-    except NotUtf8:
-        prep = _prepare(path, spec, tmp, force_encoding="cp1252")
-        prep.warnings.append(("The file is not UTF-8 text; it was read as Windows-1252 (Excel's 'CSV').",
-                              "No action needed, but exporting as 'CSV UTF-8' avoids wrong characters."))
-        plan = plan_columns(prep.headers, spec)
-        n_ok, n_struct = scan(con, prep)
-    delivered = n_ok + n_struct
-    if delivered == 0:
-        raise Unlandable("The file has column headings but no data rows.",
-                         "If the period really had no activity, tell the hub data team; otherwise re-export "
-                         "the file with its data.")
-    ctx = Context(borough_code=out.borough_code or "", period=out.period or "", today=rc.today,
-                  hubs_loaded=rc.hubs_loaded)
+        con.execute("create or replace temp table _files as select * from _files_arrow")
+    finally:
+        con.unregister("_files_arrow")
+    scanned = scan_group(con, [str(it.prep.csv_path) for it in items], len(prep.headers), prep.skip_lines,
+                         prep.delimiter, prep.has_line_column)
+    outcomes: list[DeliveryOutcome] = []
+    removed: set[int] = set()
+    for f in sorted(scanned.not_utf8):
+        it = items[f]
+        removed.add(f)
+        if it.encoding_retry or str(spec.format).lower() == "xlsx":
+            outcomes.append(quarantine(con, rc, it, "The file could not be read as text in any expected encoding.",
+                                       "Save or export the file as UTF-8 CSV and send it again."))
+        else:
+            it.encoding_retry = True
+            retry.append(it)
+    for f, line in sorted(scanned.unquoted.items()):
+        removed.add(f)
+        outcomes.append(quarantine(
+            con, rc, items[f],
+            f"A quotation mark is not closed (around line {line}), so the rest of the file cannot be split "
+            "into columns reliably.",
+            "Check the value on that line: a text value containing a \" must be wrapped in quotes and the "
+            "quote doubled (\"\"). Re-export the file from your system rather than editing it by hand."))
     build_mapped(con, spec, plan, ctx)
-    _check_borough(con, rc, out, n_ok)
+    for f, reason, fix in _other_borough(con, rc, items, scanned.counts):
+        removed.add(f)
+        outcomes.append(quarantine(con, rc, items[f], reason, fix))
+        con.execute(f"delete from _m where _f = {f}")
+        con.execute(f"delete from _struct where _f = {f}")
+    active = [f for f in range(len(items)) if f not in removed]
+    if not active:
+        return outcomes
     collect_problems(con, spec, plan, ctx)
     _hash_identifiers(con, rc.key, contract)
-    con.execute("create or replace temp table _bad as select distinct _row from _rej")
-    n_bad = con.execute("select count(*) from _bad").fetchone()[0]
-    file_warnings: list[tuple[str | None, str, str]] = [(None, r, f) for r, f in prep.warnings] + plan.warnings
-    if not rc.hubs_loaded and "hub_id" in contract.column_names:
-        file_warnings.append((None, "Hub ids were not checked: no family hub list is available.",
-                              "Hub data team: add seeds/reference/family_hubs.csv."))
-    out.rows_delivered = delivered
-    out.rows_rejected = n_bad + n_struct
-    out.rows_landed = n_ok - n_bad
-    out.rows_warned = con.execute("select count(distinct _row) from _warn").fetchone()[0]
+    con.execute("create or replace temp table _bad as select distinct _f, _row from _rej")
+    n_bad = dict(con.execute("select _f, count(*) from _bad group by 1").fetchall())
+    n_warn = dict(con.execute("select _f, count(distinct _row) from _warn group by 1").fetchall())
+    for f in active:
+        it, out = items[f], items[f].out
+        n_ok, n_struct = scanned.counts[f]
+        out.rows_delivered = n_ok + n_struct
+        out.rows_rejected = n_bad.get(f, 0) + n_struct
+        out.rows_landed = n_ok - n_bad.get(f, 0)
+        out.rows_warned = n_warn.get(f, 0)
+        out.check_accounting()
+        out.file_warnings = [(None, r, fx) for r, fx in it.prep.warnings] + it.plan.warnings + it.warnings
+        if not rc.hubs_loaded and "hub_id" in contract.column_names:
+            out.file_warnings.append((None, "Hub ids were not checked: no family hub list is available.",
+                                      "Hub data team: add seeds/reference/family_hubs.csv."))
+    updates = _decide_status(con, [items[f] for f in active])
+    _commit(con, rc, [items[f] for f in active], contract, updates)
+    return outcomes + [items[f].out for f in active]
+
+
+def _other_borough(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item],
+                   counts: dict[int, tuple[int, int]]) -> list[tuple[int, str, str]]:
+    """Files whose hubs mostly belong to one other borough were put in the wrong folder: refuse them whole."""
+    if not rc.hubs_loaded or "v_hub_id" not in {r[0] for r in con.execute("describe _m").fetchall()}:
+        return []
+    found = []
+    rows = con.execute("""
+        with c as (
+            select _m._f, h.borough_code, count(*) as n
+            from _m join _hubs h on h.hub_id = _m.v_hub_id where h.borough_code <> ? group by 1, 2
+        )
+        select _f, borough_code, n from c qualify row_number() over (partition by _f order by n desc, borough_code) = 1
+    """, [items[0].out.borough_code]).fetchall()
+    for f, code, n in rows:
+        n_rows = counts.get(f, (0, 0))[0]
+        if n * 2 > n_rows > 0:
+            other = next((m.borough_name for m in rc.mappings.values() if m.borough_code == code), code)
+            mine = items[f].mapping.borough_name
+            found.append((f, (
+                f"{n:,} of {n_rows:,} rows are for hubs of {other} ({code}), but the file was delivered "
+                f"for {mine}. It looks like another borough's data."),
+                f"Check the file: send {mine}'s own data in this folder, and {other}'s data in theirs."))
+    return found
+
+
+def _hash_identifiers(con: duckdb.DuckDBPyConnection, key: bytes, contract: Contract) -> None:
+    """HMAC once per distinct identifier value not yet hashed in this run (in Python,
+    :func:`fhub.pseudonymise.keyed_hash`), kept in the connection's ``_keycache``."""
+    ids = [c.name for c in contract.columns if c.kind == "identifier"]
+    union = " union ".join(f"select {ident('v_' + c)} as v from _m" for c in ids)
+    values = [r[0] for r in con.execute(
+        f"select v from ({union}) u where v is not null and not exists "
+        f"(select 1 from _keycache c where c.v = u.v)").fetchall()]
+    if not values:
+        return
+    table = pa.table({"v": pa.array(values, pa.string()),
+                      "k": pa.array([keyed_hash(key, v) for v in values], pa.string())})
+    con.register("_newkeys_arrow", table)
+    try:
+        con.execute("insert into _keycache select * from _newkeys_arrow")
+    finally:
+        con.unregister("_newkeys_arrow")
+
+
+def _decide_status(con: duckdb.DuckDBPyConnection, items: list[Item]) -> list[tuple[str, str]]:
+    """Set each file's status (landed / superseded) and supersessions. Returns (earlier delivery id,
+    superseded_by) updates for deliveries already in the work file.
+
+    Rules, per borough × extract × period, in order of arrival:
+    * a file with landed rows replaces (supersedes) every earlier landed delivery; if a newer delivery is
+      already landed, the file is kept in history only (``superseded``);
+    * a file whose every row was rejected is recorded as ``landed`` with 0 rows and replaces nothing;
+    * a header-only file is a *nil return* ("no activity this period"): ``landed`` with 0 rows if the period
+      has nothing else; but it never wipes a period that already has rows — then it is recorded as
+      ``superseded`` (history only) and the receipt says how to withdraw a period deliberately.
+    """
+    first = items[0].out
+    state: dict[str, list[dict]] = {}
+    for did, period, received, rows, source in con.execute(
+            "select delivery_id, period, received_at, rows_landed, source_file from landing.deliveries "
+            "where borough_code = ? and extract_type = ? and status = 'landed'",
+            [first.borough_code, first.extract_type]).fetchall():
+        state.setdefault(period, []).append({"id": did, "received": received, "rows": rows, "source": source,
+                                             "item": None})
+    updates: list[tuple[str, str]] = []
+    for it in sorted(items, key=lambda i: i.received_at):
+        out = it.out
+        cur = state.setdefault(out.period, [])
+        newer = sorted((c for c in cur if c["received"] > it.received_at), key=lambda c: c["received"])
+        me = {"id": it.sha, "received": it.received_at, "rows": out.rows_landed, "source": out.source_file,
+              "item": it}
+        replaced: list[dict] = []
+        if out.rows_delivered == 0:
+            nonempty = [c for c in cur if c["rows"] > 0]
+            if newer:
+                _superseded(out, newer[-1], "A newer delivery for the same period was already landed, so this "
+                            "file is kept in history only.", "No action needed if the newer file is the right one.")
+            elif nonempty:
+                keep = max(nonempty, key=lambda c: c["received"])
+                _superseded(out, keep,
+                            f"The file has no data rows. {keep['source']} already delivered {keep['rows']:,} rows "
+                            f"for {out.period}; an empty file does not replace them, so that delivery stays in use.",
+                            "If the period really had no activity and the earlier rows are wrong, ask the hub "
+                            "data team to withdraw the earlier delivery (landing.deliveries status 'superseded'); "
+                            "otherwise send a corrected file with the rows.")
+            else:
+                out.file_warnings.append((None, f"The file has no data rows: treated as a nil return (no "
+                                          f"activity) for {out.period}.",
+                                          "No action needed if nothing happened in the period; otherwise "
+                                          "re-export the file with its data."))
+                replaced = [c for c in cur if c["received"] <= it.received_at]
+                cur.append(me)
+        elif out.rows_landed == 0:
+            out.file_warnings.append((None, "No row could be landed, so any earlier delivery for this period "
+                                      "stays in use.", "Fix the problems listed below and send the file again."))
+            cur.append(me)
+        elif newer:
+            _superseded(out, newer[-1], "A newer delivery for the same period was already landed, so this file "
+                        "is kept in history only.", "No action needed if the newer file is the right one.")
+        else:
+            replaced = [c for c in cur if c["received"] <= it.received_at]
+            cur.append(me)
+        for c in replaced:
+            cur.remove(c)
+            out.supersedes.append(c["source"])
+            if c["item"] is None:
+                updates.append((c["id"], it.sha))
+            else:
+                c["item"].db_status = ("superseded", it.sha)
+    return updates
+
+
+def _superseded(out: DeliveryOutcome, by: dict, reason: str, fix: str) -> None:
+    out.status = "superseded"
+    out.superseded_by = by["id"]
+    out.file_warnings.append((None, reason, fix))
+
+
+def _commit(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item], contract: Contract,
+            updates: list[tuple[str, str]]) -> None:
     loaded_at = dt.datetime.now()
-    newer = con.execute(
-        "select delivery_id from landing.deliveries where borough_code = ? and extract_type = ? and period = ? "
-        "and status = 'landed' and received_at > ? order by received_at desc limit 1",
-        [out.borough_code, out.extract_type, out.period, received_at]).fetchone()
-    if out.rows_landed == 0:
-        file_warnings.append((None, "No row could be landed, so any earlier delivery for this period stays in use.",
-                              "Fix the problems listed below and send the file again."))
-    elif newer:
-        out.status = "superseded"
-        file_warnings.append((None, "A newer delivery for the same period was already landed, so this file is "
-                              "kept in history only.", "No action needed if the newer file is the right one."))
-    out.file_warnings = file_warnings
+    deliveries = []
+    for it in items:
+        o = it.out
+        status, by = it.db_status or (o.status, o.superseded_by)
+        deliveries.append((o.sha256, o.borough_code, o.borough_slug, o.extract_type, o.period, o.source_file,
+                           o.sha256, it.size, it.received_at, loaded_at, rc.run_id, status, o.rows_delivered,
+                           o.rows_landed, o.rows_rejected, o.rows_warned, by, rc.key_label))
+    expected = sum(it.out.rows_landed for it in items)
     con.execute("begin transaction")
     try:
-        landed = _insert_raw(con, rc, out, contract, loaded_at)
-        if landed != out.rows_landed:
-            raise AssertionError(f"accounting: inserted {landed} rows, expected {out.rows_landed}")
-        out.check_accounting()
-        con.execute(
-            "insert into landing.deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [out.sha256, out.borough_code, out.borough_slug, out.extract_type, out.period, out.source_file,
-             out.sha256, size, received_at, loaded_at, rc.run_id, out.status, out.rows_delivered,
-             out.rows_landed, out.rows_rejected, out.rows_warned, newer[0] if newer else None, rc.key_label])
-        _insert_problems(con, rc, out, len(prep.headers))
-        if out.status == "landed" and out.rows_landed > 0:
-            out.supersedes = [r[0] for r in con.execute(
-                "update landing.deliveries set status = 'superseded', superseded_by = ? "
-                "where borough_code = ? and extract_type = ? and period = ? and status = 'landed' "
-                "and delivery_id <> ? and received_at <= ? returning source_file",
-                [out.sha256, out.borough_code, out.extract_type, out.period, out.sha256, received_at]).fetchall()]
+        landed = _insert_raw(con, rc, contract, loaded_at)
+        if landed != expected:
+            raise AssertionError(f"accounting: inserted {landed} rows, expected {expected}")
+        retried = [it.sha for it in items if it.retry_quarantined]
+        if retried:
+            con.execute("delete from landing.deliveries where delivery_id in (select unnest(?))", [retried])
+        con.executemany("insert into landing.deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        deliveries)
+        _insert_problems(con, rc, items)
+        if updates:
+            con.executemany("update landing.deliveries set status = 'superseded', superseded_by = ? "
+                            "where delivery_id = ? and status = 'landed'", [(by, did) for did, by in updates])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
 
 
-def _check_borough(con: duckdb.DuckDBPyConnection, rc: RunContext, out: DeliveryOutcome, n_rows: int) -> None:
-    """A file whose hubs mostly belong to one other borough was put in the wrong folder: refuse it whole."""
-    if not rc.hubs_loaded or n_rows == 0 or "v_hub_id" not in {r[0] for r in con.execute("describe _m").fetchall()}:
-        return
-    top = con.execute("""select h.borough_code, count(*) from _m join _hubs h on h.hub_id = _m.v_hub_id
-                         where h.borough_code <> ? group by 1 order by 2 desc limit 1""",
-                      [out.borough_code]).fetchone()
-    if top and top[1] * 2 > n_rows:
-        other = next((m.borough_name for m in rc.mappings.values() if m.borough_code == top[0]), top[0])
-        mine = rc.mappings[out.borough_slug].borough_name
-        raise Unlandable(
-            f"{top[1]:,} of {n_rows:,} rows are for hubs of {other} ({top[0]}), but the file was delivered "
-            f"for {mine}. It looks like another borough's data.",
-            f"Check the file: send {mine}'s own data in this folder, and {other}'s data in theirs.",
-        )
-
-
-def _hash_identifiers(con: duckdb.DuckDBPyConnection, key: bytes, contract: Contract) -> None:
-    """HMAC once per distinct identifier value (in Python, :func:`fhub.pseudonymise.keyed_hash`), joined back."""
-    ids = [c.name for c in contract.columns if c.kind == "identifier"]
-    union = " union ".join(f"select {ident('v_' + c)} as v from _m" for c in ids)
-    values = [r[0] for r in con.execute(f"select v from ({union}) where v is not null").fetchall()]
-    table = pa.table({"v": pa.array(values, pa.string()),
-                      "k": pa.array([keyed_hash(key, v) for v in values], pa.string())})
-    con.register("_keys_arrow", table)
-    try:
-        con.execute("create or replace temp table _keys as select * from _keys_arrow")
-    finally:
-        con.unregister("_keys_arrow")
-
-
-def _insert_raw(con: duckdb.DuckDBPyConnection, rc: RunContext, out: DeliveryOutcome, contract: Contract,
-                loaded_at: dt.datetime) -> int:
+def _insert_raw(con: duckdb.DuckDBPyConnection, rc: RunContext, contract: Contract, loaded_at: dt.datetime) -> int:
     cols, exprs, joins = [], [], []
     for c in contract.columns:
         cols.append(ident(c.stored_name))
         if c.kind == "identifier":
             alias = ident("k_" + c.name)
-            joins.append(f"left join _keys {alias} on {alias}.v = m.{ident('v_' + c.name)}")
+            joins.append(f"left join _keycache {alias} on {alias}.v = m.{ident('v_' + c.name)}")
             exprs.append(f"{alias}.k")
         else:
             exprs.append(f"m.{ident('v_' + c.name)}")
     cols += [ident(n) for n, _ in LINEAGE_COLUMNS]
-    exprs += [lit(out.sha256), lit(out.source_file), lit(out.sha256), lit(out.borough_code),
-              lit(out.extract_type), lit(out.period), "m._row", "cast(? as timestamp)", lit(rc.run_id)]
+    exprs += ["f.sha", "f.source_file", "f.sha", "f.borough_code", lit(contract.extract), "f.period", "m._row",
+              "cast(? as timestamp)", lit(rc.run_id)]
+    has_bad = con.execute("select count(*) from _bad").fetchone()[0] > 0
     res = con.execute(
         f"insert into raw.{ident(contract.raw_table)} ({', '.join(cols)}) "
-        f"select {', '.join(exprs)} from _m m {' '.join(joins)} "
-        + ("where not exists (select 1 from _bad b where b._row = m._row)" if out.rows_rejected else ""),
+        f"select {', '.join(exprs)} from _m m join _files f on f._f = m._f {' '.join(joins)} "
+        + ("where not exists (select 1 from _bad b where b._f = m._f and b._row = m._row)" if has_bad else ""),
         [loaded_at]).fetchone()
     return int(res[0])
 
 
-def _insert_problems(con: duckdb.DuckDBPyConnection, rc: RunContext, out: DeliveryOutcome, width: int) -> None:
-    base = [out.sha256, out.source_file]
+def _insert_problems(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item]) -> None:
     con.execute("""
         insert into landing.rejects
-        select ?, ?, _row, _line, col,
+        select f.sha, f.source_file, _row, _line, col,
                case when kind = 'identifier' then null
-                    else _fhub_excerpt(raw, count(*) over (partition by col, raw)) end,
+                    else _fhub_excerpt(raw, count(*) over (partition by r._f, col, raw)) end,
                reason, fix, ?
-        from _rej
-    """, [*base, rc.run_id])
-    if con.execute("select count(*) from duckdb_tables() where table_name = '_struct' and temporary").fetchone()[0]:
-        if "reason" in {r[0] for r in con.execute("describe _struct").fetchall()}:
-            con.execute(f"""
-                insert into landing.rejects
-                select ?, ?, _row, _line, null, null, reason,
-                       'Make the row have exactly {width} values, one per column heading; put text containing '
-                       || 'the separator in double quotes.', ?
-                from _struct
-            """, [*base, rc.run_id])
-    for col, reason, fix in out.file_warnings:
-        con.execute("insert into landing.warnings values (?, ?, null, null, ?, null, ?, ?, ?)",
-                    [*base, col, reason, fix, rc.run_id])
+        from _rej r join _files f using (_f)
+    """, [rc.run_id])
+    width = len(items[0].prep.headers)
+    con.execute(f"""
+        insert into landing.rejects
+        select f.sha, f.source_file, _row, _line, null, null, reason,
+               'Make the row have exactly {width} values, one per column heading; put text containing '
+               || 'the separator in double quotes.', ?
+        from _struct s join _files f using (_f)
+    """, [rc.run_id])
+    fw = [(it.sha, it.out.source_file, col, reason, fix, rc.run_id)
+          for it in items for col, reason, fix in it.out.file_warnings]
+    if fw:
+        con.executemany("insert into landing.warnings values (?, ?, null, null, ?, null, ?, ?, ?)", fw)
     con.execute("""
         insert into landing.warnings
-        select ?, ?, _row, _line, col, _fhub_excerpt(raw, count(*) over (partition by col, raw)), reason, fix, ?
-        from _warn
-    """, [*base, rc.run_id])
+        select f.sha, f.source_file, _row, _line, col,
+               _fhub_excerpt(raw, count(*) over (partition by w._f, col, raw)), reason, fix, ?
+        from _warn w join _files f using (_f)
+    """, [rc.run_id])
 
 
-def _quarantine(con: duckdb.DuckDBPyConnection, rc: RunContext, out: DeliveryOutcome, path: Path, size: int,
-                received_at: dt.datetime, reason: str, fix: str) -> DeliveryOutcome:
-    quarantine_file(path, rc.paths.quarantine, out.sha256, reason, fix)
+# ---------------------------------------------------------------------------------------------------
+# quarantine (per file)
+# ---------------------------------------------------------------------------------------------------
+def quarantine(con: duckdb.DuckDBPyConnection, rc: RunContext, item: Item, reason: str, fix: str) -> DeliveryOutcome:
+    out = item.out
+    quarantine_file(item.path, rc.paths.quarantine, out.sha256, reason, fix)
     out.status, out.reason, out.fix = "quarantined", reason, fix
     out.rows_delivered = out.rows_landed = out.rows_rejected = out.rows_warned = 0
+    out.file_warnings = []
     now = dt.datetime.now()
     con.execute("begin transaction")
     try:
@@ -308,11 +537,16 @@ def _quarantine(con: duckdb.DuckDBPyConnection, rc: RunContext, out: DeliveryOut
             "insert into landing.deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'quarantined', 0, 0, 0, 0, "
             "null, ?)",
             [out.sha256, out.borough_code, out.borough_slug, out.extract_type, out.period, out.source_file,
-             out.sha256, size, received_at, now, rc.run_id, rc.key_label])
+             out.sha256, item.size, item.received_at, now, rc.run_id, rc.key_label])
         con.execute("insert into landing.quarantine values (?, ?, ?, ?, ?, ?, ?, ?)",
                     [out.sha256, out.borough_slug, out.source_file, out.sha256, reason, fix, rc.run_id, now])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+    cleanup(item)
     return out
+
+
+def sha_and_size(path: Path) -> tuple[str, int]:
+    return sha256_file(path)

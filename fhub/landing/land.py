@@ -12,7 +12,17 @@ import duckdb
 
 from fhub.landing.ddl import ensure_landing_schema
 from fhub.landing.discover import discover
-from fhub.landing.engine import RunContext, install_macros, land_one, load_hubs
+from fhub.landing.engine import (
+    Item,
+    RunContext,
+    group_key,
+    install_macros,
+    land_group,
+    load_hubs,
+    seen_deliveries,
+    sha_and_size,
+    stage,
+)
 from fhub.landing.receipts import write_receipts
 from fhub.landing.result import DeliveryOutcome, LandingResult
 from fhub.settings import Paths
@@ -66,8 +76,10 @@ def _context(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str, key: byt
 def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_dir: Path | None = None,
              progress: Callable[[str], None] | None = None, hubs_csv: Path | None = None,
              today: dt.date | None = None, retry_quarantined: bool = False) -> LandingResult:
-    """Land every new file under ``paths.incoming/<slug>/``. Idempotent; one transaction per file; the
-    connection is closed before returning. ``progress(message)`` is called once per file."""
+    """Land every new file under ``paths.incoming/<slug>/``. Idempotent (by sha256). Files are landed in
+    groups (same borough, file spec and column layout), one pass and one transaction per group; the
+    connection is closed before returning. ``progress(message)`` is called once per file, after the
+    transaction that recorded it has committed (so a kill between messages loses nothing committed)."""
     paths.ensure()
     result = LandingResult(run_id=run_id)
     con = open_work_db(paths)
@@ -77,11 +89,9 @@ def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_di
                      _code_version(paths.project)])
         rc = _context(con, paths, run_id, key, key_label, config_dir, hubs_csv, today, retry_quarantined)
         files = discover(paths.incoming)
-        for i, d in enumerate(files, start=1):
-            outcome = land_one(con, rc, d.slug, d.path, dt.datetime.fromtimestamp(d.mtime))
-            result.deliveries.append(outcome)
-            if progress:
-                progress(_progress_line(i, len(files), outcome))
+        counter = _Counter(len(files), progress)
+        result.deliveries = _land_many(con, rc, [(d.slug, d.path, dt.datetime.fromtimestamp(d.mtime))
+                                                 for d in files], counter)
         reportable = [o for o in result.deliveries if o.status != "skipped"]
         result.receipts = write_receipts(con, paths.receipts, run_id, reportable, key_label)
         con.execute("update landing.runs set finished_at = ? where run_id = ?", [dt.datetime.now(), run_id])
@@ -89,6 +99,42 @@ def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_di
     finally:
         con.close()
     return result
+
+
+class _Counter:
+    def __init__(self, total: int, progress: Callable[[str], None] | None):
+        self.total, self.done, self.progress = total, 0, progress
+
+    def report(self, outcomes: list[DeliveryOutcome]) -> None:
+        for o in outcomes:
+            self.done += 1
+            if self.progress:
+                self.progress(_progress_line(self.done, self.total, o))
+
+
+def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,
+               files: list[tuple[str, Path, dt.datetime]], counter: _Counter) -> list[DeliveryOutcome]:
+    hashed = [(slug, path, received, *sha_and_size(path)) for slug, path, received in files]
+    seen = seen_deliveries(con, [h[3] for h in hashed])
+    outcomes: list[DeliveryOutcome] = []
+    groups: dict[tuple, list[Item]] = {}
+    this_run: dict[str, str] = {}
+    for slug, path, received, sha, size in hashed:
+        prior = seen.get(sha)
+        if prior is None and sha in this_run:
+            prior = ("received in this run", this_run[sha], rc.run_id)
+        staged = stage(con, rc, slug, path, sha, size, received, prior)
+        this_run.setdefault(sha, path.name)
+        if isinstance(staged, Item):
+            groups.setdefault(group_key(staged), []).append(staged)
+        else:
+            outcomes.append(staged)
+            counter.report([staged])
+    for items in groups.values():
+        done = land_group(con, rc, items)
+        outcomes += done
+        counter.report(done)
+    return outcomes
 
 
 def land_file(paths: Paths, file_path: Path, run_id: str, key: bytes, *, key_label: str,
@@ -102,7 +148,9 @@ def land_file(paths: Paths, file_path: Path, run_id: str, key: bytes, *, key_lab
     con = con or open_work_db(paths)
     try:
         rc = _context(con, paths, run_id, key, key_label, config_dir, hubs_csv, today, False)
-        outcome = land_one(con, rc, slug or file_path.parent.name, file_path)
+        received = dt.datetime.fromtimestamp(file_path.stat().st_mtime)
+        outcome = _land_many(con, rc, [(slug or file_path.parent.name, file_path, received)],
+                             _Counter(1, None))[0]
         if write_receipt:
             write_receipts(con, paths.receipts, run_id, [outcome], key_label)
         return outcome

@@ -24,6 +24,8 @@ class DeliveryOutcome:
     reason: str | None = None
     fix: str | None = None
     supersedes: list[str] = field(default_factory=list)
+    #: delivery id of the delivery in use instead of this one (status superseded)
+    superseded_by: str | None = None
     file_warnings: list[tuple[str | None, str, str]] = field(default_factory=list)
 
     @property

@@ -1,90 +1,109 @@
-"""Scan a prepared UTF-8 CSV into temp table ``_src`` (``_row``, ``_line``, ``c0..cN``) with DuckDB's
-parallel CSV reader; malformed lines (too many / too few fields, bad bytes) become structural rejects in
-``_struct`` instead of failing the file."""
+"""Scan a group of prepared UTF-8 CSVs (same borough, same file spec, same column layout) in ONE DuckDB
+``read_csv([...])`` into temp table ``_src`` (``_f`` file number, ``_row``, ``_line``, ``c0..cN``).
+
+Malformed lines (too many / too few fields) become structural rejects in ``_struct`` (``_f, _row, _line,
+reason``) instead of failing the file. Per-file fatal problems are reported back so the caller can take that
+file out of the group: bytes that are not UTF-8 (retry as Windows-1252) and an unterminated quote
+(quarantine). ``_files`` (``_f``, ``csv_path``, ``header_line``) must exist before :func:`scan_group` runs.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import duckdb
 
-from fhub.landing.quarantine import Unlandable
-from fhub.landing.read import Prepared
 from fhub.landing.sqlkit import ident, lit
 
 
-class NotUtf8(Exception):  # noqa: N818
-    """DuckDB found bytes that are not UTF-8 (caller retries as Windows-1252)."""
+@dataclass
+class ScanResult:
+    #: file number → (rows read fine, structurally rejected rows)
+    counts: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: file numbers whose bytes are not UTF-8 (retry as Windows-1252)
+    not_utf8: set[int] = field(default_factory=set)
+    #: file number → line of an unterminated quote (the file cannot be split reliably)
+    unquoted: dict[int, int] = field(default_factory=dict)
 
 
-def scan(con: duckdb.DuckDBPyConnection, prep: Prepared) -> tuple[int, int]:
-    """Returns (rows read fine, structurally rejected rows). Creates temp tables ``_src`` and ``_struct``."""
-    n = len(prep.headers)
-    cols = {f"c{i}": "VARCHAR" for i in range(n)}
-    if prep.has_line_column:
+def scan_group(con: duckdb.DuckDBPyConnection, csv_paths: list[str], width: int, skip_lines: int,
+               delimiter: str, has_line_column: bool) -> ScanResult:
+    """Read every file of the group at once. ``csv_paths[i]`` is file number ``i`` in ``_files``."""
+    cols = {f"c{i}": "VARCHAR" for i in range(width)}
+    if has_line_column:
         cols["c_line"] = "VARCHAR"
     columns = "{" + ", ".join(f"{lit(k)}: 'VARCHAR'" for k in cols) + "}"
+    files = "[" + ", ".join(lit(p) for p in csv_paths) + "]"
     con.execute("drop table if exists temp._csv_rejects; drop table if exists temp._csv_scans")
     con.execute(f"""
         create or replace temp table _src0 as
-        select * from read_csv({lit(str(prep.csv_path))}, header = false, skip = {prep.skip_lines},
-            auto_detect = false, all_varchar = true, columns = {columns}, delim = {lit(prep.delimiter)},
+        select * from read_csv({files}, header = false, skip = {skip_lines},
+            auto_detect = false, all_varchar = true, columns = {columns}, delim = {lit(delimiter)},
             quote = '"', escape = '"', strict_mode = true, null_padding = false, ignore_errors = true,
             store_rejects = true, rejects_table = '_csv_rejects', rejects_scan = '_csv_scans',
-            max_line_size = 4000000)
+            max_line_size = 4000000, filename = '_fname')
     """)
-    errors = con.execute("""select error_type::varchar, min(line), count(*) from _csv_rejects
-                            group by 1 order by 2""").fetchall()
-    kinds = {e[0] for e in errors}
-    if "INVALID ENCODING" in kinds or "INVALID UNICODE" in kinds:
-        raise NotUtf8()
-    if "UNQUOTED VALUE" in kinds:
-        line = next(e[1] for e in errors if e[0] == "UNQUOTED VALUE")
-        raise Unlandable(
-            f"A quotation mark is not closed (around line {line}), so the rest of the file cannot be split "
-            "into columns reliably.",
-            "Check the value on that line: a text value containing a \" must be wrapped in quotes and the "
-            "quote doubled (\"\"). Re-export the file from your system rather than editing it by hand.",
-        )
+    res = ScanResult()
+    con.execute("""
+        create or replace temp table _rejl as
+        select f._f, r.line, r.error_type::varchar as error_type,
+               regexp_extract(r.error_message, 'Found: ([0-9]+)', 1) as found
+        from _csv_rejects r join _csv_scans s on s.scan_id = r.scan_id and s.file_id = r.file_id
+        join _files f on f.csv_path = s.file_path
+    """)
+    for f, kind, line in con.execute("select _f, error_type, min(line) from _rejl group by all").fetchall():
+        if kind in ("INVALID ENCODING", "INVALID UNICODE"):
+            res.not_utf8.add(f)
+        elif kind == "UNQUOTED VALUE":
+            res.unquoted[f] = min(line, res.unquoted.get(f, line))
+    dropped = res.not_utf8 | set(res.unquoted)
+    drop_list = ", ".join(str(f) for f in sorted(dropped)) or "-1"
     # structural rejects: one per physical record that could not be split into the heading's columns
     con.execute(f"""
         create or replace temp table _struct as
-        select line as _line, line - {prep.header_line} as _row_guess,
-               any_value(error_type::varchar) as error_type,
-               max(regexp_extract(error_message, 'Found: ([0-9]+)', 1)) as found
-        from _csv_rejects group by line
+        select r._f, r.line as _line, r.line - f.header_line as _row,
+               case when any_value(error_type) = 'MISSING COLUMNS'
+                    then 'The row has ' || coalesce(nullif(max(found), ''), 'fewer') || ' values but the file has '
+                         || {width} || ' columns (too few: a cut-off line or a missing separator).'
+                    when any_value(error_type) = 'TOO MANY COLUMNS'
+                    then 'The row has ' || coalesce(nullif(max(found), ''), 'more') || ' values but the file has '
+                         || {width} || ' columns (too many: a separator inside a value that is not in quotes?).'
+                    else 'The row could not be read (' || lower(any_value(error_type)) || ').' end as reason
+        from _rejl r join _files f using (_f)
+        where r._f not in ({drop_list})
+        group by r._f, r.line, f.header_line
     """)
-    n_struct = con.execute("select count(*) from _struct").fetchone()[0]
-    line_expr = f"try_cast({ident('c_line')} as bigint)" if prep.has_line_column else None
-    data_cols = ", ".join(ident(f"c{i}") for i in range(n))
-    if n_struct == 0:
-        line = line_expr or f"rowid + 1 + {prep.header_line}"
-        con.execute(f"create or replace temp table _src as select rowid + 1 as _row, {line} as _line, {data_cols} "
-                    f"from _src0")
-    else:
-        # data row numbers count the rejected records too: accepted k-th row → k + #(rejects before it)
-        con.execute("""
-            create or replace temp table _gaps as
-            with r as (select _line - row_number() over (order by _line) as g from _struct)
-            select g, count(*) over (order by g range between unbounded preceding and current row) as c from r
-        """)
-        con.execute(f"""
-            create or replace temp table _src as
-            with k as (select rowid + 1 as k, * from _src0)
-            select k.k + coalesce(gp.c, 0) as _row,
-                   {line_expr or f'k.k + coalesce(gp.c, 0) + {prep.header_line}'} as _line, {data_cols}
-            from k asof left join _gaps gp on k.k + {prep.header_line} > gp.g
-        """)
-        con.execute(f"""
-            create or replace temp table _struct as
-            select _line - {prep.header_line} as _row, _line,
-                   case when error_type = 'MISSING COLUMNS'
-                        then 'The row has ' || coalesce(found, 'fewer') || ' values but the file has {n} columns '
-                             || '(too few: a cut-off line or a missing separator).'
-                        when error_type = 'TOO MANY COLUMNS'
-                        then 'The row has ' || coalesce(found, 'more') || ' values but the file has {n} columns '
-                             || '(too many: a separator inside a value that is not in quotes?).'
-                        else 'The row could not be read (' || lower(error_type) || ').' end as reason
-            from _struct
-        """)
+    data_cols = ", ".join(ident(f"c{i}") for i in range(width))
+    line_col = f", try_cast({ident('c_line')} as bigint) as _xline" if has_line_column else ""
+    # k = position of the record among the file's accepted records (insertion order is preserved)
+    con.execute(f"""
+        create or replace temp table _src1 as
+        select f._f, row_number() over (partition by f._f order by s.rowid) as k, f.header_line{line_col},
+               {data_cols}
+        from _src0 s join _files f on f.csv_path = s._fname
+        where f._f not in ({drop_list})
+    """)
     con.execute("drop table if exists _src0")
-    rows = con.execute("select count(*) from _src").fetchone()[0]
-    return rows, n_struct
+    # data row numbers count the rejected records too: accepted k-th row → k + #(rejects before it)
+    line_expr = "_xline" if has_line_column else "k.k + coalesce(g.c, 0) + k.header_line"
+    con.execute("""
+        create or replace temp table _gaps as
+        with r as (select _f, _line - header_line - row_number() over (partition by _f order by _line) as g
+                   from _struct join _files using (_f))
+        select _f, g, count(*) over (partition by _f order by g range between unbounded preceding and current row)
+               as c from r
+    """)
+    con.execute(f"""
+        create or replace temp table _src as
+        select k._f, k.k + coalesce(g.c, 0) as _row, {line_expr} as _line, {data_cols}
+        from _src1 k asof left join _gaps g on k._f = g._f and k.k > g.g
+    """)
+    con.execute("drop table if exists _src1")
+    for f, n_ok, n_struct in con.execute("""
+        with a as (select _f, count(*) as n from _src group by 1),
+             b as (select _f, count(*) as n from _struct group by 1)
+        select _f, coalesce(a.n, 0), coalesce(b.n, 0) from _files left join a using (_f) left join b using (_f)
+    """).fetchall():
+        if f not in dropped:
+            res.counts[f] = (int(n_ok), int(n_struct))
+    return res

@@ -1,9 +1,15 @@
-"""Map and validate every row set-based in DuckDB.
+"""Map and validate every row of a group of files set-based in DuckDB.
 
-Input: temp table ``_src`` (``_row``, ``_line``, ``c0..cN`` all varchar). Output: temp tables ``_m`` (one row
-per data row: typed contract values ``v_<col>``), ``_rej`` (one row per rejected row × problem) and
-``_warn`` (one row per accepted row × warning). Raw values only ever live in these connection-local temp
-tables; what is persisted is masked (see ``_fhub_excerpt``).
+Input: temp tables ``_src`` (``_f`` file number, ``_row``, ``_line``, ``c0..cN`` all varchar) and ``_files``
+(``_f``, ``period``). Output: temp tables ``_m`` (one row per data row: mapped text ``m_<col>``, typed
+contract values ``v_<col>`` computed once, reject reasons ``e_<col>`` and warnings ``w_<col>`` over the typed
+values), ``_rej`` (one row per rejected row × problem) and ``_warn`` (one row per accepted row × warning).
+Raw values only ever live in these connection-local temp tables; what is persisted is masked (see
+``_fhub_excerpt``).
+
+Layers (one statement): ``s`` maps source columns (trim, value maps, constants) → ``t`` computes the
+expensive helpers once (date parses, Excel serials, identifier-shape check) → ``u`` the typed values → the
+final select derives reasons and warnings from them. Fix texts are computed only for problem rows.
 """
 
 from __future__ import annotations
@@ -20,7 +26,12 @@ from fhub.landing.sqlkit import date_lit, human_date_format, ident, lit, swapped
 
 _TRUE = ("true", "t", "1", "y", "yes")
 _FALSE = ("false", "f", "0", "n", "no")
+#: event dates (contacts, referrals, registrations, assessments) before this are implausible
 EARLIEST_DATE = dt.date(1990, 1, 1)
+#: birth months (parents and carers too) before this are implausible
+EARLIEST_BIRTH_MONTH = dt.date(1900, 1, 1)
+#: a birth month may be an expected due month: up to this many days after today
+DUE_MONTH_HORIZON_DAYS = 300
 #: text columns that are row keys or references: an identifier-shaped value rejects the row
 #: (other text columns are blanked with a warning instead)
 _STRICT_TEXT = {"contact_id", "referral_id", "assessment_id", "hub_id", "academic_year", "school_urn"}
@@ -29,7 +40,6 @@ _STRICT_TEXT = {"contact_id", "referral_id", "assessment_id", "hub_id", "academi
 @dataclass
 class Context:
     borough_code: str
-    period: str
     today: dt.date
     hubs_loaded: bool
 
@@ -51,155 +61,213 @@ def _source_expr(col: Column, spec: Any, plan: ColumnPlan) -> str:
     return "cast(null as varchar)"
 
 
-def _date_parse(m: str, fmt: str, month: bool) -> tuple[str, str]:
-    """(parse expression, serial expression) for a date/month column."""
-    serial = (f"case when regexp_full_match({m}, '[0-9]{{5}}(\\.[0-9]+)?') and cast({m} as double) between 20000 "
-              f"and 80000 then cast(date '1899-12-30' + cast(floor(cast({m} as double)) as integer) as date) end")
+def _date_formats(fmt: str, month: bool) -> list[str]:
     fmts = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
     if month:
         fmts += ["%Y-%m", "%m/%Y", "%b %Y", "%b-%Y", "%B %Y"]
     if fmt != "excel_serial":
         fmts = [fmt] + [f for f in fmts if f != fmt]
-    parts = [f"cast(try_strptime({m}, {lit(f)}) as date)" for f in fmts]
-    return "coalesce(" + ", ".join(parts) + ")", serial
+    return fmts
 
 
-def column_sql(col: Column, spec: Any, plan: ColumnPlan, ctx: Context, contract: Contract) -> dict[str, str]:
-    """SQL expressions for one contract column over CTE columns ``m_<col>`` (mapped, trimmed source text):
-    ``v`` typed value, ``e`` reject reason (null = fine), ``f`` fix, ``w`` warning (null = none)."""
+@dataclass
+class ColumnSql:
+    helpers: dict[str, str]  # helper column name → expression over m_ columns (layer t)
+    v: str  # typed value over m_ and helper columns (layer u)
+    e: str  # reject reason over m_, helpers and v_ (null = fine)
+    w: str  # warning (null = none)
+    f: str  # fix for the reject (over m_ / v_ / helpers), computed only for problem rows
+    wf: str  # fix for the warning
+
+
+def column_sql(col: Column, spec: Any, plan: ColumnPlan, ctx: Context) -> ColumnSql:
     m = ident(f"m_{col.name}")
+    v_ = ident(f"v_{col.name}")
     heading = plan.heading.get(col.name, col.name)
-    missing = f"when {m} is null then 'The required value for {heading} is empty.'" if col.required else ""
-    miss_fix = f"Fill in {heading} for every row."
+    missing = f"when {m} is null then {lit(f'The required value for {heading} is empty.')}" if col.required else ""
+    miss_fix = lit(f"Fill in {heading} for every row.")
     vmap = (getattr(spec, "values", None) or {}).get(col.name) or {}
     src_codes = ", ".join(str(k) for k in vmap)
-    w = "cast(null as varchar)"
-    wfix = "cast(null as varchar)"
-    if col.kind in ("identifier",):
+    null = "cast(null as varchar)"
+    helpers: dict[str, str] = {}
+    w, wf = null, null
+    if col.kind == "identifier":
         v = m
-        e = f"case {missing} end" if missing else "cast(null as varchar)"
-        fix = lit(miss_fix)
+        e = f"case {missing} end" if missing else null
+        fix = miss_fix
     elif col.kind == "text":
-        pii = f"_fhub_pii_kind({m})"
-        if col.name in _STRICT_TEXT:
-            v = m
-            e = (f"case {missing} when {pii} is not null then 'The value in {heading} looks like ' || {pii} || "
-                 f"'; personal identifiers must not be sent in this column.' end")
-            fix = (f"case when {m} is null then {lit(miss_fix)} else 'Send your system''s own reference in "
-                   f"{heading}, not an NHS number, UPN or postcode.' end")
-        else:
-            v = f"case when {pii} is null then {m} end"
-            e = f"case {missing} end" if missing else "cast(null as varchar)"
-            fix = lit(miss_fix)
-            w = f"case when {pii} is not null then 'The value in {heading} looked like ' || {pii} || ' and was removed.' end"
-            wfix = lit(f"Do not put personal identifiers or addresses in {heading}.")
+        k = ident(f"k_{col.name}")
+        helpers[f"k_{col.name}"] = f"_fhub_pii_kind({m})"
         formula = (f"case when left({m}, 1) in ('=', '+', '-', '@') then 'The value in {heading} starts with '"
                    f" || left({m}, 1) || ', which spreadsheets treat as a formula; it was kept as text and is "
                    f"neutralised in every export.' end")
         formula_fix = (f"case when left({m}, 1) in ('=', '+', '-', '@') then 'Check the value is meant to start "
                        f"with that character.' end")
         if col.name in _STRICT_TEXT:
-            wfix = formula_fix
+            v = m
+            e = (f"case {missing} when {k} is not null then 'The value in {heading} looks like ' || {k} || "
+                 f"'; personal identifiers must not be sent in this column.' end")
+            fix = (f"case when {m} is null then {miss_fix} else 'Send your system''s own reference in "
+                   f"{heading}, not an NHS number, UPN or postcode.' end")
+            w, wf = formula, formula_fix
         else:
-            wfix = f"case when {pii} is not null then {wfix} else {formula_fix} end"
-        w = f"coalesce({w}, {formula})"
+            v = f"case when {k} is null then {m} end"
+            e = f"case {missing} end" if missing else null
+            fix = miss_fix
+            w = (f"coalesce(case when {k} is not null then 'The value in {heading} looked like ' || {k} || "
+                 f"' and was removed.' end, {formula})")
+            wf = (f"case when {k} is not null then {lit(f'Do not put personal identifiers or addresses in {heading}.')}"
+                  f" else {formula_fix} end")
     elif col.kind == "code":
         allowed = ", ".join(lit(a) for a in col.allowed)
         v = f"case when lower({m}) in ({allowed}) then lower({m}) end"
         allowed_txt = ", ".join(col.allowed) + (f" (your codes: {src_codes})" if src_codes else "")
-        e = f"case {missing} when {m} is not null and {v} is null then 'The value in {heading} is not one of the agreed codes.' end"
-        fix = (f"case when {m} is null then {lit(miss_fix)} else {lit('Use one of: ' + allowed_txt + '.')} end")
+        e = (f"case {missing} when {m} is not null and {v_} is null then "
+             f"'The value in {heading} is not one of the agreed codes.' end")
+        fix = f"case when {m} is null then {miss_fix} else {lit('Use one of: ' + allowed_txt + '.')} end"
     elif col.kind == "boolean":
         v = (f"case when lower({m}) in ({', '.join(map(lit, _TRUE))}) then true "
              f"when lower({m}) in ({', '.join(map(lit, _FALSE))}) then false end")
-        e = f"case {missing} when {m} is not null and {v} is null then 'The value in {heading} is not a yes/no value.' end"
+        e = (f"case {missing} when {m} is not null and {v_} is null then "
+             f"'The value in {heading} is not a yes/no value.' end")
         yes_no = f"your codes: {src_codes}" if src_codes else "Y/N, Yes/No, true/false or 1/0"
-        fix = f"case when {m} is null then {lit(miss_fix)} else {lit('Use ' + yes_no + '.')} end"
+        fix = f"case when {m} is null then {miss_fix} else {lit('Use ' + yes_no + '.')} end"
     elif col.kind in ("integer", "decimal"):
+        d = ident(f"d_{col.name}")
+        helpers[f"d_{col.name}"] = f"try_cast({m} as double)"
         if col.kind == "integer":
-            v = (f"coalesce(try_cast({m} as bigint), case when try_cast({m} as double) = "
-                 f"floor(try_cast({m} as double)) then cast(try_cast({m} as double) as bigint) end)")
+            v = f"coalesce(try_cast({m} as bigint), case when {d} = floor({d}) then cast({d} as bigint) end)"
             what = "a whole number"
         else:
-            v = f"try_cast({m} as double)"
+            v = d
             what = "a number"
         rng = []
         if col.min_value is not None:
-            rng.append(f"when {v} < {col.min_value} then 'The value in {heading} is below the allowed minimum "
+            rng.append(f"when {v_} < {col.min_value} then 'The value in {heading} is below the allowed minimum "
                        f"of {col.min_value:g}.'")
         if col.max_value is not None:
-            rng.append(f"when {v} > {col.max_value} then 'The value in {heading} is above the allowed maximum "
+            rng.append(f"when {v_} > {col.max_value} then 'The value in {heading} is above the allowed maximum "
                        f"of {col.max_value:g}.'")
-        e = (f"case {missing} when {m} is not null and {v} is null then 'The value in {heading} is not {what}.' "
+        e = (f"case {missing} when {m} is not null and {v_} is null then 'The value in {heading} is not {what}.' "
              f"{' '.join(rng)} end")
         lo = "" if col.min_value is None else f" from {col.min_value:g}"
         hi = "" if col.max_value is None else f" to {col.max_value:g}"
-        fix = f"case when {m} is null then {lit(miss_fix)} else {lit(f'Enter {what}{lo}{hi}, digits only.')} end"
+        fix = f"case when {m} is null then {miss_fix} else {lit(f'Enter {what}{lo}{hi}, digits only.')} end"
     elif col.kind in ("date", "month"):
+        month = col.kind == "month"
         fmt = str(getattr(spec, "date_format", None) or "%Y-%m-%d")
-        parsed, serial = _date_parse(m, fmt, col.kind == "month")
-        base = f"coalesce({parsed}, {serial})"
-        v = f"date_trunc('month', {base})::date" if col.kind == "month" else base
+        p, s = ident(f"p_{col.name}"), ident(f"s_{col.name}")
+        helpers[f"p_{col.name}"] = "coalesce(" + ", ".join(
+            f"cast(try_strptime({m}, {lit(f)}) as date)" for f in _date_formats(fmt, month)) + ")"
+        helpers[f"s_{col.name}"] = (
+            f"case when regexp_full_match({m}, '[0-9]{{5}}(\\.[0-9]+)?') and cast({m} as double) between 20000 "
+            f"and 80000 then cast(date '1899-12-30' + cast(floor(cast({m} as double)) as integer) as date) end")
+        base = f"coalesce({p}, {s})"
+        v = f"date_trunc('month', {base})::date" if month else base
         human = human_date_format(fmt)
         swapped = swapped_day_month(fmt)
         swap_case = ""
         if swapped:
-            swap_case = (f"when {m} is not null and {base} is null and try_strptime({m}, {lit(swapped)}) is not null "
+            swap_case = (f"when {m} is not null and {v_} is null and try_strptime({m}, {lit(swapped)}) is not null "
                          f"then 'The date in {heading} looks like month/day order; dates must be {human}.'")
-        latest = ctx.today + dt.timedelta(days=300) if col.kind == "month" else ctx.today
-        e = (f"case {missing} {swap_case} when {m} is not null and {base} is null then "
+        if month:  # a birth month: parents and carers are born long before 1990; due months are ahead
+            latest = ctx.today + dt.timedelta(days=DUE_MONTH_HORIZON_DAYS)
+            future = (f"'The month in {heading} is more than {DUE_MONTH_HORIZON_DAYS // 30} months in the future "
+                      f"(even an expected due month cannot be).'")
+            earliest, early_txt = EARLIEST_BIRTH_MONTH, f"'The month in {heading} is before 1900, which is not plausible.'"
+        else:
+            latest, future = ctx.today, f"'The date in {heading} is in the future.'"
+            earliest = EARLIEST_DATE
+            early_txt = f"'The date in {heading} is before 1990, which is not plausible.'"
+        e = (f"case {missing} {swap_case} when {m} is not null and {v_} is null then "
              f"'The value in {heading} is not a date in the agreed format {human}.' "
-             f"when {base} > {date_lit(latest)} then 'The date in {heading} is in the future.' "
-             f"when {base} < {date_lit(EARLIEST_DATE)} then 'The date in {heading} is before 1990, which is not "
-             f"plausible.' end")
-        fix = (f"case when {m} is null then {lit(miss_fix)} else {lit(f'Enter a real date as {human}.')} end")
+             f"when {v_} > {date_lit(latest)} then {future} "
+             f"when {v_} < {date_lit(earliest)} then {early_txt} end")
+        fix = f"case when {m} is null then {miss_fix} else {lit(f'Enter a real date as {human}.')} end"
         if fmt != "excel_serial":
-            w = (f"case when {parsed} is null and {serial} is not null then 'The date in {heading} was an Excel "
+            w = (f"case when {p} is null and {s} is not null then 'The date in {heading} was an Excel "
                  f"serial number and was converted to a date.' end")
-            wfix = lit(f"Format the column as dates ({human}) before exporting.")
+            wf = lit(f"Format the column as dates ({human}) before exporting.")
     else:  # pragma: no cover - contracts only use the kinds above
         raise ValueError(col.kind)
-    return {"v": v, "e": e, "f": fix, "w": w, "wf": wfix}
+    return ColumnSql(helpers=helpers, v=v, e=e, w=w, f=fix, wf=wf)
 
 
-def build_mapped(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ctx: Context) -> list[str]:
-    """Create temp table ``_m`` from ``_src``; returns the contract column names."""
+def _all_sql(spec: Any, plan: ColumnPlan, ctx: Context) -> dict[str, ColumnSql]:
+    return {c.name: column_sql(c, spec, plan, ctx) for c in spec.contract.columns}
+
+
+def build_mapped(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ctx: Context) -> None:
+    """Create temp table ``_m`` from ``_src``."""
     contract: Contract = spec.contract
     names = [c.name for c in contract.columns]
+    sqls = _all_sql(spec, plan, ctx)
     m_cols = ", ".join(f"{_source_expr(c, spec, plan)} as {ident('m_' + c.name)}" for c in contract.columns)
-    h = "hash(" + ", ".join(ident("m_" + n) for n in names) + ")"
+    helper_cols = [f"{expr} as {ident(h)}" for s in sqls.values() for h, expr in s.helpers.items()]
+    v_cols = [f"{sqls[n].v} as {ident('v_' + n)}" for n in names]
+    keep_helpers = [ident(h) for s in sqls.values() for h in s.helpers if h.startswith(("k_", "p_", "s_"))]
     outs = []
-    for c in contract.columns:
-        s = column_sql(c, spec, plan, ctx, contract)
-        outs += [f"{s['v']} as {ident('v_' + c.name)}", f"{s['e']} as {ident('e_' + c.name)}",
-                 f"{s['f']} as {ident('f_' + c.name)}", f"{s['w']} as {ident('w_' + c.name)}",
-                 f"{s['wf']} as {ident('wf_' + c.name)}", ident("m_" + c.name)]
+    for n in names:
+        outs += [ident("m_" + n), ident("v_" + n), f"{sqls[n].e} as {ident('e_' + n)}",
+                 f"{sqls[n].w} as {ident('w_' + n)}"]
+    h = "hash(" + ", ".join(ident("m_" + n) for n in names) + ")"
     con.execute(f"""
         create or replace temp table _m as
-        with s as (select _row, _line, {m_cols} from _src)
-        select _row, _line, {h} as _h, {', '.join(outs)} from s
+        with s as (select _f, _row, _line, {m_cols} from _src),
+        t as (select *{''.join(', ' + x for x in helper_cols)} from s),
+        u as (select *, {', '.join(v_cols)} from t)
+        select _f, _row, _line, {h} as _h, {', '.join(outs + keep_helpers)} from u
     """)
-    return names
 
 
 def collect_problems(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ctx: Context) -> None:
     """Fill ``_rej`` and ``_warn`` (temp) from ``_m`` plus the row-level checks."""
     contract: Contract = spec.contract
-    con.execute("""create or replace temp table _rej (_row bigint, _line bigint, col varchar, kind varchar,
-                   raw varchar, reason varchar, fix varchar)""")
+    sqls = _all_sql(spec, plan, ctx)
+    con.execute("""create or replace temp table _rej (_f integer, _row bigint, _line bigint, col varchar,
+                   kind varchar, raw varchar, reason varchar, fix varchar)""")
     con.execute("create or replace temp table _warn as select * from _rej limit 0")
     parts, wparts = [], []
     for c in contract.columns:
         heading = lit(plan.heading.get(c.name, c.name))
-        e, f, w, wf, m = (ident(p + c.name) for p in ("e_", "f_", "w_", "wf_", "m_"))
-        parts.append(f"select _row, _line, {heading}, {lit(c.kind)}, {m}, {e}, {f} from _m where {e} is not null")
+        s = sqls[c.name]
+        e, w, m = (ident(p + c.name) for p in ("e_", "w_", "m_"))
+        parts.append(f"select _f, _row, _line, {heading}, {lit(c.kind)}, {m}, {e}, {s.f} from _m where {e} is not null")
         if c.kind in ("text", "date", "month"):
-            wparts.append(f"select _row, _line, {heading}, {lit(c.kind)}, {m}, {w}, {wf} from _m where {w} is not null")
+            wparts.append(f"select _f, _row, _line, {heading}, {lit(c.kind)}, {m}, {w}, {s.wf} from _m "
+                          f"where {w} is not null")
     con.execute("insert into _rej " + " union all ".join(parts))
     _row_checks(con, spec, plan, ctx)
+    _row_warnings(con, spec, plan)
     if wparts:
-        con.execute("insert into _warn select * from (" + " union all ".join(wparts) + ") w "
-                    "where not exists (select 1 from _rej r where r._row = w._row)")
+        con.execute("insert into _warn select * from (" + " union all ".join(wparts) + ") w")
+    con.execute("delete from _warn w where exists (select 1 from _rej r where r._f = w._f and r._row = w._row)")
+
+
+def _row_warnings(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan) -> None:
+    """Accepted with a warning: a Reception pupil (EYFSP) whose birth month does not fit the academic year."""
+    contract: Contract = spec.contract
+    if contract.extract != "eyfsp" or "birth_month" not in contract.column_names:
+        return
+    heading = plan.heading.get("birth_month", "birth_month")
+    con.execute(f"""
+        insert into _warn
+        with y as (
+            select _f, _row, _line, m_birth_month, v_birth_month,
+                   cast(left(coalesce(case when regexp_full_match(v_academic_year, '[0-9]{{4}}/[0-9]{{2}}')
+                                           then v_academic_year end, f.period), 4) as integer) as y0
+            from _m join _files f using (_f)
+            where v_birth_month is not null and e_birth_month is null
+        )
+        select _f, _row, _line, {lit(heading)}, 'month', m_birth_month,
+               'The child was born in ' || strftime(v_birth_month, '%B %Y') || ', but a Reception child in '
+               || y0 || '/' || right(cast(y0 + 1 as varchar), 2) || ' is born between September ' || (y0 - 5)
+               || ' and August ' || (y0 - 4) || ' (kept; check the birth month or the academic year).',
+               'Check the month of birth; children outside their year group are rare.'
+        from y
+        where y0 is not null
+          and (v_birth_month < make_date(y0 - 5, 9, 1) or v_birth_month > make_date(y0 - 4, 8, 1))
+    """)
 
 
 def _row_checks(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ctx: Context) -> None:
@@ -210,16 +278,16 @@ def _row_checks(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ctx
     key_heading = " + ".join(plan.heading.get(k, k) for k in key)
     shown_key = "null" if any(contract.column(k).kind == "identifier" for k in key) else "m." + kv[0]
     key_not_null = " and ".join(f"{k} is not null" for k in kv)
+    # duplicates are judged within one delivered file; the join is on (file, key) and the CTE g has exactly
+    # one row per (file, duplicated key), so no row can fan out
     con.execute(f"""
         insert into _rej
-        with d as (
-            select {', '.join(kv)} from _m where {key_not_null} group by all having count(*) > 1
-        ), g as (
-            select {', '.join(kv)}, count(*) as n, min(_h) as h1, max(_h) as h2, min(_row) as first_row,
+        with g as (
+            select _f, {', '.join(kv)}, count(*) as n, min(_h) as h1, max(_h) as h2, min(_row) as first_row,
                    string_agg(cast(_row as varchar), ', ' order by _row) as rows_list
-            from _m semi join d using ({', '.join(kv)}) group by all
+            from _m where {key_not_null} group by all having count(*) > 1
         )
-        select m._row, m._line, {lit(key_heading)}, 'key', {shown_key},
+        select m._f, m._row, m._line, {lit(key_heading)}, 'key', {shown_key},
                case when g.h1 <> g.h2
                     then 'The same {key_heading} appears in ' || g.n || ' rows with different details (rows '
                          || left(g.rows_list, 60) || case when length(g.rows_list) > 60 then '…' else '' end || ').'
@@ -227,14 +295,14 @@ def _row_checks(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ctx
                case when g.h1 <> g.h2
                     then 'Send one row per {key_heading}; correct or remove the conflicting rows.'
                     else 'Remove the repeated row.' end
-        from _m m join g using ({', '.join(kv)})
+        from _m m join g on g._f = m._f and {' and '.join(f'g.{k} = m.{k}' for k in kv)}
         where g.h1 <> g.h2 or m._row > g.first_row
     """)
     if "hub_id" in names and ctx.hubs_loaded:
         heading = plan.heading.get("hub_id", "hub_id")
         con.execute(f"""
             insert into _rej
-            select m._row, m._line, {lit(heading)}, 'text', m.v_hub_id,
+            select m._f, m._row, m._line, {lit(heading)}, 'text', m.v_hub_id,
                    case when h.hub_id is null then 'The hub ' || m.v_hub_id || ' is not a known family hub.'
                         else 'The hub ' || m.v_hub_id || ' belongs to another borough (' || h.borough_code || ').' end,
                    'Use the hub id from the family hub list for your borough (ask the hub data team to add a new hub).'
@@ -245,7 +313,7 @@ def _row_checks(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ctx
     if contract.extract == "register":
         con.execute(f"""
             insert into _rej
-            select _row, _line, {lit(plan.heading.get('registration_date', 'registration_date'))}, 'date',
+            select _f, _row, _line, {lit(plan.heading.get('registration_date', 'registration_date'))}, 'date',
                    cast(v_registration_date as varchar),
                    'The registration date is before the month of birth of this child.',
                    'Check the registration date and the date of birth.'
@@ -256,13 +324,14 @@ def _row_checks(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ctx
         heading = plan.heading.get("academic_year", "academic_year")
         con.execute(f"""
             insert into _rej
-            select _row, _line, {lit(heading)}, 'text', v_academic_year,
+            select _f, _row, _line, {lit(heading)}, 'text', v_academic_year,
                    case when not regexp_full_match(v_academic_year, '[0-9]{{4}}/[0-9]{{2}}')
                         then 'The academic year is not written like 2023/24.'
                         else 'This row is for academic year ' || v_academic_year || ' but the file is for '
-                             || {lit(ctx.period)} || '.' end,
+                             || f.period || '.' end,
                    'Write the academic year as YYYY/YY and send each year in its own file.'
-            from _m where v_academic_year is not null and e_academic_year is null
+            from _m join _files f using (_f)
+            where v_academic_year is not null and e_academic_year is null
               and (not regexp_full_match(v_academic_year, '[0-9]{{4}}/[0-9]{{2}}')
-                   or ({lit(ctx.period)} similar to '[0-9]{{4}}/[0-9]{{2}}' and v_academic_year <> {lit(ctx.period)}))
+                   or (f.period similar to '[0-9]{{4}}/[0-9]{{2}}' and v_academic_year <> f.period))
         """)
