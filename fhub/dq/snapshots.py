@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from fhub.dq.extracts import extracts_of
 from fhub.dq.periods import period_range
 from fhub.dq.schema import SNAPSHOT_COLUMNS, columns_of, ensure_dq_schema, insert_rows, table_exists
 
@@ -70,6 +71,8 @@ def record_indicator_snapshot(con: duckdb.DuckDBPyConnection, run_id: str, publi
             except ValueError:
                 ranges[period] = (None, None)
         start, end = ranges[period]
+        extracts = extracts_of(source)
+        source = None if extracts is None else ",".join(extracts)
         records.append(
             (run_id, now, metric, level, code, borough, period, start, end, btype, bvalue, source, num, den, value,
              symbol, status)

@@ -3,8 +3,9 @@
 Runs on the PUBLIC file while it is assembled (``assemble_public_file(post_assemble=...)``), after the
 relations are copied and before the audit/swap. Rules (docs/reports.md "Withholding"):
 
-* a metric depends on the extracts named in ``framework_metrics.source_extract`` (split on ``, ; + / |`` or
-  spaces). A metric with no recorded source extract is treated as depending on every extract (conservative);
+* a metric depends on the extracts behind ``framework_metrics.source_extract`` (extract names or the core
+  marts they feed, see :mod:`fhub.dq.extracts`). A metric with no recorded source is treated as depending on
+  every extract (conservative); one computed only from reference data depends on none;
 * an indicator period depends on a delivery period when their date ranges overlap (``fhub.dq.periods``): an
   EYFSP failure for academic year 2023/24 touches the 2023/24 EYFSP values; a contacts failure for 2024-05
   touches 2024/25 Q1, 2024/25 FY and academic year 2023/24 contact-based values;
@@ -18,21 +19,24 @@ A withheld row keeps its keys; ``value``, ``numerator``, ``denominator``, the CI
 trend become null; ``dq_status`` = ``withheld``; ``suppression_symbol`` = ``x`` (GSS: not available); and
 ``dq_reason`` says which delivery scope failed and why. A table ``dq_withholdings`` (one row per scope) is
 written beside it for the report.
+
+The same scopes withhold the matching borough × academic-year rows of ``gld_target_tracker`` (rows computed
+from pupil-level data only — real DfE published figures do not depend on deliveries; the projection and verdict
+of an affected geography are blanked too) and of ``hub_contribution``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import duckdb
 
 from fhub.dq.decision import PublishDecision
+from fhub.dq.extracts import extracts_of
 from fhub.dq.periods import period_range
 from fhub.dq.schema import columns_of, insert_rows, table_exists
 
 LONDON_CODE = "E12000007"
-_SPLIT = re.compile(r"[,;+/|\s]+")
 _NULLED = (
     "value",
     "numerator",
@@ -52,6 +56,7 @@ class WithholdingSummary:
     rows_withheld: int = 0
     london_comparisons_blanked: int = 0
     by_scope: dict[str, int] = field(default_factory=dict)
+    rows_withheld_elsewhere: dict[str, int] = field(default_factory=dict)  # other public tables
 
 
 def _range_or_open(period: str | None):
@@ -121,9 +126,11 @@ def apply_withholdings(
         for metric_id, source in public_con.execute(
             f"select metric_id, source_extract from {metrics_table}"
         ).fetchall():
-            for part in _SPLIT.split(str(source or "").lower()):
-                if part:
-                    pairs.append((metric_id, part))
+            extracts = extracts_of(source)
+            if extracts is None:
+                continue  # unknown source: conservatively depends on every extract
+            # reference-only metrics get a sentinel row so they are known to depend on no delivery
+            pairs.extend((metric_id, e) for e in (extracts or ("(reference data only)",)))
         insert_rows(public_con, "_wh_metric_extracts", ["metric_id", "extract_type"], pairs)
 
     public_con.execute("create or replace temp table _wh_hub_borough (hub_id varchar, borough_code varchar)")
@@ -194,6 +201,8 @@ def apply_withholdings(
             f"select count(*) from {table} where dq_status is distinct from 'withheld' "
             "and dq_reason like 'London comparison withheld%'"
         ).fetchone()[0]
+    for spec in _YEAR_TABLES:
+        summary.rows_withheld_elsewhere[spec.table] = _withhold_year_table(public_con, schema, spec)
     _write_withholdings_table(
         public_con,
         schema,
@@ -205,6 +214,88 @@ def apply_withholdings(
     for temp in ("_wh_scopes", "_wh_periods", "_wh_metric_extracts", "_wh_hub_borough", "_wh_hits"):
         public_con.execute(f"drop table if exists {temp}")
     return summary
+
+
+@dataclass(frozen=True)
+class _YearTable:
+    """A public table keyed by geography × academic year that also carries values from borough deliveries."""
+
+    table: str
+    geography: str
+    year: str
+    extracts: frozenset[str]
+    nulled: tuple[str, ...]
+    source_column: str | None = None  # rows whose source starts with 'published' are national statistics
+    series_columns: tuple[str, ...] = ()  # nulled on every row of an affected geography (projections)
+
+
+_YEAR_TABLES = (
+    _YearTable(
+        "gld_target_tracker", "geography_code", "academic_year", frozenset({"eyfsp"}),
+        ("gld_value", "gld_numerator", "gld_denominator", "fsm_gap_pp", "gap_to_target_pp",
+         "required_annual_change_pp"),
+        source_column="gld_source",
+        series_columns=("trend_slope_pp_per_year", "projected_value", "projection_lower_95", "projection_upper_95",
+                        "verdict"),
+    ),
+    _YearTable(
+        "hub_contribution", "borough_code", "academic_year", frozenset({"eyfsp", "register", "contacts"}),
+        ("children", "children_at_gld", "gld_pct", "lower_95", "upper_95", "not_known_gld_pct",
+         "difference_vs_not_known_pp", "compared_to_not_known"),
+    ),
+)
+
+
+def _withhold_year_table(con: duckdb.DuckDBPyConnection, schema: str, spec: _YearTable) -> int:
+    """Withhold rows of ``spec.table`` for scopes in ``_wh_scopes`` (borough rows and London rows)."""
+    cols = columns_of(con, schema, spec.table)
+    if not cols or spec.geography not in cols or spec.year not in cols:
+        return 0
+    for col in ("dq_status", "dq_reason"):
+        if col not in cols:
+            con.execute(f"alter table {schema}.{spec.table} add column {col} varchar")
+    years = [r[0] for r in con.execute(f"select distinct {spec.year} from {schema}.{spec.table}").fetchall()]
+    con.execute("create or replace temp table _wh_years (period varchar, p_start date, p_end date)")
+    insert_rows(con, "_wh_years", ["period", "p_start", "p_end"], [(y, *_range_or_open(y)) for y in years])
+    extracts = ", ".join(f"'{e}'" for e in sorted(spec.extracts))
+    national = (
+        f"and coalesce(t.{spec.source_column}, '') not like 'published%'" if spec.source_column in cols else ""
+    )
+    con.execute(
+        f"""
+        create or replace temp table _wh_year_hits as
+        select t.rowid as rid, t.{spec.geography} as geo,
+               string_agg(distinct case when t.{spec.geography} = '{LONDON_CODE}'
+                                        then 'London total includes ' || s.reason else s.reason end,
+                          ' | ') as reason
+        from {schema}.{spec.table} t
+        join _wh_years y on y.period = t.{spec.year}
+        join _wh_scopes s
+          on (s.extract_type is null or lower(s.extract_type) in ({extracts}))
+         and (s.p_start is null or y.p_end is null or y.p_end > s.p_start)
+         and (s.p_end is null or y.p_start is null or s.p_end > y.p_start)
+         and (t.{spec.geography} = s.borough_code or t.{spec.geography} = '{LONDON_CODE}')
+        where true {national}
+        group by t.rowid, t.{spec.geography}
+        """
+    )
+    sets = ["dq_status = 'withheld'", "dq_reason = h.reason"] + [f"{c} = null" for c in spec.nulled if c in cols]
+    if "suppression_symbol" in cols:
+        sets.append("suppression_symbol = 'x'")
+    con.execute(
+        f"update {schema}.{spec.table} t set {', '.join(sets)} from _wh_year_hits h where t.rowid = h.rid"
+    )
+    series = [c for c in spec.series_columns if c in cols]
+    if series:
+        con.execute(
+            f"update {schema}.{spec.table} t set {', '.join(f'{c} = null' for c in series)}, "
+            "dq_reason = coalesce(t.dq_reason, 'Projection withheld: it uses a withheld year.') "
+            f"where t.{spec.geography} in (select geo from _wh_year_hits)"
+        )
+    n = con.execute("select count(*) from _wh_year_hits").fetchone()[0]
+    con.execute("drop table if exists _wh_years")
+    con.execute("drop table if exists _wh_year_hits")
+    return n
 
 
 def _write_withholdings_table(con: duckdb.DuckDBPyConnection, schema: str, rows: list[tuple]) -> None:

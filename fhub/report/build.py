@@ -74,17 +74,25 @@ class GldSummary:
 
 
 def _gld_series(data: ReportData, code: str) -> dict[int, dict]:
+    """GLD by academic year from indicator_values; years only in the tracker (e.g. real DfE figures) added."""
     mid = data.gld_metric
     out = {}
     for v in data.values:
         if v["metric_id"] == mid and v["geography_code"] == code and _year(v["period"]) is not None:
             out[_year(v["period"])] = v
+    for t in data.tracker:
+        year = _year(t.get("academic_year") or "")
+        if t.get("geography_code") == code and year is not None and year not in out:
+            out[year] = {"value": t.get("gld_value"), "suppression_symbol": t.get("suppression_symbol")
+                         or (None if t.get("gld_value") is not None else "x"), "target_value": t.get("target_value")}
     return out
 
 
 def gld_summary(data: ReportData, code: str) -> GldSummary:
     series = _gld_series(data, code)
-    tracker = next((t for t in data.tracker if t.get("geography_code") == code), None)
+    mine = sorted((t for t in data.tracker if t.get("geography_code") == code),
+                  key=lambda t: (bool(t.get("is_latest")), str(t.get("academic_year") or "")))
+    tracker = mine[-1] if mine else None
     target = TARGET_DEFAULT
     for v in series.values():
         if v.get("target_value") is not None:
@@ -97,14 +105,18 @@ def gld_summary(data: ReportData, code: str) -> GldSummary:
     value = float(latest["value"]) if latest else None
     projection = None
     if tracker and tracker.get("projected_value") is not None:
-        projection = (float(tracker["projected_value"]), float(tracker.get("projected_lower") or tracker["projected_value"]),
-                      float(tracker.get("projected_upper") or tracker["projected_value"]))
+        pv = float(tracker["projected_value"])
+        low = tracker.get("projection_lower_95", tracker.get("projected_lower"))
+        up = tracker.get("projection_upper_95", tracker.get("projected_upper"))
+        projection = (pv, float(low) if low is not None else pv, float(up) if up is not None else pv)
     else:
         post = sorted((y, float(v["value"])) for y, v in published.items() if y >= REFORM_YEAR)
         if len(post) >= 3:
             projection = linear_projection([p[0] for p in post], [p[1] for p in post], TARGET_YEAR)
     if tracker and tracker.get("verdict"):
-        verdict = str(tracker["verdict"])
+        verdict = str(tracker["verdict"]).replace("-", " ")
+        if tracker.get("verdict_reason"):
+            verdict += f" — {tracker['verdict_reason']}"
     elif projection is None:
         verdict = "uncertain (too few years since the 2021/22 reform to project)"
     elif projection[1] >= target:
@@ -207,7 +219,8 @@ def domain_verdicts(data: ReportData, code: str) -> tuple[list[charts.SpineRow],
     for mid, v in sorted(latest.items(), key=lambda kv: (str(data.metrics.get(kv[0], {}).get("domain")),
                                                          str(data.metrics.get(kv[0], {}).get("layer")), kv[0])):
         info = data.metrics.get(mid, {})
-        domain, layer = info.get("domain") or v.get("domain") or "?", info.get("layer") or v.get("layer") or "?"
+        domain = data.domain(info.get("domain") or v.get("domain"))
+        layer = data.layer(info.get("layer") if info.get("layer") is not None else v.get("layer"))
         peers = [float(p["value"]) for p in data.values if p["metric_id"] == mid and p["period"] == v["period"]
                  and p.get("geography_level") == "borough" and p.get("value") is not None]
         london = next((p for p in data.values if p["metric_id"] == mid and p["period"] == v["period"]
@@ -218,7 +231,7 @@ def domain_verdicts(data: ReportData, code: str) -> tuple[list[charts.SpineRow],
         verdict = v.get("compared_to_london")
         q = statistics.quantiles(peers, n=4) if len(peers) >= 2 else [None, None, None]
         rows.append(charts.SpineRow(
-            group=f"{str(domain).title()} · {layer}", label=str(info.get("metric_name") or mid),
+            group=f"{domain} · {layer}", label=str(info.get("metric_name") or mid),
             value=None if v.get("value") is None else float(v["value"]),
             benchmark=None if bench is None else float(bench),
             minimum=min(peers) if peers else None, q1=q[0], q3=q[2], maximum=max(peers) if peers else None,
@@ -262,7 +275,7 @@ def scorecard_section(data: ReportData, code: str, name: str, prefix: str, downl
     layers = sorted({r[2] for r in table_rows})
     grid = []
     for d in domains:
-        line: list[object] = [str(d).title()]
+        line: list[object] = [str(d)]
         for layer in layers:
             vs = [r[8] for r in table_rows if r[1] == d and r[2] == layer]
             if not vs:
@@ -275,7 +288,7 @@ def scorecard_section(data: ReportData, code: str, name: str, prefix: str, downl
                        caption="▲ better, ● similar, ▼ worse than London (95% CI); z: no metric in this cell.")
     write_downloads(grid_table, downloads, prefix)
     weakest = weakest_domain(verdicts)
-    intro = (f"Weakest domain: {weakest[0].title()} ({weakest[1]})." if weakest else
+    intro = (f"Weakest domain: {weakest[0]} ({weakest[1]})." if weakest else
              "No metric could be compared with London yet.")
     return Section("scorecard", "Domain × layer scorecard", intro=intro, svg=svg,
                    figcaption="Spine chart: grey bars show the range of London boroughs (dark: middle half); the "
@@ -369,10 +382,11 @@ def availability_section(data: ReportData, code: str | None, name: str, prefix: 
                        intro="The availability map is not in the published file yet.")
 
     def dom(r: dict) -> str:
-        return str(r.get("domain") or data.metrics.get(r.get("metric_id"), {}).get("domain") or "?").title()
+        return data.domain(r.get("domain") or data.metrics.get(r.get("metric_id"), {}).get("domain"))
 
     def lay(r: dict) -> str:
-        return str(r.get("layer") or data.metrics.get(r.get("metric_id"), {}).get("layer") or "?")
+        layer = r.get("layer") if r.get("layer") is not None else data.metrics.get(r.get("metric_id"), {}).get("layer")
+        return data.layer(layer)
 
     if code is None:
         row_keys = sorted({data.boroughs.get(r.get("borough_code"), r.get("borough_code")) for r in rows})
@@ -574,7 +588,7 @@ def build_report(published_db: Path, out_dir: Path, run_summary: object = None) 
         borough_pages.append(path)
         overview_rows.append([name, gld.latest_year or "x", gld.latest_value if gld.latest_value is not None else (gld.symbol or "x"),
                               gld.target, gld.gap if gld.gap is not None else "x", gld.verdict,
-                              weakest[0].title() if weakest else "x",
+                              weakest[0] if weakest else "x",
                               overall[-1]["score"] if overall else "x", withheld, f"{prefix}.html"])
     london = "London"
     prefix = "london"

@@ -15,7 +15,7 @@ from fhub.dq.periods import period_range
 
 LONDON_CODE = "E12000007"
 ENGLAND_CODE = "E92000001"
-GLD_IDS = ("gld", "eyfsp_gld", "gld_pct", "good_level_of_development")
+GLD_IDS = ("eyfs_gld", "gld", "eyfsp_gld", "gld_pct", "good_level_of_development")
 
 
 def period_key(period: str | None) -> tuple:
@@ -39,7 +39,15 @@ class ReportData:
     tracker: list[dict] = field(default_factory=list)
     revisions: list[dict] = field(default_factory=list)
     run_id: str | None = None
+    layer_names: dict[str, str] = field(default_factory=dict)
+    domain_names: dict[str, str] = field(default_factory=dict)
     tables_present: set[str] = field(default_factory=set)
+
+    def layer(self, value: object) -> str:
+        return self.layer_names.get(str(value), str(value) if value is not None else "?")
+
+    def domain(self, value: object) -> str:
+        return self.domain_names.get(str(value), str(value).title() if value is not None else "?")
 
     @property
     def gld_metric(self) -> str | None:
@@ -105,6 +113,12 @@ def load(published_db: Path) -> ReportData:
             if not info.get("metric_name"):
                 info["metric_name"] = v.get("metric_name") or v["metric_id"]
         data = ReportData(boroughs=boroughs, hubs=hubs, metrics=metrics, values=values, tables_present=tables)
+        if "framework_layers" in tables and {"layer", "layer_name"} <= _columns(con, "framework_layers"):
+            data.layer_names = {str(k): v for k, v in con.execute(
+                "select layer, layer_name from framework_layers").fetchall()}
+        if "framework_domains" in tables and {"domain", "domain_name"} <= _columns(con, "framework_domains"):
+            data.domain_names = {str(k): v for k, v in con.execute(
+                "select domain, domain_name from framework_domains").fetchall()}
         if "data_availability" in tables:
             data.availability = _rows(con, "select * from data_availability")
         if "dq_scorecard" in tables:

@@ -26,13 +26,13 @@ HUBS = (
 )
 #: metric_id, name, domain, layer, source_extract, polarity, frequency, base rate
 METRICS = (
-    ("gld", "Good level of development", "learning", "children", "eyfsp", "high_is_good", "academic_year", 0.68),
+    ("gld", "Good level of development", "learning", "children", "fct_eyfsp_results", "high_is_good", "academic_year", 0.68),
     ("all_elgs", "Expected in all ELGs", "learning", "children", "eyfsp", "high_is_good", "academic_year", 0.65),
     ("comm_lang", "Expected in communication and language", "healthy", "children", "eyfsp", "high_is_good",
      "academic_year", 0.80),
     ("psed", "Expected in personal, social and emotional development", "happy", "children", "eyfsp",
      "high_is_good", "academic_year", 0.83),
-    ("reach_under5", "Reach of resident under-5s", "engaged", "service", "register,contacts", "high_is_good",
+    ("reach_under5", "Reach of resident under-5s", "engaged", "service", "fct_hub_registrations + fct_hub_contacts", "high_is_good",
      "quarter", 0.35),
     ("engaged_3plus", "Families engaged (3+ contacts)", "engaged", "parents", "contacts", "high_is_good",
      "quarter", 0.42),
@@ -213,9 +213,24 @@ def build_sample_published(path: Path, seed: int = 7, run_id: str = "sample-run"
         )
         con.execute(
             "create table gld_target_tracker (geography_level varchar, geography_code varchar, "
-            "geography_name varchar, latest_year varchar, latest_gld double, target_value double, gap double, "
-            "required_annual_change double, projected_value double, projected_lower double, "
-            "projected_upper double, verdict varchar)"
+            "geography_name varchar, academic_year varchar, is_latest boolean, gld_value double, "
+            "gld_numerator double, gld_denominator double, gld_source varchar, target_value double, "
+            "gap_to_target_pp double, projected_value double, projection_lower_95 double, "
+            "projection_upper_95 double, verdict varchar)"
+        )
+        con.execute(
+            """
+            insert into gld_target_tracker
+            select geography_level, geography_code, geography_name, period,
+                   period = max(period) over (partition by geography_code), value, numerator, denominator,
+                   case when geography_level = 'country' then 'published:eyfsp_headline' else 'pupil_level' end,
+                   75.0, 75.0 - value, null, null, null, null
+            from indicator_values where metric_id = 'gld' and geography_level in ('borough', 'region', 'country')
+            """
+        )
+        con.execute(
+            "update gld_target_tracker set projected_value = gld_value + 4, projection_lower_95 = gld_value - 1, "
+            "projection_upper_95 = gld_value + 9, verdict = 'uncertain' where is_latest"
         )
         con.execute("create table run_manifest as select ? as run_id, '{}' as manifest_json", [run_id])
         con.execute("checkpoint")

@@ -107,3 +107,29 @@ def test_snapshot_records_published_values_with_borough_and_source(tmp_path):
     assert row[0] == HACKNEY and row[1] == "register,contacts" and str(row[2]) == "2024-04-01"
     record_indicator_snapshot(work, "r1", path)  # idempotent per run
     assert work.execute("select count(*) from dq.indicator_snapshots").fetchone()[0] == n
+
+
+def test_gld_tracker_rows_from_pupil_data_are_withheld_too_but_not_national_statistics(public):
+    apply_withholdings(public, _scope("eyfsp", "2023/24", "birth month missing"))
+    rows = {
+        (r[0], r[1]): r[2:]
+        for r in public.execute(
+            "select geography_code, academic_year, gld_value, projected_value, verdict, dq_status, dq_reason "
+            "from gld_target_tracker"
+        ).fetchall()
+    }
+    assert rows[(HACKNEY, "2023/24")][0] is None and rows[(HACKNEY, "2023/24")][3] == "withheld"
+    assert rows[(LONDON, "2023/24")][0] is None and rows[(LONDON, "2023/24")][4].startswith("London total includes")
+    assert rows[(HACKNEY, "2022/23")][0] is not None  # other years stay, but the projection that used 2023/24 goes
+    assert rows[(HACKNEY, "2022/23")][1] is None and rows[(HACKNEY, "2022/23")][3] is None
+    assert rows[("E09000024", "2023/24")][0] is not None and rows[("E09000024", "2023/24")][2] == "uncertain"
+    assert rows[("E92000001", "2023/24")][0] is not None  # England: published statistics, not our deliveries
+
+
+def test_source_extract_written_as_model_names_maps_to_extracts():
+    from fhub.dq.extracts import extracts_of
+
+    assert extracts_of("fct_hub_registrations + fct_hub_contacts + int_lsoa_deprivation") == ("register", "contacts")
+    assert extracts_of("eyfsp") == ("eyfsp",)
+    assert extracts_of("int_lsoa_deprivation") == ()  # reference data only: depends on no delivery
+    assert extracts_of("") is None  # unknown: treated conservatively
