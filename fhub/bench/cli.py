@@ -111,6 +111,7 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
         machine=machine.describe(),
         scale=args.scale,
     )
+    load_start = os.getloadavg()[0]
     reset_state(paths, keep_incoming=args.skip_generate)
     log_dir = data_dir / "bench-logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -216,6 +217,7 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
         if rebuild.ok:
             result.full_refresh_s = rebuild.seconds
 
+    result.load_avg = (load_start, os.getloadavg()[0])
     details["result"] = result.as_dict()
     details["verdicts"] = [asdict(v) for v in verdicts(result)]
     (data_dir / "bench-result.json").write_text(json.dumps(details, indent=2, default=str))
@@ -234,6 +236,8 @@ def compare_models(nodes: list[dbtlog.NodeTime], limit_times: dict[str, float], 
 def print_summary(result: BenchResult, data_dir: Path) -> None:
     print()
     print(f"== fhub bench: scale={result.scale} commit={result.commit} on {result.machine}")
+    if result.load_avg:
+        print(f"load average (1 min) at start/end: {result.load_avg[0]:.1f} / {result.load_avg[1]:.1f}")
     print(f"rows: contacts={result.contacts} eyfsp_pupils={result.eyfsp_pupils}")
     print(f"generate: {result.generate_s and round(result.generate_s, 1)} s (not part of the nightly figure)")
     for stage in STAGES:

@@ -34,6 +34,7 @@ class BenchResult:
     incremental_s: float | None = None
     incremental_peak_gb: float | None = None
     full_refresh_s: float | None = None
+    load_avg: tuple[float, float] | None = None  # 1-min load average at the start and the end of the run
     notes: list[str] = field(default_factory=list)
 
     @property

@@ -71,7 +71,8 @@ def format_row(result: BenchResult) -> str:
     cells = [
         result.date,
         result.commit,
-        result.machine,
+        result.machine
+        + ("" if result.load_avg is None else f"; load {result.load_avg[0]:.1f}→{result.load_avg[1]:.1f}"),
         result.scale,
         _num(result.contacts),
         _num(result.eyfsp_pupils),

@@ -25,6 +25,7 @@ def london(**overrides) -> BenchResult:
         limit_models_s=90.0,
         incremental_s=18.0,
         full_refresh_s=200.0,
+        load_avg=(0.5, 1.2),
     )
     values.update(overrides)
     return BenchResult(**values)
@@ -43,6 +44,7 @@ def test_row_has_one_cell_per_column_with_figures():
     assert by["limit s (land+models)"] == "120.0 (30.0+90.0)"
     assert by["ratio"] == "1.75×"
     assert by["incr %"] == "9"
+    assert by["machine"] == "Xeon, 2 cores, 24 GB; load 0.5→1.2"
     assert "MISSED" not in by["targets"]
 
 
