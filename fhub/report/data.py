@@ -98,8 +98,12 @@ def load(published_db: Path) -> ReportData:
             boroughs.setdefault(code, name or code)
         hubs: dict[str, tuple[str, str]] = {}
         if "hubs" in tables and {"hub_id", "borough_code"} <= _columns(con, "hubs"):
-            name_col = "hub_name" if "hub_name" in _columns(con, "hubs") else "hub_id"
-            hubs = {r[0]: (r[1], r[2]) for r in con.execute(f"select hub_id, {name_col}, borough_code from hubs").fetchall()}  # noqa: S608
+            hub_cols = _columns(con, "hubs")
+            name_col = "hub_name" if "hub_name" in hub_cols else "hub_id"
+            # outreach/virtual pseudo-hubs are not places: keep them out of the funnel plot
+            sites = "where coalesce(is_hub_site, true)" if "is_hub_site" in hub_cols else ""
+            hubs = {r[0]: (r[1], r[2]) for r in con.execute(
+                f"select hub_id, {name_col}, borough_code from hubs {sites}").fetchall()}  # noqa: S608
         metrics: dict[str, dict] = {}
         if "framework_metrics" in tables:
             for r in _rows(con, "select * from framework_metrics"):
