@@ -1,6 +1,7 @@
 -- One row per measure x geography x academic year x breakdown: the published EYFSP figures (GLD, all ELGs
 -- expected, communication-language-literacy) for England, regions (London) and local authorities.
--- Sources by priority: current EES layout > EES 2022 headline file > 2013-2019 underlying file > LAIT.
+-- Sources by priority: current EES layout > EES 2022 headline file > 2013-2019 underlying file >
+-- Fingertips 90632 (FSM GLD 2012/13-2017/18, 1 dp) > LAIT.
 -- London before the reform = Inner + Outer London counts (the 2013-2019 file has no London row).
 -- No rows for 2019/20 and 2020/21: the EYFSP was not collected.
 {%- set measures = ['gld', 'all_elgs_expected', 'comm_lang_lit'] %}
@@ -20,6 +21,10 @@ headline_current as (
 
 lait as (
     select * from {{ ref('stg_dfe__lait_values') }}
+),
+
+fingertips_fsm as (
+    select * from {{ ref('stg_ohid__school_readiness_fsm') }}
 ),
 
 la_codes as (
@@ -151,6 +156,23 @@ lait_rows as (
         and lait.value is not null
 ),
 
+-- ---------------------------------------------------------------- Fingertips 90632 FSM GLD (pre-reform, 1 dp)
+fingertips_rows as (
+    select
+        fingertips_fsm.academic_year,
+        case when fingertips_fsm.area_code = 'E92000001' then 'country' else 'borough' end as geography_level,
+        case
+            when fingertips_fsm.area_code = 'E92000001' then 'E92000001' else la_codes.current_la_code
+        end as geography_code,
+        fingertips_fsm.area_name as geography_name,
+        fingertips_fsm.value,
+        fingertips_fsm._source_file as source_file
+    from fingertips_fsm
+    left join la_codes
+        on fingertips_fsm.area_code = la_codes.la_code and la_codes.geography_type = 'local_authority'
+    where fingertips_fsm.value is not null
+),
+
 -- ---------------------------------------------------------------- one row per measure
 long_counts as (
     {%- for m in measures %}
@@ -179,8 +201,15 @@ long_counts as (
         measure, academic_year, geography_level, geography_code, geography_name,
         breakdown_type, breakdown_value,
         cast(null as bigint) as numerator, cast(null as bigint) as denominator, value,
-        'lait' as source, source_file, 4 as priority
+        'lait' as source, source_file, 5 as priority
     from lait_rows
+    union all
+    select
+        'gld' as measure, academic_year, geography_level, geography_code, geography_name,
+        'fsm' as breakdown_type, 'eligible' as breakdown_value,
+        cast(null as bigint) as numerator, cast(null as bigint) as denominator, value,
+        'fingertips_90632' as source, source_file, 4 as priority
+    from fingertips_rows
 ),
 
 chosen as (
