@@ -15,8 +15,20 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     paths = Paths.from_env().ensure()
     out = Path(args.out) if args.out else paths.incoming
-    summary = generate(out, scale=args.scale, seed=args.seed)
-    print(summary if not hasattr(summary, "describe") else summary.describe())
+    options = {"boroughs": args.boroughs, "years": args.years}
+    if args.config_dir:
+        options["config_dir"] = Path(args.config_dir)
+    if args.day:
+        from fhub.demo import generate_day
+
+        summary = generate_day(out, args.day, scale=args.scale, seed=args.seed, **options)
+    else:
+        summary = generate(out, scale=args.scale, seed=args.seed, **options)
+    print(summary.describe())
+    if summary.config_dir and Path(summary.config_dir) != paths.borough_config:
+        print(
+            f"mapping files for this scale: {summary.config_dir} (export FHUB_BOROUGH_CONFIG_DIR={summary.config_dir})"
+        )
     return 0
 
 
@@ -78,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--scale", default="demo", choices=["tiny", "demo", "london", "national"])
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--out", help="incoming folder (default: $FHUB_DATA_DIR/incoming)")
+    demo.add_argument("--boroughs", nargs="*", help="borough slugs (default: all for the scale)")
+    demo.add_argument("--years", type=int, help="academic years to generate (default: per scale)")
+    demo.add_argument("--config-dir", help="folder of borough mapping files")
+    demo.add_argument("--day", help="write one day of new contact files per borough (YYYY-MM-DD)")
     demo.set_defaults(func=_cmd_demo)
 
     run = sub.add_parser("run", help="run the nightly flow once, now")
