@@ -547,7 +547,10 @@ def _summary_text(run_summary: object) -> str | None:
     if run_summary is None:
         return None
     if isinstance(run_summary, str):
-        return run_summary
+        # a run-summary.md can be long: show its first few lines (title, mode, published?) on the pages
+        lines = [line.strip().lstrip("#-* ").strip() for line in run_summary.splitlines() if line.strip()]
+        text = " · ".join(lines[:4])
+        return text if len(text) <= 400 else text[:399] + "…"
     if isinstance(run_summary, dict):
         return "; ".join(f"{k}: {v}" for k, v in run_summary.items())
     return json.dumps(run_summary, default=str)

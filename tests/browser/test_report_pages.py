@@ -19,7 +19,7 @@ from fhub.report.sample import build_sample_published
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("FHUB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("FHUB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("FHUB_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -50,7 +50,7 @@ vegaEmbed('#c', {}).then(function(){});</script></body></html>"""
 
 @pytest.fixture(scope="module")
 def report_pages(tmp_path_factory) -> list[Path]:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+    if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` (make setup).")
     playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev dependency group")
     del playwright

@@ -125,3 +125,10 @@ def test_wilson_and_funnel_limits_known_values():
     pred, low, up = linear_projection([2021, 2022, 2023], [60.0, 62.0, 64.0], 2027)
     assert round(pred, 6) == 72.0 and low == pytest.approx(72.0) and up == pytest.approx(72.0)
     assert linear_projection([2022, 2023], [1.0, 2.0], 2027) is None
+
+
+def test_long_run_summary_is_shortened():
+    from fhub.report.build import _summary_text
+
+    text = _summary_text("# Nightly run r1\n\n- mode: demo\n- published: yes\n- landing: " + "x" * 5000 + "\n- more")
+    assert text.startswith("Nightly run r1 · mode: demo · published: yes · landing: x") and len(text) <= 400
