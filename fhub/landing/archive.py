@@ -24,11 +24,13 @@ def archive_path(archive_root: Path, sha: str) -> Path:
     return archive_root / sha[:2] / sha
 
 
-def archive_file(src: Path, archive_root: Path, sha: str) -> Path:
-    """Copy ``src`` into the archive under its sha256 (no-op if already there). Crash-safe: the archive
-    never holds a partial file under its final name. Verifies the copied bytes hash to ``sha``."""
+def archive_file(src: Path, archive_root: Path, sha: str, *, fsync: bool = True) -> Path:
+    """Copy ``src`` into the archive under its sha256 (no-op if already there with the right size).
+    Crash-safe: the archive never holds a partial file under its final name. Verifies the copied bytes hash
+    to ``sha``. ``fsync=False`` leaves durability to the caller (landing calls :func:`os.sync` once for all
+    files it archived, before it records any of them)."""
     dest = archive_path(archive_root, sha)
-    if dest.exists():
+    if dest.exists() and dest.stat().st_size == src.stat().st_size:
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{sha}.{os.getpid()}.tmp")
@@ -38,7 +40,8 @@ def archive_file(src: Path, archive_root: Path, sha: str) -> Path:
             digest.update(chunk)
             fout.write(chunk)
         fout.flush()
-        os.fsync(fout.fileno())
+        if fsync:
+            os.fsync(fout.fileno())
     if digest.hexdigest() != sha:
         tmp.unlink(missing_ok=True)
         raise OSError(f"{src} changed while it was being archived; it will be picked up on the next run")

@@ -35,6 +35,7 @@ def open_work_db(paths: Paths) -> duckdb.DuckDBPyConnection:
     if os.environ.get("FHUB_DUCKDB_MEMORY_LIMIT"):
         con.execute(f"set memory_limit = '{os.environ['FHUB_DUCKDB_MEMORY_LIMIT']}'")
     con.execute("set preserve_insertion_order = true")
+    con.execute("set enable_progress_bar = false")
     ensure_landing_schema(con)
     return con
 
@@ -130,6 +131,8 @@ def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,
         else:
             outcomes.append(staged)
             counter.report([staged])
+    if groups:
+        os.sync()  # every archived original is on disk before any delivery is recorded
     for items in groups.values():
         done = land_group(con, rc, items)
         outcomes += done

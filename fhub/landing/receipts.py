@@ -78,6 +78,7 @@ def _markdown(con: duckdb.DuckDBPyConnection, slug: str, run_id: str, items: lis
              f"Run `{run_id}`. Pseudonymisation key: **{key_label}**"
              + (" (DEMO key — synthetic data only, never for real data)" if key_label == "demo" else "") + ".",
              f"Every problem row is listed in `{csv_name}` (open it in a spreadsheet).", ""]
+    problems = _problems(con, [o.sha256 for o in items if o.status in ("landed", "superseded")], run_id)
     for o in items:
         lines += [f"## {_md_cell(o.source_file)}", "", f"- **Status:** {_STATUS_TEXT.get(o.status, o.status)}"]
         if o.extract_type:
@@ -93,23 +94,51 @@ def _markdown(con: duckdb.DuckDBPyConnection, slug: str, run_id: str, items: lis
         if o.fix:
             lines += [f"- **How to fix:** {_md_cell(o.fix)}"]
         if o.status in ("landed", "superseded"):
-            lines += _problem_sections(con, o, run_id)
+            lines += _problem_sections(o, problems)
         lines.append("")
     return "\n".join(lines) + "\n"
 
 
-def _problem_sections(con: duckdb.DuckDBPyConnection, o: DeliveryOutcome, run_id: str) -> list[str]:
+def _problems(con: duckdb.DuckDBPyConnection, ids: list[str], run_id: str) -> dict[tuple[str, str], tuple]:
+    """(table, delivery id) → (summary rows, detail rows) for every delivery of the receipt, in two queries
+    per table (not per delivery)."""
+    found: dict[tuple[str, str], tuple] = {}
+    if not ids:
+        return found
+    con.execute("create or replace temp table _receipt_ids as select unnest(?) as delivery_id", [ids])
+    for table in ("rejects", "warnings"):
+        summary = con.execute(f"""
+            select delivery_id, col, reason, fix, n, rows from (
+                select delivery_id, coalesce(column_name, '(whole row)') as col, reason, any_value(fix) as fix,
+                       count(*) as n, string_agg(cast(row_number as varchar), ', ' order by row_number) as rows
+                from landing.{table} semi join _receipt_ids using (delivery_id)
+                where run_id = ? and row_number is not null group by all
+            ) qualify row_number() over (partition by delivery_id order by n desc, col) <= 30
+            order by delivery_id, n desc, col
+        """, [run_id]).fetchall()
+        detail = con.execute(f"""
+            select delivery_id, row_number, line_number, coalesce(column_name, '(whole row)'), value_excerpt,
+                   reason, fix
+            from landing.{table} semi join _receipt_ids using (delivery_id)
+            where run_id = ? and row_number is not null
+            qualify row_number() over (partition by delivery_id order by row_number, column_name) <= {MD_DETAIL_ROWS}
+            order by delivery_id, row_number, column_name
+        """, [run_id]).fetchall()
+        for r in summary:
+            found.setdefault((table, r[0]), ([], []))[0].append(r[1:])
+        for r in detail:
+            found.setdefault((table, r[0]), ([], []))[1].append(r[1:])
+    con.execute("drop table _receipt_ids")
+    return found
+
+
+def _problem_sections(o: DeliveryOutcome, problems: dict[tuple[str, str], tuple]) -> list[str]:
     out: list[str] = []
     if o.file_warnings:
         out += ["", "### Warnings about the whole file", ""]
         out += [f"- {_md_cell(r)} *Fix:* {_md_cell(f)}" for _, r, f in o.file_warnings]
     for table, title in (("rejects", "Rejected rows"), ("warnings", "Rows landed with a warning")):
-        summary = con.execute(f"""
-            select coalesce(column_name, '(whole row)'), reason, any_value(fix), count(*),
-                   string_agg(cast(row_number as varchar), ', ' order by row_number) as rows
-            from landing.{table} where delivery_id = ? and run_id = ? and row_number is not null
-            group by all order by 4 desc, 1 limit 30
-        """, [o.sha256, run_id]).fetchall()
+        summary, detail = problems.get((table, o.sha256), ([], []))
         if not summary:
             continue
         out += ["", f"### {title} — summary by problem", "", "| column | problem | rows | which rows | how to fix |",
@@ -117,11 +146,6 @@ def _problem_sections(con: duckdb.DuckDBPyConnection, o: DeliveryOutcome, run_id
         for col, reason, fix, n, rows in summary:
             shown = rows if len(rows) <= 80 else rows[:80].rsplit(",", 1)[0] + ", …"
             out.append(f"| {_md_cell(col)} | {_md_cell(reason)} | {n:,} | {_md_cell(shown)} | {_md_cell(fix)} |")
-        detail = con.execute(f"""
-            select row_number, line_number, coalesce(column_name, '(whole row)'), value_excerpt, reason, fix
-            from landing.{table} where delivery_id = ? and run_id = ? and row_number is not null
-            order by row_number, column_name limit {MD_DETAIL_ROWS}
-        """, [o.sha256, run_id]).fetchall()
         out += ["", f"### {title} — first {min(len(detail), MD_DETAIL_ROWS)} in detail", "",
                 "| row | line | column | value | problem | how to fix |", "|---|---|---|---|---|---|"]
         out += [f"| {r} | {ln if ln is not None else ''} | {_md_cell(c)} | {_md_cell(v)} | {_md_cell(p)} | "

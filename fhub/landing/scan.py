@@ -74,35 +74,45 @@ def scan_group(con: duckdb.DuckDBPyConnection, csv_paths: list[str], width: int,
         group by r._f, r.line, f.header_line
     """)
     data_cols = ", ".join(ident(f"c{i}") for i in range(width))
-    line_col = f", try_cast({ident('c_line')} as bigint) as _xline" if has_line_column else ""
-    # k = position of the record among the file's accepted records (insertion order is preserved)
-    con.execute(f"""
-        create or replace temp table _src1 as
-        select f._f, row_number() over (partition by f._f order by s.rowid) as k, f.header_line{line_col},
-               {data_cols}
-        from _src0 s join _files f on f.csv_path = s._fname
-        where f._f not in ({drop_list})
-    """)
-    con.execute("drop table if exists _src0")
-    # data row numbers count the rejected records too: accepted k-th row → k + #(rejects before it)
-    line_expr = "_xline" if has_line_column else "k.k + coalesce(g.c, 0) + k.header_line"
+    # k = position of a record among the file's accepted records. Insertion order is preserved, so each
+    # file's records are one contiguous rowid range in file order: k = rowid - first rowid of the file + 1
+    # (checked; if it ever did not hold, fall back to a window over rowid).
     con.execute("""
-        create or replace temp table _gaps as
-        with r as (select _f, _line - header_line - row_number() over (partition by _f order by _line) as g
-                   from _struct join _files using (_f))
-        select _f, g, count(*) over (partition by _f order by g range between unbounded preceding and current row)
-               as c from r
+        create or replace temp table _bounds as
+        select f._f, f.header_line, b.lo, b.n, b.hi - b.lo + 1 = b.n as contiguous
+        from (select _fname, min(rowid) as lo, max(rowid) as hi, count(*) as n from _src0 group by 1) b
+        join _files f on f.csv_path = b._fname
     """)
-    con.execute(f"""
-        create or replace temp table _src as
-        select k._f, k.k + coalesce(g.c, 0) as _row, {line_expr} as _line, {data_cols}
-        from _src1 k asof left join _gaps g on k._f = g._f and k.k > g.g
-    """)
-    con.execute("drop table if exists _src1")
+    contiguous = con.execute("select coalesce(bool_and(contiguous), true) from _bounds").fetchone()[0]
+    k_expr = "s.rowid - b.lo + 1" if contiguous else "row_number() over (partition by b._f order by s.rowid)"
+    line_col = f", try_cast({ident('c_line')} as bigint) as _xline" if has_line_column else ""
+    base = (f"select b._f, {k_expr} as k, b.header_line{line_col}, {data_cols} from _src0 s "
+            f"join (select _bounds.*, csv_path from _bounds join _files using (_f)) b on b.csv_path = s._fname "
+            f"where b._f not in ({drop_list})")
+    has_struct = con.execute("select count(*) from _struct").fetchone()[0] > 0
+    if not has_struct:
+        line_expr = "_xline" if has_line_column else "k + header_line"
+        con.execute(f"create or replace temp view _src as select _f, k as _row, {line_expr} as _line, {data_cols} "
+                    f"from ({base})")
+    else:
+        # data row numbers count the rejected records too: accepted k-th row → k + #(rejects before it)
+        line_expr = "_xline" if has_line_column else "k.k + coalesce(g.c, 0) + k.header_line"
+        con.execute("""
+            create or replace temp table _gaps as
+            with r as (select _f, _line - header_line - row_number() over (partition by _f order by _line) as g
+                       from _struct join _files using (_f))
+            select _f, g, count(*) over (partition by _f order by g range between unbounded preceding and
+                   current row) as c from r
+        """)
+        con.execute(f"""
+            create or replace temp view _src as
+            select k._f, k.k + coalesce(g.c, 0) as _row, {line_expr} as _line, {data_cols}
+            from ({base}) k asof left join _gaps g on k._f = g._f and k.k > g.g
+        """)
     for f, n_ok, n_struct in con.execute("""
-        with a as (select _f, count(*) as n from _src group by 1),
-             b as (select _f, count(*) as n from _struct group by 1)
-        select _f, coalesce(a.n, 0), coalesce(b.n, 0) from _files left join a using (_f) left join b using (_f)
+        with b as (select _f, count(*) as n from _struct group by 1)
+        select _f, coalesce(a.n, 0), coalesce(b.n, 0) from _files left join _bounds a using (_f)
+        left join b using (_f)
     """).fetchall():
         if f not in dropped:
             res.counts[f] = (int(n_ok), int(n_struct))

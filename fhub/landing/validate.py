@@ -282,10 +282,12 @@ def _row_checks(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ctx
     # one row per (file, duplicated key), so no row can fan out
     con.execute(f"""
         insert into _rej
-        with g as (
+        with d as (
+            select _f, {', '.join(kv)} from _m where {key_not_null} group by all having count(*) > 1
+        ), g as (
             select _f, {', '.join(kv)}, count(*) as n, min(_h) as h1, max(_h) as h2, min(_row) as first_row,
                    string_agg(cast(_row as varchar), ', ' order by _row) as rows_list
-            from _m where {key_not_null} group by all having count(*) > 1
+            from _m semi join d using (_f, {', '.join(kv)}) group by all
         )
         select m._f, m._row, m._line, {lit(key_heading)}, 'key', {shown_key},
                case when g.h1 <> g.h2
