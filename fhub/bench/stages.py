@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 #: Stage -> names of the Prefect tasks that belong to it (task run names are ``<task name>-<suffix>``).
 STAGE_TASKS: dict[str, tuple[str, ...]] = {
-    "land": ("land-borough-extracts", "land-reference-files"),
+    "land": ("land-borough-extracts", "land-reference-files", "prepare-dq-store"),
     "dbt": ("dbt-build",),
     "validate": ("gx-checkpoint", "record-data-quality"),
-    "publish": ("publish-public-file",),
+    "publish": ("publish-public-file", "snapshot-published-values"),
     "reports": ("dbt-docs", "performance-report"),
 }
 STAGES: tuple[str, ...] = tuple(STAGE_TASKS)
