@@ -153,6 +153,8 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
     result.work_db_gb = file_gb(paths.work_db)
     result.published_db_gb = file_gb(paths.published_db)
 
+    save(result, details, data_dir, load_start)
+
     if full.ok and not args.no_limit:
         _say(
             "DuckDB-only limit: read_csv of the deliveries, then the compiled model SQL on a copy of the work file"
@@ -191,6 +193,8 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
             _say(f"limit FAILED:\n{limit.tail()}")
         shutil.rmtree(data_dir / "bench-limit", ignore_errors=True)
 
+    save(result, details, data_dir, load_start)
+
     if full.ok and args.incremental:
         _say("incremental night: one new day of files for every borough, then fhub run")
         day = generate_day(gen_env, log_dir, args.scale, args.seed, args.day)
@@ -207,6 +211,7 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
         else:
             result.notes.append("could not generate an incremental day")
             _say(f"generate-day FAILED:\n{day.tail()}")
+        save(result, details, data_dir, load_start)
         _say("full-rebuild night: fhub run --full-refresh")
         rebuild = nightly("full-refresh", env, log_dir, "--full-refresh")
         details["full_refresh"] = {
@@ -217,11 +222,26 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
         if rebuild.ok:
             result.full_refresh_s = rebuild.seconds
 
+    save(result, details, data_dir, load_start)
+    return result
+
+
+def save(result: BenchResult, details: dict, data_dir: Path, load_start: float) -> None:
+    """Write ``bench-result.json`` (after every phase, so an interrupted benchmark keeps its figures)."""
     result.load_avg = (load_start, os.getloadavg()[0])
     details["result"] = result.as_dict()
     details["verdicts"] = [asdict(v) for v in verdicts(result)]
     (data_dir / "bench-result.json").write_text(json.dumps(details, indent=2, default=str))
-    return result
+
+
+def result_from_json(path: Path) -> BenchResult:
+    """The :class:`BenchResult` saved in a ``bench-result.json`` (to append an interrupted run's row)."""
+    data = json.loads(path.read_text())["result"]
+    fields = {f for f in BenchResult.__dataclass_fields__}
+    values = {k: v for k, v in data.items() if k in fields}
+    if values.get("load_avg") is not None:
+        values["load_avg"] = tuple(values["load_avg"])
+    return BenchResult(**values)
 
 
 def compare_models(nodes: list[dbtlog.NodeTime], limit_times: dict[str, float], top: int = 12) -> list[dict]:
@@ -283,8 +303,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-limit", action="store_true", help="skip the DuckDB-only limit")
     parser.add_argument("--no-append", action="store_true", help="do not append a row to BENCHMARKS.md")
     parser.add_argument("--benchmarks-file", type=Path, default=PROJECT_DIR / "BENCHMARKS.md")
+    parser.add_argument(
+        "--from-json", type=Path, help="only append the row saved in this bench-result.json (interrupted run)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    if args.from_json:
+        row = append_row(args.benchmarks_file, result_from_json(args.from_json))
+        print(f"appended to {args.benchmarks_file}:\n{row}")
+        return 0
     result = run_benchmark(args)
     data_dir = Path(args.data_dir or Path(tempfile.gettempdir()) / "fhub-bench" / args.scale).resolve()
     print_summary(result, data_dir)

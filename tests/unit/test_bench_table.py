@@ -97,3 +97,14 @@ def test_machine_description_from_proc_text():
     cpuinfo = "processor\t: 0\nmodel name\t: AMD EPYC   7B13 64-Core Processor\nflags\t: fpu\n"
     assert cpu_model(cpuinfo) == "AMD EPYC 7B13 64-Core Processor"
     assert round(ram_gb("MemTotal:       24600000 kB\nMemFree: 1 kB\n"), 1) == 23.5
+
+
+def test_saved_result_round_trips_to_the_same_row(tmp_path):
+    import json
+
+    from fhub.bench.cli import result_from_json
+
+    original = london()
+    path = tmp_path / "bench-result.json"
+    path.write_text(json.dumps({"result": original.as_dict()}))
+    assert format_row(result_from_json(path)) == format_row(original)
