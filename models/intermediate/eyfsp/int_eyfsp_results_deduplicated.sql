@@ -12,7 +12,7 @@ results as (
 landed_results as (
     select
         results.*,
-        landed_deliveries.loaded_at as delivery_loaded_at
+        landed_deliveries.delivery_rank
     from results
     inner join landed_deliveries
         on results._delivery_id = landed_deliveries.delivery_id
@@ -28,12 +28,12 @@ latest_results as (
     from landed_results
     qualify row_number() over (
         partition by borough_code, pupil_key, academic_year
-        order by delivery_loaded_at desc, _delivery_id desc, _row_number desc
+        order by delivery_rank desc, _row_number desc
     ) = 1
 ),
 
 final as (
-    select * exclude (delivery_loaded_at, _period, _loaded_at)
+    select * exclude (delivery_rank, _period, _loaded_at)
     from latest_results
 )
 

@@ -14,7 +14,9 @@ landed as (
         source_file,
         received_at,
         loaded_at,
-        run_id
+        run_id,
+        -- Precedence among the landed deliveries of one extract type: the later load ranks higher.
+        row_number() over (partition by extract_type order by loaded_at, delivery_id) as delivery_rank
     from deliveries
     where delivery_status = 'landed'
 ),

@@ -34,7 +34,7 @@ affected_people as (
 landed_register as (
     select
         register.*,
-        landed_deliveries.loaded_at as delivery_loaded_at
+        landed_deliveries.delivery_rank
     from register
     inner join landed_deliveries
         on register._delivery_id = landed_deliveries.delivery_id
@@ -54,7 +54,7 @@ latest_registrations as (
     where person_key is not null
     qualify row_number() over (
         partition by borough_code, person_key
-        order by delivery_loaded_at desc, _delivery_id desc, registration_date desc nulls last,
+        order by delivery_rank desc, registration_date desc nulls last,
             _row_number desc
     ) = 1
 ),

@@ -19,6 +19,10 @@ assessments as (
     select * from {{ ref('stg_hubs__assessments') }}
 ),
 
+calendar_months as (
+    select * from {{ ref('int_calendar_months') }}
+),
+
 {% if is_incremental() %}
 changed_deliveries as (
     {{ changed_delivery_ids('landed_deliveries') }}
@@ -34,7 +38,8 @@ affected_assessments as (
 landed_assessments as (
     select
         assessments.*,
-        landed_deliveries.loaded_at as delivery_loaded_at
+        -- one comparable number per row: later delivery first, then later row in the file
+        landed_deliveries.delivery_rank * 4294967296 + assessments._row_number as row_precedence
     from assessments
     inner join landed_deliveries
         on assessments._delivery_id = landed_deliveries.delivery_id
@@ -47,13 +52,22 @@ landed_assessments as (
 
 {#- One row per borough × assessment id: the most recently loaded landed delivery wins; within one file the
     last row wins. -#}
-latest_assessments as (
-    select *
+winning_rows as (
+    select
+        borough_code,
+        assessment_id,
+        max(row_precedence) as row_precedence
     from landed_assessments
-    qualify row_number() over (
-        partition by borough_code, assessment_id
-        order by delivery_loaded_at desc, _delivery_id desc, _row_number desc
-    ) = 1
+    group by borough_code, assessment_id
+),
+
+latest_assessments as (
+    select landed_assessments.*
+    from landed_assessments
+    semi join winning_rows
+        on landed_assessments.borough_code = winning_rows.borough_code
+        and landed_assessments.assessment_id = winning_rows.assessment_id
+        and landed_assessments.row_precedence = winning_rows.row_precedence
 ),
 
 final as (
@@ -72,10 +86,12 @@ final as (
         asq_problem_solving,
         asq_personal_social,
         swemwbs_raw_total,
-        {{ academic_year_of('assessment_date') }} as academic_year,
-        {{ financial_quarter_of('assessment_date') }} as financial_quarter,
+        calendar_months.academic_year,
+        calendar_months.financial_quarter,
         _delivery_id
     from latest_assessments
+    left join calendar_months
+        on date_trunc('month', latest_assessments.assessment_date) = calendar_months.month_start
 )
 
 select * from final

@@ -19,6 +19,10 @@ contacts as (
     select * from {{ ref('stg_hubs__contacts') }}
 ),
 
+calendar_months as (
+    select * from {{ ref('int_calendar_months') }}
+),
+
 {% if is_incremental() %}
 changed_deliveries as (
     {{ changed_delivery_ids('landed_deliveries') }}
@@ -34,7 +38,8 @@ affected_contacts as (
 landed_contacts as (
     select
         contacts.*,
-        landed_deliveries.loaded_at as delivery_loaded_at
+        -- one comparable number per row: later delivery first, then later row in the file
+        landed_deliveries.delivery_rank * 4294967296 + contacts._row_number as row_precedence
     from contacts
     inner join landed_deliveries
         on contacts._delivery_id = landed_deliveries.delivery_id
@@ -47,13 +52,22 @@ landed_contacts as (
 
 {#- One row per borough × contact id: the row from the most recently loaded landed delivery wins
     (a later file corrects an earlier one); within one file the last row wins. -#}
-latest_contacts as (
-    select *
+winning_rows as (
+    select
+        borough_code,
+        contact_id,
+        max(row_precedence) as row_precedence
     from landed_contacts
-    qualify row_number() over (
-        partition by borough_code, contact_id
-        order by delivery_loaded_at desc, _delivery_id desc, _row_number desc
-    ) = 1
+    group by borough_code, contact_id
+),
+
+latest_contacts as (
+    select landed_contacts.*
+    from landed_contacts
+    semi join winning_rows
+        on landed_contacts.borough_code = winning_rows.borough_code
+        and landed_contacts.contact_id = winning_rows.contact_id
+        and landed_contacts.row_precedence = winning_rows.row_precedence
 ),
 
 final as (
@@ -69,10 +83,12 @@ final as (
         partner_name,
         contact_date,
         attended,
-        {{ academic_year_of('contact_date') }} as academic_year,
-        {{ financial_quarter_of('contact_date') }} as financial_quarter,
+        calendar_months.academic_year,
+        calendar_months.financial_quarter,
         _delivery_id
     from latest_contacts
+    left join calendar_months
+        on date_trunc('month', latest_contacts.contact_date) = calendar_months.month_start
 )
 
 select * from final

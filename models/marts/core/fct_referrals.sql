@@ -19,6 +19,10 @@ referrals as (
     select * from {{ ref('stg_hubs__referrals') }}
 ),
 
+calendar_months as (
+    select * from {{ ref('int_calendar_months') }}
+),
+
 {% if is_incremental() %}
 changed_deliveries as (
     {{ changed_delivery_ids('landed_deliveries') }}
@@ -34,7 +38,8 @@ affected_referrals as (
 landed_referrals as (
     select
         referrals.*,
-        landed_deliveries.loaded_at as delivery_loaded_at
+        -- one comparable number per row: later delivery first, then later row in the file
+        landed_deliveries.delivery_rank * 4294967296 + referrals._row_number as row_precedence
     from referrals
     inner join landed_deliveries
         on referrals._delivery_id = landed_deliveries.delivery_id
@@ -47,13 +52,22 @@ landed_referrals as (
 
 {#- One row per borough × referral id: the most recently loaded landed delivery wins (a later file carries
     the referral's later outcome); within one file the last row wins. -#}
-latest_referrals as (
-    select *
+winning_rows as (
+    select
+        borough_code,
+        referral_id,
+        max(row_precedence) as row_precedence
     from landed_referrals
-    qualify row_number() over (
-        partition by borough_code, referral_id
-        order by delivery_loaded_at desc, _delivery_id desc, _row_number desc
-    ) = 1
+    group by borough_code, referral_id
+),
+
+latest_referrals as (
+    select landed_referrals.*
+    from landed_referrals
+    semi join winning_rows
+        on landed_referrals.borough_code = winning_rows.borough_code
+        and landed_referrals.referral_id = winning_rows.referral_id
+        and landed_referrals.row_precedence = winning_rows.row_precedence
 ),
 
 final as (
@@ -70,10 +84,12 @@ final as (
         cast(case
             when outcome_date >= referral_date then outcome_date - referral_date
         end as integer) as days_to_outcome,
-        {{ academic_year_of('referral_date') }} as academic_year,
-        {{ financial_quarter_of('referral_date') }} as financial_quarter,
+        calendar_months.academic_year,
+        calendar_months.financial_quarter,
         _delivery_id
     from latest_referrals
+    left join calendar_months
+        on date_trunc('month', latest_referrals.referral_date) = calendar_months.month_start
 )
 
 select * from final
