@@ -3,7 +3,8 @@
 Per file (cheap, Python): hash → skip if already received → archive → match mapping → find the heading row
 (transcode / stream XLSX to CSV) → plan columns. A file that fails here is quarantined on its own.
 
-Per group of files with the same borough, file spec and column layout (:func:`land_group`): ONE
+Per group of files with the same mapping content (boroughs on the same case-management system share it),
+way of reading and column layout (:func:`group_key`, :func:`land_group`): ONE
 ``read_csv([...])`` over all files, ONE mapping/validation pass (SQL planned once per group, not per file),
 identifiers hashed once per distinct value, and ONE transaction writing raw rows, rejects, warnings and
 ``landing.deliveries`` for every file in the group. Per-file accounting is by grouping on the file number.
@@ -189,8 +190,13 @@ def stage(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str, path: Path,
 
 
 def group_key(item: Item) -> tuple:
-    p, plan = item.prep, item.plan
-    return (item.slug, item.spec_index, p.delimiter, len(p.headers), p.skip_lines, p.has_line_column,
+    """Files that can share one pass: the same mapping content (boroughs on the same case-management system
+    share it, whatever their borough), the same way of reading and the same column layout. Everything that
+    differs per file or borough (period, borough code, sha) is data in ``_files``, not SQL text."""
+    p, plan, spec = item.prep, item.plan, item.spec
+    mapping_content = repr((spec.extract, spec.format, spec.columns, spec.values, spec.constants, spec.date_format,
+                            tuple(spec.ignore_columns or ())))
+    return (mapping_content, p.delimiter, len(p.headers), p.skip_lines, p.has_line_column,
             tuple(sorted(plan.source_index.items())), tuple(sorted(plan.heading.items())))
 
 
@@ -253,7 +259,7 @@ def _land_group(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item
     first = items[0]
     spec, prep, plan = first.spec, first.prep, first.plan
     contract: Contract = spec.contract
-    ctx = Context(borough_code=first.out.borough_code or "", today=rc.today, hubs_loaded=rc.hubs_loaded)
+    ctx = Context(today=rc.today, hubs_loaded=rc.hubs_loaded)
     files = pa.table({
         "_f": pa.array(range(len(items)), pa.int32()),
         "csv_path": pa.array([str(it.prep.csv_path) for it in items], pa.string()),
@@ -329,10 +335,11 @@ def _other_borough(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[I
     rows = con.execute("""
         with c as (
             select _m._f, h.borough_code, count(*) as n
-            from _m join _hubs h on h.hub_id = _m.v_hub_id where h.borough_code <> ? group by 1, 2
+            from _m join _files f using (_f) join _hubs h on h.hub_id = _m.v_hub_id
+            where h.borough_code <> f.borough_code group by 1, 2
         )
         select _f, borough_code, n from c qualify row_number() over (partition by _f order by n desc, borough_code) = 1
-    """, [items[0].out.borough_code]).fetchall()
+    """).fetchall()
     for f, code, n in rows:
         n_rows = counts.get(f, (0, 0))[0]
         if n * 2 > n_rows > 0:
@@ -384,18 +391,18 @@ def _decide_status(con: duckdb.DuckDBPyConnection, items: list[Item]) -> list[tu
       has nothing else; but it never wipes a period that already has rows — then it is recorded as
       ``superseded`` (history only) and the receipt says how to withdraw a period deliberately.
     """
-    first = items[0].out
-    state: dict[str, list[dict]] = {}
-    for did, period, received, rows, source in con.execute(
-            "select delivery_id, period, received_at, rows_landed, source_file from landing.deliveries "
-            "where borough_code = ? and extract_type = ? and status = 'landed'",
-            [first.borough_code, first.extract_type]).fetchall():
-        state.setdefault(period, []).append({"id": did, "received": received, "rows": rows, "source": source,
-                                             "item": None})
+    codes = sorted({it.out.borough_code for it in items})
+    state: dict[tuple[str, str], list[dict]] = {}
+    for code, did, period, received, rows, source in con.execute(
+            "select borough_code, delivery_id, period, received_at, rows_landed, source_file from landing.deliveries "
+            "where borough_code in (select unnest(?)) and extract_type = ? and status = 'landed'",
+            [codes, items[0].out.extract_type]).fetchall():
+        state.setdefault((code, period), []).append({"id": did, "received": received, "rows": rows,
+                                                     "source": source, "item": None})
     updates: list[tuple[str, str]] = []
     for it in sorted(items, key=lambda i: i.received_at):
         out = it.out
-        cur = state.setdefault(out.period, [])
+        cur = state.setdefault((out.borough_code, out.period), [])
         newer = sorted((c for c in cur if c["received"] > it.received_at), key=lambda c: c["received"])
         me = {"id": it.sha, "received": it.received_at, "rows": out.rows_landed, "source": out.source_file,
               "item": it}

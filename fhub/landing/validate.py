@@ -39,7 +39,6 @@ _STRICT_TEXT = {"contact_id", "referral_id", "assessment_id", "hub_id", "academi
 
 @dataclass
 class Context:
-    borough_code: str
     today: dt.date
     hubs_loaded: bool
 
@@ -308,9 +307,9 @@ def _row_checks(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ctx
                    case when h.hub_id is null then 'The hub ' || m.v_hub_id || ' is not a known family hub.'
                         else 'The hub ' || m.v_hub_id || ' belongs to another borough (' || h.borough_code || ').' end,
                    'Use the hub id from the family hub list for your borough (ask the hub data team to add a new hub).'
-            from _m m left join _hubs h on h.hub_id = m.v_hub_id
+            from _m m join _files f using (_f) left join _hubs h on h.hub_id = m.v_hub_id
             where m.v_hub_id is not null and m.e_hub_id is null
-              and (h.hub_id is null or h.borough_code <> {lit(ctx.borough_code)})
+              and (h.hub_id is null or h.borough_code <> f.borough_code)
         """)
     if contract.extract == "register":
         con.execute(f"""
