@@ -28,7 +28,8 @@ published_gap as (
         not_fsm.value - fsm.value as fsm_gap
     from published as not_fsm
     inner join published as fsm
-        on not_fsm.geography_code = fsm.geography_code
+        on not_fsm.geography_level = fsm.geography_level
+        and not_fsm.geography_code = fsm.geography_code
         and not_fsm.period = fsm.period
         and not_fsm.breakdown_value = 'not_fsm_eligible'
         and fsm.breakdown_value = 'fsm_eligible'

@@ -24,8 +24,10 @@ published_gap as (
         not_fsm.value - fsm.value as value
     from published as not_fsm
     inner join published as fsm
-        on not_fsm.geography_code = fsm.geography_code
+        on not_fsm.geography_level = fsm.geography_level
+        and not_fsm.geography_code = fsm.geography_code
         and not_fsm.period = fsm.period
+        and not_fsm.metric_id = 'eyfs_gld' and fsm.metric_id = 'eyfs_gld'
         and not_fsm.breakdown_type = 'fsm' and fsm.breakdown_type = 'fsm'
         and not_fsm.breakdown_value = 'not_fsm_eligible' and fsm.breakdown_value = 'fsm_eligible'
 ),
