@@ -153,8 +153,8 @@ def test_london_derived_from_counts_matches_lait_every_pre_reform_year(real_dir,
         68.3,
     ]
     fsm = _published(warehouse, breakdown="eligible")
-    # FSM before the reform: Fingertips 90632 at 1 dp (Camden 2012/13 36.2, England 2015/16 54.4)
-    assert fsm[("E09000007", "2012/13")][0] == 36.2 and fsm[("E92000001", "2015/16")][0] == 54.4
+    # FSM before the reform: Fingertips 90632 at 1 dp (Camden 2012/13 34.1, England 2015/16 54.4)
+    assert fsm[("E09000007", "2012/13")][0] == 34.1 and fsm[("E92000001", "2015/16")][0] == 54.4
     assert [fsm[("E12000007", y)][0] for y in ("2021/22", "2022/23", "2023/24", "2024/25")] == [
         56.2,
         57.8,
