@@ -33,16 +33,19 @@ def land_borough_extracts(paths: Paths, run_id: str, mode: str) -> dict:
     return result.as_dict() if hasattr(result, "as_dict") else {"result": str(result)}
 
 
-@task(name="prepare-dq-store")
-def prepare_dq_store(paths: Paths) -> None:
-    """The dq history tables are dbt sources: make sure they exist before the first build."""
+@task(name="prepare-work-file")
+def prepare_work_file(paths: Paths) -> None:
+    """Every dbt source must exist before the first build, even when nothing of its kind has landed:
+    the dq history tables and the ref tables (when reference landing is skipped)."""
     import duckdb
 
     from fhub.dq import ensure_dq_schema
+    from fhub.reference import ensure_reference_tables
 
     con = duckdb.connect(str(paths.work_db))
     try:
         ensure_dq_schema(con)
+        ensure_reference_tables(con)
     finally:
         con.close()
 
@@ -55,5 +58,5 @@ def land(run_id: str, mode: str = "demo", include_reference: bool = True) -> dic
     summary = {"boroughs": land_borough_extracts(paths, run_id, mode)}
     if include_reference:
         summary["reference"] = land_reference_files(paths, run_id)
-    prepare_dq_store(paths)
+    prepare_work_file(paths)
     return summary
