@@ -6,7 +6,8 @@
              rate/mean whose denominator is 1-9;
     internal (a borough's own view): counts 1-2 and denominators 1-4.
   Zero is shown (it is not disclosive on its own); for percentages the complement (denominator - numerator,
-  "all but n") is checked too. Values are not rounded (DfE practice for LA figures).
+  "all but n") is checked too (var disclosure_check_complement, default true). Values are not rounded (DfE
+  practice for LA figures).
 -#}
 {% macro fh_disclosure_thresholds() -%}
     {%- set defaults = {'public': {'min_count': 8, 'min_denominator': 10},
@@ -32,7 +33,9 @@
         when ({{ unit }}) = 'percent'
             then ({{ denominator }}) between 1 and {{ t['min_denominator'] - 1 }}
                  or ({{ numerator }}) between 1 and {{ t['min_count'] - 1 }}
+                 {%- if var('disclosure_check_complement', true) %}
                  or (({{ denominator }}) - ({{ numerator }})) between 1 and {{ t['min_count'] - 1 }}
+                 {%- endif %}
         else ({{ denominator }}) between 1 and {{ t['min_denominator'] - 1 }}
     end, false)
 {%- endmacro %}
