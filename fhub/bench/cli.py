@@ -138,7 +138,7 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
     result.full_s = full.seconds
     result.peak_gb = full.memory.peak_gb
     known = [s for s in stage_times.stages.values() if s is not None]
-    result.overhead_s = full.seconds - sum(known) if known and full.ok else None
+    result.overhead_s = full.seconds - sum(known) if known else None
     nodes = dbtlog.node_times(text for _, text in full.lines)
     details["full"] = {
         "ok": full.ok,
@@ -147,7 +147,10 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
         "dbt_seconds_by_kind": dbtlog.totals_by_kind(nodes),
     }
     if not full.ok:
-        result.notes.append(f"full run exited {full.returncode}")
+        failed = ", ".join(stage_times.failed_tasks) or "see bench-logs/full.log"
+        result.notes.append(f"full run exited {full.returncode} (failed: {failed})")
+    # the work file is complete once the flow has published: the limit and later nights still make sense
+    usable = full.ok or stage_times.stages.get("publish") is not None
     counts = count_rows(paths.work_db)
     result.contacts, result.eyfsp_pupils = counts["fct_hub_contacts"], counts["fct_eyfsp_results"]
     result.work_db_gb = file_gb(paths.work_db)
@@ -155,7 +158,7 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
 
     save(result, details, data_dir, load_start)
 
-    if full.ok and not args.no_limit:
+    if usable and not args.no_limit:
         _say(
             "DuckDB-only limit: read_csv of the deliveries, then the compiled model SQL on a copy of the work file"
         )
@@ -195,7 +198,7 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
 
     save(result, details, data_dir, load_start)
 
-    if full.ok and args.incremental:
+    if usable and args.incremental:
         _say("incremental night: one new day of files for every borough, then fhub run")
         day = generate_day(gen_env, log_dir, args.scale, args.seed, args.day)
         if day.ok:
@@ -205,7 +208,12 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
                 "stages": parse_stage_times(inc.lines).stages,
                 "generate_day_s": day.seconds,
             }
-            if inc.ok:
+            inc_times = parse_stage_times(inc.lines)
+            if not inc.ok:
+                result.notes.append(
+                    f"incremental run exited {inc.returncode} ({', '.join(inc_times.failed_tasks)})"
+                )
+            if inc.ok or inc_times.stages.get("publish") is not None:
                 result.incremental_s = inc.seconds
                 result.incremental_peak_gb = inc.memory.peak_gb
         else:
@@ -219,7 +227,12 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
             "stages": parse_stage_times(rebuild.lines).stages,
             "peak_gb": rebuild.memory.peak_gb,
         }
-        if rebuild.ok:
+        rebuild_times = parse_stage_times(rebuild.lines)
+        if not rebuild.ok:
+            result.notes.append(
+                f"full-refresh run exited {rebuild.returncode} ({', '.join(rebuild_times.failed_tasks)})"
+            )
+        if rebuild.ok or rebuild_times.stages.get("publish") is not None:
             result.full_refresh_s = rebuild.seconds
 
     save(result, details, data_dir, load_start)

@@ -63,6 +63,8 @@ def _cell(text: str) -> str:
 def format_row(result: BenchResult) -> str:
     judged = verdicts(result)
     target_text = "; ".join(v.text() for v in judged) if judged else "no targets at this scale"
+    if result.notes:
+        target_text += ". NOTE: " + "; ".join(result.notes)
     limit = (
         "–"
         if result.limit_s is None
