@@ -229,7 +229,7 @@ def domain_verdicts(data: ReportData, code: str) -> tuple[list[charts.SpineRow],
         if bench is None and london is not None:
             bench = london.get("value")
         verdict = v.get("compared_to_london")
-        q = statistics.quantiles(peers, n=4) if len(peers) >= 2 else [None, None, None]
+        q = statistics.quantiles(peers, n=4, method="inclusive") if len(peers) >= 2 else [None, None, None]
         rows.append(charts.SpineRow(
             group=f"{domain} · {layer}", label=str(info.get("metric_name") or mid),
             value=None if v.get("value") is None else float(v["value"]),
@@ -258,6 +258,10 @@ def weakest_domain(verdicts: dict[str, list[str]]) -> tuple[str, str] | None:
     if not scored:
         return None
     _, _, domain, worse, n = min(scored)
+    better = verdicts[domain].count("better")
+    if worse == 0:
+        return domain, (f"no domain is significantly worse than London; this one has the fewest better results "
+                        f"({better} better, {n - better} similar of {n} compared)")
     return domain, f"{worse} of {n} compared metrics significantly worse than London"
 
 
@@ -300,9 +304,11 @@ def scorecard_section(data: ReportData, code: str, name: str, prefix: str, downl
 def funnel_section(data: ReportData, code: str, name: str, prefix: str, downloads: Path) -> Section:
     hubs_of = {h for h, (_, b) in data.hubs.items() if b == code}
     candidates = [data.gld_metric] + [m for m in data.metrics if m != data.gld_metric]
+    first_found = None
     for mid in candidates:
-        if mid is None:
-            continue
+        unit = str(data.metrics.get(mid, {}).get("unit") or "percent").lower()
+        if mid is None or unit not in {"percent", "percentage", "proportion", "%"}:
+            continue  # funnel limits here are for proportions
         borough_rows = sorted((v for v in data.values if v["metric_id"] == mid and v["geography_code"] == code
                                and v.get("numerator") is not None and v.get("denominator")),
                               key=lambda v: period_key(v["period"]))
@@ -312,9 +318,15 @@ def funnel_section(data: ReportData, code: str, name: str, prefix: str, download
         hub_rows = [v for v in data.values if v["metric_id"] == mid and v["period"] == b["period"]
                     and v.get("geography_level") == "hub" and (v["geography_code"] in hubs_of or not data.hubs)
                     and (data.hubs or str(v["geography_code"]).startswith(code))]
-        if hub_rows:
+        usable_rows = [h for h in hub_rows if h.get("numerator") is not None and h.get("denominator")]
+        if hub_rows and first_found is None:
+            first_found = (mid, b, hub_rows)
+        if len(usable_rows) >= 2:  # prefer a metric with at least two hubs that can be plotted
             break
     else:
+        if first_found is not None:
+            mid, b, hub_rows = first_found
+    if first_found is None:
         return Section("funnel", "Hubs within the borough (funnel plot)",
                        svg=charts.empty_chart(f"{prefix}-funnel", "Funnel plot", "No hub values published"),
                        intro="No hub-level values are published for this borough yet.")
@@ -521,8 +533,21 @@ def _problem_order(c: dict) -> tuple:
 
 
 def top_problems(data: ReportData, code: str, n: int = 3) -> list[dict]:
-    mine = [c for c in data.checks if c.get("borough_code") == code]
-    return sorted(mine, key=_problem_order)[:n]
+    """The borough's open problems in the latest run, most urgent first; withheld scopes not already
+    explained by a listed check are added (they always need fixing)."""
+    mine = sorted((c for c in data.checks if c.get("borough_code") == code), key=_problem_order)
+    covered = {(c.get("extract_type"), c.get("period")) for c in mine if c.get("status") == "fail"}
+    extra = [
+        {"borough_code": code, "extract_type": w.get("extract_type"), "period": w.get("period"),
+         "severity": "withhold_scope", "dimension": "data quality", "status": "fail",
+         "message": f"{w.get('rows_withheld') or 0} published values withheld: {w.get('reasons')}",
+         "fix": "Correct and resend this delivery; the values publish again on the next run."}
+        for w in data.withholdings
+        if w.get("borough_code") == code and (w.get("extract_type"), w.get("period")) not in covered
+    ]
+    failing = [c for c in mine if c.get("status") == "fail"]
+    rest = [c for c in mine if c.get("status") != "fail"]
+    return (failing + extra + rest)[:n]
 
 
 # ------------------------------------------------------------------------------------- pages

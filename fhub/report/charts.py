@@ -240,7 +240,7 @@ def spine_chart(chart_id: str, title: str, desc: str, rows: Sequence[SpineRow], 
                 sign = 1 if r.high_is_good in (True, None) else -1
 
                 def pos(v: float, _span=span, _sign=sign, _bench=r.benchmark) -> float:
-                    return mid + _sign * (v - _bench) / _span * (x1 - x0) / 2
+                    return min(x1, max(x0, mid + _sign * (v - _bench) / _span * (x1 - x0) / 2))
 
                 a, b = sorted((pos(r.minimum), pos(r.maximum)))
                 out.append(f'<rect x="{a:.1f}" y="{cy - 7}" width="{max(b - a, 1):.1f}" height="14" fill="#d9d9d9"/>')
@@ -313,8 +313,10 @@ def funnel_plot(
         (f'<line x1="{lx}" x2="{lx + 24}" y1="{top + 40}" y2="{top + 40}" stroke="{ORANGE}" stroke-width="1.8" stroke-dasharray="6 3"/>', "95% limits"),
         (f'<line x1="{lx}" x2="{lx + 24}" y1="{top + 60}" y2="{top + 60}" stroke="{VERMILLION}" stroke-width="1.8" stroke-dasharray="2 3"/>', "99.8% limits"),
         (marker("circle", lx + 12, top + 80, 5, GREY, "#000"), "within limits"),
-        (marker("square", lx + 12, top + 100, 5, BLUE, "#000"), "outside 95%"),
-        (marker("diamond", lx + 12, top + 120, 5, VERMILLION, "#000"), "outside 99.8%"),
+        (marker("square", lx + 12, top + 100, 5, "#ffffff", "#000"), "outside 95%"),
+        (marker("diamond", lx + 12, top + 120, 5, "#ffffff", "#000"), "outside 99.8%"),
+        (f'<rect x="{lx + 6}" y="{top + 134}" width="12" height="12" fill="{BLUE}"/>', "above the borough"),
+        (f'<rect x="{lx + 6}" y="{top + 154}" width="12" height="12" fill="{VERMILLION}"/>', "below the borough"),
     ]
     for i, (sym, text) in enumerate(legend):
         out.append(sym + f'<text x="{lx + 30}" y="{top + 24 + 20 * i}">{esc(text)}</text>')

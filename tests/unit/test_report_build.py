@@ -61,6 +61,7 @@ def test_borough_page_answers_the_officers_questions(built):
     items = re.findall(r"<li>(.*?)</li>", problems, re.S)
     assert len(items) == 3
     assert "contacts 2024-05" in items[0] and "Fix:" in items[0]  # the failing (withholding) check comes first
+    assert "eyfsp 2023/24" in items[1] and "20 published values withheld" in items[1]  # then the withheld scope
     assert "20 published values are withheld" in problems
 
 
