@@ -94,3 +94,11 @@ select * from by_breakdown
 union all
 select * from by_geography
 {% endtest %}
+
+{#- A suppressed cell (symbol c) carries no figure derived from it. -#}
+{% test suppressed_cells_have_no_figures(model, figure_columns) %}
+select *
+from {{ model }}
+where suppression_symbol = 'c'
+  and ({% for c in figure_columns %}{{ c }} is not null{% if not loop.last %} or {% endif %}{% endfor %})
+{% endtest %}

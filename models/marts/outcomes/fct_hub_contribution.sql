@@ -6,7 +6,8 @@
     registration before that date. Breakdowns: total, IDACI quintile, summer-born. Completed profiles only (the
     GLD denominator). This is an ASSOCIATION, NOT AN EFFECT: families who use hubs differ from those who do not.
     Disclosure control as indicator_values (primary, then secondary across hub statuses and across breakdown
-    values). -#}
+    values), and every status is suppressed where the borough's matching GLD cell is suppressed in
+    indicator_values (the statuses add up to it). -#}
 with
 
 results as (
@@ -98,11 +99,31 @@ counted as (
     group by all
 ),
 
+{#- The three hub statuses add up to the borough's GLD cell published in indicator_values: where that cell is
+    suppressed there, the statuses here must not reveal it, so they are suppressed too. -#}
+published_gld_suppressed as (
+    select
+        geography_code as borough_code,
+        period as academic_year,
+        case breakdown_type when 'term_of_birth' then 'summer_born' else breakdown_type end as breakdown_type,
+        case when breakdown_type = 'term_of_birth' then 'summer_born' else breakdown_value end as breakdown_value
+    from {{ ref('fct_indicator_values') }}
+    where metric_id = 'eyfs_gld' and geography_level = 'borough' and suppression_symbol = 'c'
+        and (breakdown_type in ('total', 'idaci_quintile')
+             or (breakdown_type = 'term_of_birth' and breakdown_value = 'summer'))
+),
+
 flagged_0 as (
     select
-        *,
-        {{ fh_primary_suppression('numerator', 'denominator', "'percent'") }} as is_suppressed
+        counted.*,
+        {{ fh_primary_suppression('counted.numerator', 'counted.denominator', "'percent'") }}
+            or published_gld_suppressed.borough_code is not null as is_suppressed
     from counted
+    left join published_gld_suppressed
+        on counted.borough_code = published_gld_suppressed.borough_code
+        and counted.academic_year = published_gld_suppressed.academic_year
+        and counted.breakdown_type = published_gld_suppressed.breakdown_type
+        and counted.breakdown_value = published_gld_suppressed.breakdown_value
 ),
 
 {% for i in range(3) %}
