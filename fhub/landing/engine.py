@@ -275,7 +275,7 @@ def _land_group(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item
     finally:
         con.unregister("_files_arrow")
     scanned = scan_group(con, [str(it.prep.csv_path) for it in items], len(prep.headers), prep.skip_lines,
-                         prep.delimiter, prep.has_line_column)
+                         prep.delimiter, prep.has_line_column, keep=list(plan.source_index.values()))
     outcomes: list[DeliveryOutcome] = []
     removed: set[int] = set()
     for f in sorted(scanned.not_utf8):

@@ -134,10 +134,28 @@ def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,
     if groups:
         os.sync()  # every archived original is on disk before any delivery is recorded
     for items in groups.values():
-        done = land_group(con, rc, items)
-        outcomes += done
-        counter.report(done)
+        for chunk in _chunks(items, GROUP_BYTES):
+            done = land_group(con, rc, chunk)
+            outcomes += done
+            counter.report(done)
     return outcomes
+
+
+#: Largest total size of the files landed in one pass / one transaction (bounds memory and the work lost
+#: to a kill); a single larger file is landed alone. ``FHUB_LANDING_GROUP_BYTES`` overrides.
+GROUP_BYTES = int(os.environ.get("FHUB_LANDING_GROUP_BYTES", 256 * 1024 * 1024))
+
+
+def _chunks(items: list[Item], limit: int) -> list[list[Item]]:
+    chunks: list[list[Item]] = [[]]
+    size = 0
+    for it in items:
+        if chunks[-1] and size + it.size > limit:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(it)
+        size += it.size
+    return chunks
 
 
 def land_file(paths: Paths, file_path: Path, run_id: str, key: bytes, *, key_label: str,

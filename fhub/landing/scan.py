@@ -27,8 +27,12 @@ class ScanResult:
 
 
 def scan_group(con: duckdb.DuckDBPyConnection, csv_paths: list[str], width: int, skip_lines: int,
-               delimiter: str, has_line_column: bool) -> ScanResult:
-    """Read every file of the group at once. ``csv_paths[i]`` is file number ``i`` in ``_files``."""
+               delimiter: str, has_line_column: bool, keep: list[int] | None = None) -> ScanResult:
+    """Read every file of the group at once. ``csv_paths[i]`` is file number ``i`` in ``_files``. Only the
+    source columns in ``keep`` (0-based; default all) are kept: columns that are not mapped — ignored,
+    unknown or personal ones — are parsed to find the record boundaries but never stored, not even in a
+    temporary table."""
+    kept = sorted(set(range(width) if keep is None else keep))
     cols = {f"c{i}": "VARCHAR" for i in range(width)}
     if has_line_column:
         cols["c_line"] = "VARCHAR"
@@ -37,7 +41,8 @@ def scan_group(con: duckdb.DuckDBPyConnection, csv_paths: list[str], width: int,
     con.execute("drop table if exists temp._csv_rejects; drop table if exists temp._csv_scans")
     con.execute(f"""
         create or replace temp table _src0 as
-        select * from read_csv({files}, header = false, skip = {skip_lines},
+        select _fname{''.join(', ' + ident(f'c{i}') for i in kept)}{', c_line' if has_line_column else ''}
+        from read_csv({files}, header = false, skip = {skip_lines},
             auto_detect = false, all_varchar = true, columns = {columns}, delim = {lit(delimiter)},
             quote = '"', escape = '"', strict_mode = true, null_padding = false, ignore_errors = true,
             store_rejects = true, rejects_table = '_csv_rejects', rejects_scan = '_csv_scans',
@@ -73,7 +78,7 @@ def scan_group(con: duckdb.DuckDBPyConnection, csv_paths: list[str], width: int,
         where r._f not in ({drop_list})
         group by r._f, r.line, f.header_line
     """)
-    data_cols = ", ".join(ident(f"c{i}") for i in range(width))
+    data_cols = ", ".join(ident(f"c{i}") for i in kept) or "null as _nothing"
     # k = position of a record among the file's accepted records. Insertion order is preserved, so each
     # file's records are one contiguous rowid range in file order: k = rowid - first rowid of the file + 1
     # (checked; if it ever did not hold, fall back to a window over rowid).
