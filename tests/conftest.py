@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -75,3 +76,33 @@ def real_data_dir() -> Path:
     if not REAL_DATA.exists():
         pytest.skip("../shared/data/real is not present")
     return REAL_DATA
+
+
+@pytest.fixture(scope="session")
+def baseline(tmp_path_factory, prefect_server):
+    """State after one successful nightly run (through Prefect) over tiny demo data plus the real published
+    files, with one borough's newest EYFSP delivery held back in ``held/`` so later tests have a new file to
+    land. Tests copy this state rather than re-running from nothing."""
+    from tests.e2e.harness import fhub, generate
+
+    root = tmp_path_factory.mktemp("baseline")
+    data = root / "data"
+    generate(data / "incoming", scale="tiny")
+    held = root / "held"
+    held.mkdir()
+    eyfsp = sorted(p for p in (data / "incoming").rglob("*") if p.is_file() and "eyfsp" in p.name.lower())
+    assert eyfsp, "the demo generator wrote no EYFSP files"
+    newest = eyfsp[-1]
+    (held / newest.parent.name).mkdir()
+    shutil.move(newest, held / newest.parent.name / newest.name)
+    result = fhub(data, "run", "--no-reports", server=prefect_server)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return {"root": root, "data": data, "held": held, "log": result.stdout + result.stderr}
+
+
+def release_held(state_root, data):
+    """Deliver the held-back files into ``data/incoming``."""
+    for folder in (state_root / "held").iterdir():
+        target = data / "incoming" / folder.name
+        for f in folder.iterdir():
+            shutil.copy2(f, target / f.name)

@@ -21,7 +21,30 @@ def render() -> str:
         where = ", ".join(map(str, c.rows)) + (f" / {c.column}" if c.column else "") if c.rows else ""
         lines.append(f"| `{c.id}` | {c.title} | {_OUTCOME[c.outcome]} | {where} | {c.message or '—'} |")
     lines += ["", "Also tested: the same file twice (skipped, nothing changes), a corrected resubmission "
-              "(supersedes the earlier delivery, history kept), one borough's bad file not stopping another's."]
+              "(supersedes the earlier delivery, history kept), one borough's bad file not stopping another's "
+              "(`test_catalogue.py`); a nil return followed by data and then an empty resubmission (the empty "
+              "file is kept in history and does not wipe the period), duplicate rows + duplicate ids + rejected "
+              "rows in one register file (every row counted once, no fan-out), birth months of parents, due "
+              "months and Reception pupils, broken files taken out of a group of files "
+              "(`tests/unit/test_landing_groups.py`); a ~200 MB file landed with peak memory well below its "
+              "size (`test_large_file.py`); kill -9 between landing commits, then recovery to the same state "
+              "as an uninterrupted run (`test_kill.py`); generated malformed extracts — junk cells, "
+              "missing/extra columns, five encodings, truncated bytes, NHS numbers/UPNs/postcodes in text "
+              "columns, a names column — never crash, always account for every row and never leak a raw "
+              "value into the work file, receipts or quarantine notes (`test_properties.py`, hypothesis).",
+              "", "Rules worth knowing:", "",
+              "- **Nil return.** A file with a heading row and no data rows is landed with 0 rows and the "
+              "receipt warning \"treated as a nil return (no activity) for <period>\". It replaces only "
+              "an earlier *empty* delivery for the period. If the period already has rows, the empty file "
+              "is recorded as `superseded` (history only; `superseded_by` = the delivery still in use) and "
+              "the receipt says that an empty file does not replace them and how to withdraw a period. A "
+              "0-byte file is still quarantined.",
+              "- **Birth months** (`birth_month`, all roles) are plausible from January 1900 to 300 days "
+              "(about 10 months: an expected due month) after the run date; other dates from 1990 to the "
+              "run date. An EYFSP pupil whose birth month does not fit the Reception year (born September "
+              "Y-5 to August Y-4 for academic year Y/Y+1) is landed with a warning, not rejected.",
+              "- **Duplicates** are judged within one delivered file (by the contract key); the same ids in "
+              "another file or month are not duplicates."]
     return "\n".join(lines) + "\n"
 
 

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from fhub.faults import POINTS
-from tests.e2e.conftest import release_held
+from tests.conftest import release_held
 from tests.e2e.harness import copy_state, fhub, leftovers, snapshot
 
 pytestmark = pytest.mark.e2e

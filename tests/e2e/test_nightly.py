@@ -8,7 +8,7 @@ import re
 import duckdb
 import pytest
 
-from tests.e2e.conftest import release_held
+from tests.conftest import release_held
 from tests.e2e.harness import PROJECT, copy_state, fhub, snapshot
 
 pytestmark = pytest.mark.e2e

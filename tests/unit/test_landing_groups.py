@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from fhub.landing import land_all
+from fhub.landing import land_all, withdraw_delivery
 from fhub.landing.engine import hash_many
 from fhub.pseudonymise import keyed_hash
 from tests.badinput.fixtures import KEY, TODAY, csv_text, good_row, setup
@@ -140,6 +140,11 @@ def test_nil_return_then_data_then_empty_resubmission(tmp_path: Path) -> None:
     hist = _q(paths, "select status, rows_landed from landing.deliveries order by received_at")
     assert hist == [("superseded", 0), ("landed", 3), ("superseded", 0)]
     assert _q(paths, "select count(*) from raw.hub_contacts") == [(3,)]
+    # withdrawing the period is a deliberate step: the delivery stops counting, its history stays
+    assert withdraw_delivery(paths, second.deliveries[0].sha256, "run4", "borough confirmed no activity") == f.name
+    assert _q(paths, "select count(*) from landing.deliveries where status = 'landed'") == [(0,)]
+    assert _q(paths, "select reason from landing.warnings where run_id = 'run4'") == [
+        ("Withdrawn by the hub data team: borough confirmed no activity",)]
 
 
 def test_empty_bytes_still_quarantined_and_bad_file_leaves_group(tmp_path: Path) -> None:
