@@ -417,9 +417,9 @@ def _decide_status(con: duckdb.DuckDBPyConnection, items: list[Item]) -> list[tu
                 _superseded(out, keep,
                             f"The file has no data rows. {keep['source']} already delivered {keep['rows']:,} rows "
                             f"for {out.period}; an empty file does not replace them, so that delivery stays in use.",
-                            "If the period really had no activity and the earlier rows are wrong, ask the hub "
-                            "data team to withdraw the earlier delivery (landing.deliveries status 'superseded'); "
-                            "otherwise send a corrected file with the rows.")
+                            f"If the period really had no activity, ask the hub data team to withdraw the earlier "
+                            f"delivery {keep['source']} (a deliberate, recorded step); otherwise no action is "
+                            "needed, or send a corrected file with the rows.")
             else:
                 out.file_warnings.append((None, f"The file has no data rows: treated as a nil return (no "
                                           f"activity) for {out.period}.",

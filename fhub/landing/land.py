@@ -180,6 +180,31 @@ def land_file(paths: Paths, file_path: Path, run_id: str, key: bytes, *, key_lab
             con.close()
 
 
+def withdraw_delivery(paths: Paths, delivery_id: str, run_id: str, reason: str) -> str:
+    """Withdraw a landed delivery deliberately (e.g. a borough confirms a period had no activity after all):
+    its status becomes ``superseded`` with no ``superseded_by``, so its rows stop counting; its raw rows and
+    history stay. The reason is recorded as a file-level warning of the delivery. Returns the file name.
+    An empty resubmission never does this on its own (see the bad-input catalogue: nil returns)."""
+    if not reason.strip():
+        raise ValueError("Say why the delivery is withdrawn.")
+    con = open_work_db(paths)
+    try:
+        row = con.execute("select source_file, status from landing.deliveries where delivery_id = ?",
+                          [delivery_id]).fetchone()
+        if row is None or row[1] != "landed":
+            raise ValueError(f"Delivery {delivery_id} is not a landed delivery (status: {row and row[1]}).")
+        con.execute("begin transaction")
+        con.execute("update landing.deliveries set status = 'superseded', superseded_by = null "
+                    "where delivery_id = ?", [delivery_id])
+        con.execute("insert into landing.warnings values (?, ?, null, null, null, null, ?, ?, ?)",
+                    [delivery_id, row[0], f"Withdrawn by the hub data team: {reason}",
+                     "Send a new file for the period if it should count again.", run_id])
+        con.execute("commit")
+        return row[0]
+    finally:
+        con.close()
+
+
 def _progress_line(i: int, n: int, o: DeliveryOutcome) -> str:
     head = f"[{i}/{n}] {o.borough_slug}/{o.source_file}: "
     if o.status in ("landed", "superseded"):
