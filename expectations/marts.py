@@ -44,7 +44,7 @@ GLD_PLAUSIBILITY = SuiteSpec(
     query="""
         select geography_code as borough_code, 'eyfsp' as extract_type, period, value, denominator
         from marts.fct_indicator_values
-        where metric_id = 'gld' and geography_level = 'borough' and breakdown_type = 'total'
+        where metric_id = 'eyfs_gld' and geography_level = 'borough' and breakdown_type = 'total'
           and value is not null and denominator >= 30
     """,
     index_columns=("borough_code", "extract_type", "period"),

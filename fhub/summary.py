@@ -25,8 +25,14 @@ def render_summary(paths: Paths, summary: dict) -> str:
             f"{w.get('period') or 'all periods'}: " + "; ".join(w["reasons"])
         )
     land = summary.get("land", {})
-    if land:
-        lines.append(f"- landing: {land}")
+    boroughs = land.get("boroughs", {}) if isinstance(land, dict) else {}
+    if boroughs.get("summary"):
+        lines.append(f"- borough extracts: {boroughs['summary']}")
+    for name in boroughs.get("quarantined", [])[:20]:
+        lines.append(f"  - quarantined: {name} (see its receipt)")
+    reference = land.get("reference", {}) if isinstance(land, dict) else {}
+    if reference.get("summary"):
+        lines.append(f"- reference files: {reference['summary']}")
     if summary.get("dbt"):
         lines.append(f"- {summary['dbt']}")
     if summary.get("gx"):

@@ -15,7 +15,7 @@ def land_reference_files(paths: Paths, run_id: str) -> dict:
     from fhub.reference import land_reference
 
     result = land_reference(paths, run_id, progress=progress_logger("reference: "))
-    return result.as_dict() if hasattr(result, "as_dict") else {"result": str(result)}
+    return {"summary": result.summary(), "issues_by_kind": result.as_dict().get("issue_counts")}
 
 
 @task(name="land-borough-extracts", retries=2, retry_delay_seconds=5, retry_condition_fn=retry_on_io_error)
@@ -30,7 +30,14 @@ def land_borough_extracts(paths: Paths, run_id: str, mode: str) -> dict:
         faults.point("land.mid")  # fault-injection hook; no-op unless FHUB_FAULT_AT=land.mid
 
     result = land_all(paths, run_id, key, key_label=key_label, progress=progress)
-    return result.as_dict() if hasattr(result, "as_dict") else {"result": str(result)}
+    return {
+        "summary": result.summary(),
+        "rows_delivered": result.rows_delivered,
+        "rows_landed": result.rows_landed,
+        "rows_rejected": result.rows_rejected,
+        "quarantined": [str(getattr(d, "source_file", d)) for d in result.quarantined],
+        "receipts": [str(r) for r in result.receipts],
+    }
 
 
 @task(name="prepare-work-file")

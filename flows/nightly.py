@@ -42,6 +42,14 @@ def record_quality(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> dq.Pub
     return decision
 
 
+@task(name="dbt-build-dq-marts")
+def dbt_build_dq(paths: Paths, run_id: str):
+    from fhub.transform import run_dbt
+
+    selection = ["--select", "path:models/staging/dq path:models/intermediate/dq path:models/marts/dq"]
+    return run_dbt(paths, "build", args=selection, run_id=run_id, progress=progress_logger("dbt (dq): "))
+
+
 @task(name="snapshot-published-values")
 def snapshot_published(paths: Paths, run_id: str) -> int:
     con = duckdb.connect(str(paths.work_db))
@@ -81,6 +89,13 @@ def nightly(
     gx_outcome = validate()
     summary["gx"] = gx_outcome.summary()
     decision = record_quality(paths, run_id, dbt_outcome, gx_outcome)
+    if not decision.block_all:
+        dq_outcome = dbt_build_dq(paths, run_id)  # the DQ marts read tonight's recorded results
+        if not dq_outcome.success:
+            decision.block_all = True
+            decision.block_reasons.append(
+                "dbt build of the data-quality marts failed: " + dq_outcome.summary()
+            )
     summary["gate"] = decision.to_dict()
     say(decision.summary())
     if not decision.block_all:

@@ -32,7 +32,7 @@ def test_nightly_publishes_a_readable_mart(baseline):
         }
         assert schemas == {"main"}
         gld = con.execute(
-            "select geography_code, count(*) from indicator_values where metric_id = 'gld' "
+            "select geography_code, count(*) from indicator_values where metric_id = 'eyfs_gld' "
             "and geography_level = 'borough' and breakdown_type = 'total' group by 1"
         ).fetchall()
     finally:
