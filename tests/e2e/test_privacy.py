@@ -1,0 +1,94 @@
+"""Nothing raw leaks: no table in the work or published file, no export and no receipt holds an NHS number,
+UPN, full postcode or any of the names the demo extracts carried; published counts are suppressed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from fhub.privacy import find_identifier_like_values, find_needles
+
+pytestmark = pytest.mark.e2e
+
+PERSONAL_COLUMNS = {"NHS Number", "UPN", "First Name", "Surname", "Postcode", "Address"}
+#: Published DfE statistics are unsuppressed at LA level by design (statistics.md).
+PUBLISHED_STATISTICS = "metric_id like '%dfe_published%'"
+
+
+def _personal_values(incoming: Path) -> dict[str, set[str]]:
+    """Every value of a personal column in the delivered CSV files (what must never reach the warehouse)."""
+    values: dict[str, set[str]] = {}
+    for path in incoming.rglob("*"):
+        if path.suffix.lower() not in {".csv", ".txt"}:
+            continue
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        delimiter = max((",", ";", "|"), key=text.splitlines()[0].count) if text else ","
+        for row in csv.DictReader(io.StringIO(text), delimiter=delimiter):
+            for column in PERSONAL_COLUMNS & set(row):
+                if row[column]:
+                    values.setdefault(column, set()).add(row[column].strip())
+    return values
+
+
+@pytest.fixture(scope="module")
+def personal(baseline):
+    values = _personal_values(baseline["data"] / "incoming")
+    assert values.get("NHS Number") and values.get("Surname"), (
+        "the demo extracts should carry raw identifiers"
+    )
+    return values
+
+
+@pytest.mark.parametrize("which", ["work", "published"])
+def test_no_identifier_like_values_in_the_warehouse(baseline, personal, which):
+    db = baseline["data"] / which / "warehouse.duckdb"
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        findings = find_identifier_like_values(con)
+        names = sorted({v for c in ("First Name", "Surname") for v in personal.get(c, ()) if len(v) >= 5})[
+            :300
+        ]
+        nhs = sorted(personal.get("NHS Number", ()))[:300]
+        leaks = find_needles(con, names + nhs)
+    finally:
+        con.close()
+    # reference data legitimately holds LSOA/LA names; none of them look like identifiers
+    assert findings == []
+    assert leaks == []
+
+
+def test_exports_and_receipts_hold_no_identifiers(baseline, personal):
+    data = baseline["data"]
+    files = list((data / "published" / "exports").rglob("*.csv")) + list((data / "receipts").rglob("*"))
+    assert files
+    needles = {v for c in ("NHS Number", "UPN", "Postcode") for v in personal.get(c, ())}
+    needles |= {v for c in ("Surname",) for v in personal.get(c, ()) if len(v) >= 5}
+    for path in files:
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            hits = [n for n in needles if n in text]
+            assert hits == [], f"{path} contains raw identifiers, e.g. {hits[:3]}"
+
+
+def test_published_small_numbers_are_suppressed(baseline):
+    con = duckdb.connect(str(baseline["data"] / "published" / "warehouse.duckdb"), read_only=True)
+    try:
+        visible_small = con.execute(
+            f"""select metric_id, geography_code, period, breakdown_type, breakdown_value, numerator, denominator
+                from indicator_values
+                where not ({PUBLISHED_STATISTICS}) and value is not null
+                  and (numerator between 1 and 7 or (denominator - numerator) between 1 and 7
+                       and numerator is not null and denominator is not null and denominator <> numerator)
+                  and numerator = round(numerator)"""
+        ).fetchall()
+        suppressed = con.execute(
+            "select count(*) from indicator_values where suppression_symbol = 'c' and value is not null"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert suppressed == 0, "a suppressed cell still shows its value"
+    assert visible_small == [], f"small counts published: {visible_small[:5]}"
