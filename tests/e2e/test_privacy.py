@@ -78,12 +78,12 @@ def test_published_small_numbers_are_suppressed(baseline):
     con = duckdb.connect(str(baseline["data"] / "published" / "warehouse.duckdb"), read_only=True)
     try:
         visible_small = con.execute(
-            f"""select metric_id, geography_code, period, breakdown_type, breakdown_value, numerator, denominator
-                from indicator_values
-                where not ({PUBLISHED_STATISTICS}) and value is not null
-                  and (numerator between 1 and 7 or (denominator - numerator) between 1 and 7
-                       and numerator is not null and denominator is not null and denominator <> numerator)
-                  and numerator = round(numerator)"""
+            f"""select iv.metric_id, geography_code, period, breakdown_type, breakdown_value, numerator, denominator
+                from indicator_values as iv
+                join framework_metrics as m on m.metric_id = iv.metric_id
+                where not (iv.{PUBLISHED_STATISTICS}) and iv.value is not null
+                  and (m.unit = 'count' and numerator between 1 and 7
+                       or m.unit = 'percent' and (numerator between 1 and 7 or denominator - numerator between 1 and 7))"""
         ).fetchall()
         suppressed = con.execute(
             "select count(*) from indicator_values where suppression_symbol = 'c' and value is not null"
