@@ -7,7 +7,8 @@ values), ``_rej`` (one row per rejected row × problem) and ``_warn`` (one row p
 Raw values only ever live in these connection-local temp tables; what is persisted is masked (see
 ``_fhub_excerpt``).
 
-Layers (one statement): ``s`` maps source columns (trim, value maps, constants) → ``t`` computes the
+Layers (one statement): ``s0`` trims each used source column once → ``s`` maps them (value maps,
+constants) → ``t`` computes the
 expensive helpers once (date parses, Excel serials, identifier-shape check) → ``u`` the typed values → the
 final select derives reasons and warnings from them. Fix texts are computed only for problem rows.
 """
@@ -52,9 +53,11 @@ def _value_map(col: str, spec: Any, expr: str) -> str:
 
 
 def _source_expr(col: Column, spec: Any, plan: ColumnPlan) -> str:
+    """Over the trimmed source columns ``t<i>`` (trimmed once in their own layer, because a value map
+    repeats its input expression)."""
     constants = getattr(spec, "constants", None) or {}
     if col.name in plan.source_index:
-        return _value_map(col.name, spec, trimmed(ident(f"c{plan.source_index[col.name]}")))
+        return _value_map(col.name, spec, ident(f"t{plan.source_index[col.name]}"))
     if col.name in constants and constants[col.name] is not None:
         return f"cast({lit(constants[col.name])} as varchar)"
     return "cast(null as varchar)"
@@ -202,6 +205,7 @@ def build_mapped(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ct
     names = [c.name for c in contract.columns]
     sqls = _all_sql(spec, plan, ctx)
     m_cols = ", ".join(f"{_source_expr(c, spec, plan)} as {ident('m_' + c.name)}" for c in contract.columns)
+    t_cols = ", ".join(f"{trimmed(ident(f'c{i}'))} as {ident(f't{i}')}" for i in sorted(set(plan.source_index.values())))
     helper_cols = [f"{expr} as {ident(h)}" for s in sqls.values() for h, expr in s.helpers.items()]
     v_cols = [f"{sqls[n].v} as {ident('v_' + n)}" for n in names]
     keep_helpers = [ident(h) for s in sqls.values() for h in s.helpers if h.startswith(("k_", "p_", "s_"))]
@@ -212,7 +216,8 @@ def build_mapped(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ct
     h = "hash(" + ", ".join(ident("m_" + n) for n in names) + ")"
     con.execute(f"""
         create or replace temp table _m as
-        with s as (select _f, _row, _line, {m_cols} from _src),
+        with s0 as (select _f, _row, _line, {t_cols} from _src),
+        s as (select _f, _row, _line, {m_cols} from s0),
         t as (select *{''.join(', ' + x for x in helper_cols)} from s),
         u as (select *, {', '.join(v_cols)} from t)
         select _f, _row, _line, {h} as _h, {', '.join(outs + keep_helpers)} from u

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 import time
@@ -25,11 +26,15 @@ def main(n: int) -> None:
             r = good_row(i)
             r[1] = f"P{i % 200_000:06d}"
             fh.write(",".join(r) + "\n")
+    size_mb = f.stat().st_size / 1e6
     t0 = time.perf_counter()
-    o = land_file(paths, f, "bench", KEY, key_label="demo", config_dir=config, hubs_csv=tmp / "hubs.csv",
-                  today=TODAY)
-    dt = time.perf_counter() - t0
-    print(f"{o.rows_delivered:,} rows ({f.stat().st_size / 1e6:.0f} MB): landed {o.rows_landed:,}, rejected "
+    try:
+        o = land_file(paths, f, "bench", KEY, key_label="demo", config_dir=config, hubs_csv=tmp / "hubs.csv",
+                      today=TODAY)
+        dt = time.perf_counter() - t0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{o.rows_delivered:,} rows ({size_mb:.0f} MB): landed {o.rows_landed:,}, rejected "
           f"{o.rows_rejected:,} in {dt:.1f} s = {o.rows_delivered / dt:,.0f} rows/s")
 
 
