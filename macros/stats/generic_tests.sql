@@ -2,8 +2,10 @@
 
 {#- London (region) rows equal the sums of the borough numerators and denominators, and the value is
     recomputed from them (never an average of borough percentages). Counts must match exactly; summed
-    measures (e.g. SWEMWBS changes) to floating-point precision (summation order differs). -#}
-{% test region_reproduces_borough_sums(model, region_code='E12000007') %}
+    measures (e.g. SWEMWBS changes) to floating-point precision (summation order differs). Rows flagged by
+    `published_value_flag` (a boolean column: DfE's published statistics) must still reproduce the borough
+    counts, but their value is the published figure (1 dp), so it is not recomputed here. -#}
+{% test region_reproduces_borough_sums(model, region_code='E12000007', published_value_flag=none) %}
 with
 boroughs as (
     select metric_id, period, breakdown_type, breakdown_value,
@@ -24,7 +26,9 @@ left join boroughs using (metric_id, period, breakdown_type, breakdown_value)
 where boroughs.numerator is null
    or abs(region.numerator - boroughs.numerator) > 1e-9 * greatest(1, abs(boroughs.numerator))
    or coalesce(region.denominator, -1) <> coalesce(boroughs.denominator, -1)
-   or (region.unit = 'percent' and abs(region.value - round(100.0 * boroughs.numerator / boroughs.denominator, 4)) > 1e-9)
+   or (region.unit = 'percent'
+       {%- if published_value_flag %} and not coalesce(region.{{ published_value_flag }}, false){% endif %}
+       and abs(region.value - round(100.0 * boroughs.numerator / boroughs.denominator, 4)) > 1e-9)
    or (region.unit in ('mean', 'points', 'days') and abs(region.value - round(boroughs.numerator / boroughs.denominator, 4)) > 1e-9)
    or (region.unit = 'count' and region.value <> boroughs.numerator)
 {% endtest %}
@@ -101,4 +105,111 @@ select *
 from {{ model }}
 where suppression_symbol = 'c'
   and ({% for c in figure_columns %}{{ c }} is not null{% if not loop.last %} or {% endif %}{% endfor %})
+{% endtest %}
+
+{#- The DfE-published metrics (*_dfe_published) reproduce the real published files exactly: one row for every
+    published figure of a London borough, London and England in int_gld_published and no other;
+    value equal to the published value (the FSM gap = published not-eligible minus eligible, 4 dp);
+    numerator/denominator equal to the published counts; and London and England counts, where the model has
+    them, equal to the sums of the published counts of their local authorities (London: the boroughs of
+    `boroughs`; England: every local authority in the source) - computed from counts, never averaged. Each
+    failing row says which check failed. Defaults: published_relation = int_gld_published,
+    boroughs_relation = dim_boroughs. -#}
+{% test published_statistics_match_source(model, published_relation=none, boroughs_relation=none) %}
+{%- set published = published_relation or ref('int_gld_published') -%}
+{%- set boroughs = boroughs_relation or ref('dim_boroughs') -%}
+with
+source_rows as (
+    select
+        measure || '_dfe_published' as metric_id,
+        geography_level,
+        geography_code,
+        academic_year as period,
+        breakdown_type,
+        case breakdown_value when 'eligible' then 'fsm_eligible' when 'not_eligible' then 'not_fsm_eligible'
+             else breakdown_value end as breakdown_value,
+        cast(value as double) as value,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator
+    from {{ published }}
+),
+in_scope as (
+    select * from source_rows
+    where (geography_level = 'borough' and geography_code in (select borough_code from {{ boroughs }}))
+       or (geography_level = 'region' and geography_code = 'E12000007')
+       or (geography_level = 'country' and geography_code = 'E92000001')
+),
+expected as (
+    select * from in_scope
+    union all
+    select 'gld_fsm_gap_dfe_published', not_fsm.geography_level, not_fsm.geography_code, not_fsm.period,
+           'total', 'total', round(not_fsm.value - fsm.value, 4), null, null
+    from in_scope as not_fsm
+    inner join in_scope as fsm
+        on not_fsm.geography_level = fsm.geography_level and not_fsm.geography_code = fsm.geography_code
+        and not_fsm.period = fsm.period
+        and not_fsm.metric_id = 'gld_dfe_published' and fsm.metric_id = 'gld_dfe_published'
+        and not_fsm.breakdown_value = 'not_fsm_eligible' and fsm.breakdown_value = 'fsm_eligible'
+),
+actual as (
+    select metric_id, geography_level, geography_code, period, breakdown_type, breakdown_value,
+           value, numerator, denominator
+    from {{ model }}
+    where metric_id in ('gld_dfe_published', 'all_elgs_expected_dfe_published', 'comm_lang_lit_dfe_published',
+                        'gld_fsm_gap_dfe_published')
+),
+la_sums as (
+    select metric_id, 'region' as geography_level, 'E12000007' as geography_code, period, breakdown_type,
+           breakdown_value, sum(numerator) as numerator, sum(denominator) as denominator
+    from source_rows
+    where geography_level = 'borough' and geography_code in (select borough_code from {{ boroughs }})
+    group by all
+    union all
+    select metric_id, 'country', 'E92000001', period, breakdown_type, breakdown_value,
+           sum(numerator), sum(denominator)
+    from source_rows
+    where geography_level = 'borough'
+    group by all
+),
+compared as (
+    select
+        coalesce(actual.metric_id, expected.metric_id) as metric_id,
+        coalesce(actual.geography_level, expected.geography_level) as geography_level,
+        coalesce(actual.geography_code, expected.geography_code) as geography_code,
+        coalesce(actual.period, expected.period) as period,
+        coalesce(actual.breakdown_type, expected.breakdown_type) as breakdown_type,
+        coalesce(actual.breakdown_value, expected.breakdown_value) as breakdown_value,
+        actual.value, expected.value as published_value,
+        actual.numerator, expected.numerator as published_numerator, la_sums.numerator as la_sum_numerator,
+        actual.denominator, expected.denominator as published_denominator,
+        la_sums.denominator as la_sum_denominator,
+        case
+            when actual.metric_id is null then 'published figure missing from the model'
+            when expected.metric_id is null then 'row not in the published files'
+            when actual.value is distinct from expected.value then 'value differs from the published figure'
+            when actual.numerator is distinct from expected.numerator
+              or actual.denominator is distinct from expected.denominator
+                then 'counts differ from the published counts'
+            when actual.geography_level in ('region', 'country') and actual.numerator is not null
+             and (actual.numerator is distinct from la_sums.numerator
+                  or actual.denominator is distinct from la_sums.denominator)
+                then 'London/England counts are not the sums of their local authorities'
+        end as failure
+    from actual
+    full outer join expected
+        on actual.metric_id = expected.metric_id
+        and actual.geography_level = expected.geography_level
+        and actual.geography_code = expected.geography_code
+        and actual.period = expected.period
+        and actual.breakdown_type = expected.breakdown_type
+        and actual.breakdown_value = expected.breakdown_value
+    left join la_sums
+        on actual.metric_id = la_sums.metric_id
+        and actual.geography_level = la_sums.geography_level
+        and actual.geography_code = la_sums.geography_code
+        and actual.period = la_sums.period
+        and actual.breakdown_type = la_sums.breakdown_type
+        and actual.breakdown_value = la_sums.breakdown_value
+)
+select * from compared where failure is not null
 {% endtest %}

@@ -1,7 +1,8 @@
 {#- One row per computed metric × geography (hub, borough, region, country) × period × breakdown: the hub and
     borough counts, London (E12000007) rows summed from the borough numerators and denominators (never an
-    average of percentages; London here means the participating boroughs), and England (E92000001) rows from
-    the published GLD comparators. -#}
+    average of percentages; London here means the participating boroughs), England (E92000001) rows from
+    the published GLD comparators, and the DfE-published metrics (*_dfe_published: the real published figures
+    for every London borough, London and England, as published - not summed here). -#}
 with
 
 eyfsp as (
@@ -18,6 +19,10 @@ assessments as (
 
 comparators as (
     select * from {{ ref('int_gld_comparators_mapped') }}
+),
+
+published_metrics as (
+    select * from {{ ref('int_published_indicators_mapped') }}
 ),
 
 boroughs as (
@@ -71,11 +76,13 @@ country_counts as (
 ),
 
 final as (
-    select *, cast(null as double) as reported_value from local_counts
+    select *, cast(null as double) as reported_value, false as is_published_statistic from local_counts
     union all by name
-    select *, cast(null as double) as reported_value from region_counts
+    select *, cast(null as double) as reported_value, false as is_published_statistic from region_counts
     union all by name
-    select * from country_counts
+    select *, false as is_published_statistic from country_counts
+    union all by name
+    select * exclude (published_source) from published_metrics
 )
 
 select * from final

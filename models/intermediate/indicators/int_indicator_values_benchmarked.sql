@@ -2,20 +2,37 @@
     Fingertips comparison (area 95% interval vs benchmark point value, turned into better/worse by polarity) and
     the GLD target. london_value prefers the real published London figure (DfE) where one exists for the metric,
     period and breakdown; otherwise it is London computed from the participating boroughs' numerators and
-    denominators (a partial London). england_value is the published England figure, else null. -#}
+    denominators (a partial London). england_value is the published England figure, else null. The
+    DfE-published metrics (*_dfe_published) are benchmarked against the published London and England figures of
+    the same measure (their own region and country rows). -#}
 with
 
 values_trended as (
     select * from {{ ref('int_indicator_values_trended') }}
 ),
 
-published as (
+comparators as (
     select * from {{ ref('int_gld_comparators_mapped') }}
+),
+
+published as (
+    select * from comparators
+    union all
+    select
+        * replace (
+            case metric_id
+                when 'eyfs_gld' then 'gld_dfe_published'
+                when 'eyfs_all_elgs' then 'all_elgs_expected_dfe_published'
+                when 'eyfs_comm_lang_lit' then 'comm_lang_lit_dfe_published'
+            end as metric_id
+        )
+    from comparators
 ),
 
 published_gap as (
     select
-        'eyfs_gld_fsm_gap' as metric_id,
+        case not_fsm.metric_id when 'eyfs_gld' then 'eyfs_gld_fsm_gap' else 'gld_fsm_gap_dfe_published' end
+            as metric_id,
         not_fsm.geography_level,
         not_fsm.geography_code,
         not_fsm.period,
@@ -27,7 +44,8 @@ published_gap as (
         on not_fsm.geography_level = fsm.geography_level
         and not_fsm.geography_code = fsm.geography_code
         and not_fsm.period = fsm.period
-        and not_fsm.metric_id = 'eyfs_gld' and fsm.metric_id = 'eyfs_gld'
+        and not_fsm.metric_id = fsm.metric_id
+        and not_fsm.metric_id in ('eyfs_gld', 'gld_dfe_published')
         and not_fsm.breakdown_type = 'fsm' and fsm.breakdown_type = 'fsm'
         and not_fsm.breakdown_value = 'not_fsm_eligible' and fsm.breakdown_value = 'fsm_eligible'
 ),
@@ -61,7 +79,7 @@ joined as (
         case when london_published.value is not null then 'published' when london_computed.value is not null
              then 'participating_boroughs' end as london_value_source,
         england_published.value as england_value,
-        case when values_trended.metric_id = 'eyfs_gld' and values_trended.breakdown_type = 'total'
+        case when values_trended.metric_id in ('eyfs_gld', 'gld_dfe_published') and values_trended.breakdown_type = 'total'
              then targets.target_value end as target_value
     from values_trended
     left join london_published

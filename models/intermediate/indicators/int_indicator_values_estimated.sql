@@ -1,8 +1,12 @@
 {#- One row per computed metric × geography × period × breakdown with its value and confidence limits, as the
     metric definition says: percent = 100 × numerator / denominator with Wilson limits (95% and 99.8%); mean,
     points and days = numerator / denominator (normal limits when ci_method = normal); count = numerator, no
-    limits. The FSM gap is derived here from the FSM breakdown rows of eyfs_gld (not eligible minus eligible,
-    percentage points; its variance is the sum of the two). `value_variance` and `period_year` feed the trend. -#}
+    limits. The DfE-published metrics (is_published_statistic, *_dfe_published) keep the published figure as
+    their value; their limits come from the published counts where there are counts. The FSM gaps are derived
+    here from FSM breakdown rows (not eligible minus eligible, percentage points; variance = the sum of the
+    two): eyfs_gld_fsm_gap from eyfs_gld, gld_fsm_gap_dfe_published from gld_dfe_published (from the two
+    published percentages). `value_variance` and `period_year` feed the trend. -#}
+{%- set fsm_gaps = [('eyfs_gld', 'eyfs_gld_fsm_gap'), ('gld_dfe_published', 'gld_fsm_gap_dfe_published')] %}
 with
 
 counts as (
@@ -22,6 +26,7 @@ estimated as (
         metrics.frequency,
         metrics.series_break_period,
         case
+            when counts.is_published_statistic then counts.reported_value
             when counts.reported_value is not null and (counts.denominator is null or counts.denominator = 0)
                 then counts.reported_value
             when metrics.unit = 'count' then counts.numerator
@@ -61,12 +66,17 @@ estimated as (
 fsm_gld as (
     select *
     from estimated
-    where metric_id = 'eyfs_gld' and breakdown_type = 'fsm'
+    where metric_id in ({% for component, gap in fsm_gaps %}'{{ component }}'{% if not loop.last %}, {% endif %}{% endfor %})
+        and breakdown_type = 'fsm'
 ),
 
 fsm_gap as (
+    {%- for component, gap in fsm_gaps %}
+    {%- if not loop.first %}
+    union all
+    {%- endif %}
     select
-        'eyfs_gld_fsm_gap' as metric_id,
+        '{{ gap }}' as metric_id,
         not_fsm.geography_level,
         not_fsm.geography_code,
         not_fsm.borough_code,
@@ -78,6 +88,7 @@ fsm_gap as (
         cast(null as double) as denominator,
         cast(null as double) as sum_of_squares,
         cast(null as double) as reported_value,
+        coalesce(not_fsm.is_published_statistic, false) as is_published_statistic,
         gap_metric.unit,
         gap_metric.polarity,
         gap_metric.ci_method,
@@ -94,12 +105,16 @@ fsm_gap as (
               fsm.denominator - fsm.numerator) as smallest_component_count
     from fsm_gld as not_fsm
     inner join fsm_gld as fsm
-        on not_fsm.geography_level = fsm.geography_level
+        on not_fsm.metric_id = fsm.metric_id
+        and not_fsm.geography_level = fsm.geography_level
         and not_fsm.geography_code = fsm.geography_code
         and not_fsm.period = fsm.period
         and not_fsm.breakdown_value = 'not_fsm_eligible'
         and fsm.breakdown_value = 'fsm_eligible'
-    cross join (select * from metrics where metric_id = 'eyfs_gld_fsm_gap') as gap_metric
+    inner join (select * from metrics where metric_id = '{{ gap }}') as gap_metric
+        on true
+    where not_fsm.metric_id = '{{ component }}'
+    {%- endfor %}
 ),
 
 combined as (
@@ -124,6 +139,7 @@ final as (
         breakdown_value,
         numerator,
         denominator,
+        coalesce(is_published_statistic, false) as is_published_statistic,
         round(raw_value, 4) as value,
         round(raw_lower_95, 4) as lower_95,
         round(raw_upper_95, 4) as upper_95,

@@ -4,7 +4,9 @@
     (they add up to the total row), across hubs within a borough and across boroughs within London (they add up to
     the borough / London row); the FSM gap goes when either FSM GLD cell goes. Suppressed cells keep their row but
     lose every figure derived from them and carry the GSS symbol `c`; a value that could not be computed carries
-    `x`. -#}
+    `x`. DfE's own published statistics (is_published_statistic: the *_dfe_published metrics) are never
+    suppressed: DfE publishes them unsuppressed at local-authority level, so showing them discloses nothing
+    that is not already public, and suppressing them would break agreement with the source. -#}
 {%- set rounds = var('disclosure_secondary_rounds', 3) -%}
 
 with
@@ -16,8 +18,9 @@ unsuppressed as (
 flagged_0 as (
     select
         *,
-        {{ fh_primary_suppression('numerator', 'denominator', 'unit', 'smallest_component_count',
-                                  'smallest_component_denominator') }} as is_suppressed,
+        not coalesce(is_published_statistic, false)
+            and {{ fh_primary_suppression('numerator', 'denominator', 'unit', 'smallest_component_count',
+                                          'smallest_component_denominator') }} as is_suppressed,
         case when geography_level = 'hub' then borough_code
              when geography_level = 'borough' then 'E12000007' end as parent_geography_code,
         coalesce(denominator, numerator) as cell_size
@@ -28,14 +31,15 @@ flagged_0 as (
 across_breakdowns_{{ i }} as (
     {{ fh_secondary_suppression('flagged_' ~ i, 'is_suppressed',
         ['metric_id', 'geography_level', 'geography_code', 'period', 'breakdown_type'],
-        'cell_size', 'breakdown_value', "breakdown_type <> 'total' and unit <> 'percentage_points'") }}
+        'cell_size', 'breakdown_value', "breakdown_type <> 'total' and unit <> 'percentage_points' and not coalesce(is_published_statistic, false)") }}
 ),
 
 flagged_{{ i + 1 }} as (
     {{ fh_secondary_suppression('across_breakdowns_' ~ i, 'is_suppressed',
         ['metric_id', 'geography_level', 'parent_geography_code', 'period', 'breakdown_type', 'breakdown_value'],
         'cell_size', 'geography_code',
-        "geography_level in ('hub', 'borough') and unit <> 'percentage_points'") }}
+        "geography_level in ('hub', 'borough') and unit <> 'percentage_points'"
+        ~ " and not coalesce(is_published_statistic, false)") }}
 ),
 {% endfor %}
 

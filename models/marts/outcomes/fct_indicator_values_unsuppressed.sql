@@ -1,6 +1,7 @@
 {#- INTERNAL (work file only, never published): one row per metric × geography × period × breakdown with
     unsuppressed numerators, denominators and values, plus the helper columns disclosure control needs. The
-    public relation is fct_indicator_values (published as indicator_values). -#}
+    public relation is fct_indicator_values (published as indicator_values). The DfE-published metrics
+    (*_dfe_published, is_published_statistic) carry the published figures unchanged. -#}
 with
 
 benchmarked as (
@@ -30,7 +31,8 @@ final as (
         case benchmarked.geography_level
             when 'hub' then coalesce(hubs.hub_name, benchmarked.geography_code)
             when 'borough' then boroughs.borough_name
-            when 'region' then 'London (participating boroughs)'
+            when 'region' then case when benchmarked.is_published_statistic then 'London'
+                                    else 'London (participating boroughs)' end
             when 'country' then 'England'
         end as geography_name,
         benchmarked.period,
@@ -58,6 +60,7 @@ final as (
                  case when benchmarked.geography_level = 'borough' then benchmarked.geography_code end) as borough_code,
         benchmarked.unit,
         benchmarked.polarity,
+        benchmarked.is_published_statistic,
         benchmarked.london_value_source,
         benchmarked.smallest_component_count,
         benchmarked.smallest_component_denominator
