@@ -18,6 +18,7 @@ idempotent by sha256).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import os
 import shutil
@@ -81,7 +82,8 @@ class Item:
 
     @property
     def sha(self) -> str:
-        return self.out.sha256
+        """The delivery id (= sha256 of the bytes, see :func:`nil_return_id` for the one exception)."""
+        return self.out.delivery_id
 
 
 def load_hubs(con: duckdb.DuckDBPyConnection, hubs_csv: Path | None) -> bool:
@@ -145,31 +147,69 @@ def _prepare(item: Item) -> None:
     item.plan = plan_columns(item.prep.headers, spec)
 
 
-def seen_deliveries(con: duckdb.DuckDBPyConnection, shas: list[str]) -> dict[str, tuple[str, str, str]]:
-    """sha → (status, source_file, run_id) for shas already in ``landing.deliveries`` (one query)."""
-    if not shas:
+@dataclass(frozen=True)
+class Prior:
+    """What is already known about a delivery with the same bytes."""
+
+    status: str
+    source_file: str
+    run_id: str
+    rows_delivered: int = 0
+    borough_code: str | None = None
+    extract_type: str | None = None
+    period: str | None = None
+
+
+def seen_deliveries(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, Prior]:
+    """delivery id → :class:`Prior` for ids already in ``landing.deliveries`` (one query)."""
+    if not ids:
         return {}
-    con.execute("create or replace temp table _shas as select unnest(?) as sha", [shas])
-    rows = con.execute("select delivery_id, status, source_file, run_id from landing.deliveries "
-                       "join _shas on sha = delivery_id").fetchall()
+    con.execute("create or replace temp table _shas as select unnest(?) as sha", [ids])
+    rows = con.execute("select delivery_id, status, source_file, run_id, rows_delivered, borough_code, "
+                       "extract_type, period from landing.deliveries join _shas on sha = delivery_id").fetchall()
     con.execute("drop table _shas")
-    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+    return {r[0]: Prior(*r[1:]) for r in rows}
+
+
+def nil_return_id(sha: str, borough_code: str, extract: str, period: str) -> str:
+    """Delivery id of a nil return whose bytes equal an earlier nil return for another period (a borough's
+    header-only files are byte-identical every month, but each month's nil return must be recorded)."""
+    return hashlib.sha256(f"{sha}|{borough_code}|{extract}|{period}".encode()).hexdigest()
+
+
+def _nil_return_again(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str, name: str, sha: str,
+                      prior: Prior) -> str | None:
+    """If these bytes were a nil return (no data rows) and this file is for another period, the delivery id
+    to record it under (None: it is a plain repeat, skip it)."""
+    if prior.status not in ("landed", "superseded") or prior.rows_delivered:
+        return None
+    try:
+        mapping, spec, _, period = _match(rc, slug, name)
+    except (LookupError, Unlandable):
+        return None
+    if (mapping.borough_code, spec.extract, period) == (prior.borough_code, prior.extract_type, prior.period):
+        return None
+    did = nil_return_id(sha, mapping.borough_code, spec.extract, period)
+    return None if seen_deliveries(con, [did]) else did
 
 
 def stage(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str, path: Path, sha: str, size: int,
-          received_at: dt.datetime, seen: tuple[str, str, str] | None) -> Item | DeliveryOutcome:
+          received_at: dt.datetime, seen: Prior | None) -> Item | DeliveryOutcome:
     """Everything per file before the group pass. Returns a finished outcome (skipped / waiting /
     quarantined) or an :class:`Item` ready to be grouped. Never raises for bad input."""
     name = path.name
     out = DeliveryOutcome(source_file=name, borough_slug=slug, sha256=sha, status="landed")
-    if seen and not (seen[0] == "quarantined" and rc.retry_quarantined):
-        out.status = "skipped"
-        out.reason = (f"These exact bytes were already received as '{seen[1]}' (run {seen[2]}, status "
-                      f"{seen[0]}); nothing was changed.")
-        return out
+    if seen and not (seen.status == "quarantined" and rc.retry_quarantined):
+        again = _nil_return_again(con, rc, slug, name, sha, seen)
+        if again is None:
+            out.status = "skipped"
+            out.reason = (f"These exact bytes were already received as '{seen.source_file}' (run {seen.run_id}, "
+                          f"status {seen.status}); nothing was changed.")
+            return out
+        out.delivery_id, seen = again, None
     archive_file(path, rc.paths.archive, sha, fsync=False)
     item = Item(slug=slug, path=path, size=size, received_at=received_at, out=out,
-                retry_quarantined=bool(seen), tmp=rc.paths.work_dir / "landing-tmp" / sha[:16])
+                retry_quarantined=seen is not None, tmp=rc.paths.work_dir / "landing-tmp" / sha[:16])
     try:
         item.mapping, item.spec, item.spec_index, period = _match(rc, slug, name)
     except LookupError as exc:
@@ -266,6 +306,7 @@ def _land_group(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item
         "header_line": pa.array([it.prep.header_line for it in items], pa.int64()),
         "period": pa.array([it.out.period for it in items], pa.string()),
         "sha": pa.array([it.sha for it in items], pa.string()),
+        "content_sha": pa.array([it.out.sha256 for it in items], pa.string()),
         "source_file": pa.array([it.out.source_file for it in items], pa.string()),
         "borough_code": pa.array([it.out.borough_code for it in items], pa.string()),
     })
@@ -460,7 +501,7 @@ def _commit(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item], c
     for it in items:
         o = it.out
         status, by = it.db_status or (o.status, o.superseded_by)
-        deliveries.append((o.sha256, o.borough_code, o.borough_slug, o.extract_type, o.period, o.source_file,
+        deliveries.append((o.delivery_id, o.borough_code, o.borough_slug, o.extract_type, o.period, o.source_file,
                            o.sha256, it.size, it.received_at, loaded_at, rc.run_id, status, o.rows_delivered,
                            o.rows_landed, o.rows_rejected, o.rows_warned, by, rc.key_label))
     expected = sum(it.out.rows_landed for it in items)
@@ -514,7 +555,7 @@ def _insert_raw(con: duckdb.DuckDBPyConnection, rc: RunContext, contract: Contra
         else:
             exprs.append(f"m.{ident('v_' + c.name)}")
     cols += [ident(n) for n, _ in LINEAGE_COLUMNS]
-    exprs += ["f.sha", "f.source_file", "f.sha", "f.borough_code", lit(contract.extract), "f.period", "m._row",
+    exprs += ["f.sha", "f.source_file", "f.content_sha", "f.borough_code", lit(contract.extract), "f.period", "m._row",
               "cast(? as timestamp)", lit(rc.run_id)]
     has_bad = con.execute("select count(*) from _bad").fetchone()[0] > 0
     res = con.execute(
@@ -565,14 +606,14 @@ def quarantine(con: duckdb.DuckDBPyConnection, rc: RunContext, item: Item, reaso
     now = dt.datetime.now()
     con.execute("begin transaction")
     try:
-        con.execute("delete from landing.deliveries where delivery_id = ?", [out.sha256])
+        con.execute("delete from landing.deliveries where delivery_id = ?", [out.delivery_id])
         con.execute(
             "insert into landing.deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'quarantined', 0, 0, 0, 0, "
             "null, ?)",
-            [out.sha256, out.borough_code, out.borough_slug, out.extract_type, out.period, out.source_file,
+            [out.delivery_id, out.borough_code, out.borough_slug, out.extract_type, out.period, out.source_file,
              out.sha256, item.size, item.received_at, now, rc.run_id, rc.key_label])
         con.execute("insert into landing.quarantine values (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [out.sha256, out.borough_slug, out.source_file, out.sha256, reason, fix, rc.run_id, now])
+                    [out.delivery_id, out.borough_slug, out.source_file, out.sha256, reason, fix, rc.run_id, now])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -14,6 +14,7 @@ from fhub.landing.ddl import ensure_landing_schema
 from fhub.landing.discover import discover
 from fhub.landing.engine import (
     Item,
+    Prior,
     RunContext,
     group_key,
     install_macros,
@@ -119,16 +120,18 @@ def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,
     seen = seen_deliveries(con, [h[3] for h in hashed])
     outcomes: list[DeliveryOutcome] = []
     groups: dict[tuple, list[Item]] = {}
-    this_run: dict[str, str] = {}
+    first: dict[str, DeliveryOutcome] = {}  # sha → outcome of the first file with these bytes in this run
+    repeats: list[tuple] = []  # same bytes as an earlier file of this run: decided once that one has landed
     for slug, path, received, sha, size in hashed:
-        prior = seen.get(sha)
-        if prior is None and sha in this_run:
-            prior = ("received in this run", this_run[sha], rc.run_id)
-        staged = stage(con, rc, slug, path, sha, size, received, prior)
-        this_run.setdefault(sha, path.name)
+        if sha in first and sha not in seen:
+            repeats.append((slug, path, received, sha, size))
+            continue
+        staged = stage(con, rc, slug, path, sha, size, received, seen.get(sha))
         if isinstance(staged, Item):
+            first.setdefault(sha, staged.out)
             groups.setdefault(group_key(staged), []).append(staged)
         else:
+            first.setdefault(sha, staged)
             outcomes.append(staged)
             counter.report([staged])
     if groups:
@@ -138,6 +141,14 @@ def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,
             done = land_group(con, rc, chunk)
             outcomes += done
             counter.report(done)
+    for slug, path, received, sha, size in repeats:
+        o = first[sha]
+        prior = Prior(o.status if o.status != "skipped" else "landed", o.source_file, rc.run_id,
+                      o.rows_delivered if o.status != "skipped" else 1, o.borough_code, o.extract_type, o.period)
+        staged = stage(con, rc, slug, path, sha, size, received, prior)
+        done = land_group(con, rc, [staged]) if isinstance(staged, Item) else [staged]
+        outcomes += done
+        counter.report(done)
     return outcomes
 
 

@@ -44,7 +44,7 @@ def write_receipts(con: duckdb.DuckDBPyConnection, receipts_root: Path, run_id: 
         folder = receipts_root / safe_file_name(slug)
         folder.mkdir(parents=True, exist_ok=True)
         md_path, csv_path = folder / f"{stem}.md", folder / f"{stem}.csv"
-        _write_csv(con, csv_path, [o.sha256 for o in items if o.status in ("landed", "superseded")], run_id)
+        _write_csv(con, csv_path, [o.delivery_id for o in items if o.status in ("landed", "superseded")], run_id)
         tmp = md_path.with_suffix(".md.tmp")
         tmp.write_text(_markdown(con, slug, run_id, items, key_label, csv_path.name), encoding="utf-8")
         os.replace(tmp, md_path)
@@ -78,7 +78,7 @@ def _markdown(con: duckdb.DuckDBPyConnection, slug: str, run_id: str, items: lis
              f"Run `{run_id}`. Pseudonymisation key: **{key_label}**"
              + (" (DEMO key — synthetic data only, never for real data)" if key_label == "demo" else "") + ".",
              f"Every problem row is listed in `{csv_name}` (open it in a spreadsheet).", ""]
-    problems = _problems(con, [o.sha256 for o in items if o.status in ("landed", "superseded")], run_id)
+    problems = _problems(con, [o.delivery_id for o in items if o.status in ("landed", "superseded")], run_id)
     for o in items:
         lines += [f"## {_md_cell(o.source_file)}", "", f"- **Status:** {_STATUS_TEXT.get(o.status, o.status)}"]
         if o.extract_type:
@@ -138,7 +138,7 @@ def _problem_sections(o: DeliveryOutcome, problems: dict[tuple[str, str], tuple]
         out += ["", "### Warnings about the whole file", ""]
         out += [f"- {_md_cell(r)} *Fix:* {_md_cell(f)}" for _, r, f in o.file_warnings]
     for table, title in (("rejects", "Rejected rows"), ("warnings", "Rows landed with a warning")):
-        summary, detail = problems.get((table, o.sha256), ([], []))
+        summary, detail = problems.get((table, o.delivery_id), ([], []))
         if not summary:
             continue
         out += ["", f"### {title} — summary by problem", "", "| column | problem | rows | which rows | how to fix |",

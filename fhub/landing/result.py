@@ -28,9 +28,12 @@ class DeliveryOutcome:
     superseded_by: str | None = None
     file_warnings: list[tuple[str | None, str, str]] = field(default_factory=list)
 
-    @property
-    def delivery_id(self) -> str:
-        return self.sha256
+    #: = sha256, except for a nil return whose bytes equal an earlier nil return for another period (see
+    #: :func:`fhub.landing.engine.nil_return_id`)
+    delivery_id: str = ""
+
+    def __post_init__(self) -> None:
+        self.delivery_id = self.delivery_id or self.sha256
 
     def check_accounting(self) -> None:
         if self.rows_landed + self.rows_rejected != self.rows_delivered:

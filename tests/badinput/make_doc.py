@@ -37,8 +37,9 @@ def render() -> str:
               "receipt warning \"treated as a nil return (no activity) for <period>\". It replaces only "
               "an earlier *empty* delivery for the period. If the period already has rows, the empty file "
               "is recorded as `superseded` (history only; `superseded_by` = the delivery still in use) and "
-              "the receipt says that an empty file does not replace them and how to withdraw a period. A "
-              "0-byte file is still quarantined.",
+              "the receipt says that an empty file does not replace them and how to withdraw a period "
+              "(`fhub.landing.withdraw_delivery`). Identical header-only files for different months are each "
+              "recorded as that month's nil return. A 0-byte file is still quarantined.",
               "- **Birth months** (`birth_month`, all roles) are plausible from January 1900 to 300 days "
               "(about 10 months: an expected due month) after the run date; other dates from 1990 to the "
               "run date. An EYFSP pupil whose birth month does not fit the Reception year (born September "

@@ -167,3 +167,24 @@ def test_config_yaml_is_plain(tmp_path: Path) -> None:
     _, config, _ = _setup(tmp_path)
     doc = yaml.safe_load((config / "hackney.yml").read_text())
     assert [f["extract"] for f in doc["files"]] == ["contacts", "register", "eyfsp"]
+
+
+def test_identical_nil_returns_for_different_months_are_each_recorded(tmp_path: Path) -> None:
+    """Header-only files are byte-identical every month; each month's nil return is still recorded (a real
+    repeat of the same file for the same month is still skipped)."""
+    paths, config, folder = _setup(tmp_path)
+    kw = dict(config_dir=config, **_kw(tmp_path))
+    for m in ("01", "02"):
+        (folder / f"hackney_contacts_2024-{m}.csv").write_text(csv_text([]), encoding="utf-8")
+    first = land_all(paths, "run1", KEY, **kw)
+    assert sorted((d.source_file[-11:-4], d.status) for d in first.deliveries) == [
+        ("2024-01", "landed"), ("2024-02", "landed")]
+    (folder / "hackney_contacts_2024-03.csv").write_text(csv_text([]), encoding="utf-8")
+    second = land_all(paths, "run2", KEY, **kw)
+    assert sorted((d.source_file[-11:-4], d.status) for d in second.deliveries) == [
+        ("2024-01", "skipped"), ("2024-02", "skipped"), ("2024-03", "landed")]
+    rows = _q(paths, "select period, status, rows_delivered, sha256 from landing.deliveries order by period")
+    assert [r[:3] for r in rows] == [("2024-01", "landed", 0), ("2024-02", "landed", 0), ("2024-03", "landed", 0)]
+    assert len({r[3] for r in rows}) == 1  # one content, three deliveries
+    third = land_all(paths, "run3", KEY, **kw)
+    assert {d.status for d in third.deliveries} == {"skipped"}
