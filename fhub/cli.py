@@ -46,6 +46,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if summary.get("published") else 1
 
 
+def _cmd_land(args: argparse.Namespace) -> int:
+    from fhub.runinfo import new_run_id
+    from flows.land import land
+
+    summary = land(new_run_id(), args.mode, include_reference=not args.no_reference)
+    print(summary["boroughs"]["summary"])
+    if "reference" in summary:
+        print(summary["reference"]["summary"])
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:  # noqa: ARG001
     from fhub.reporting import build_all_reports
 
@@ -102,6 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--no-reports", action="store_true")
     run.add_argument("--real-data-dir", help="folder of real published files (default ../shared/data/real)")
     run.set_defaults(func=_cmd_run)
+
+    land = sub.add_parser(
+        "land", help="land new borough extracts and reference files only (no dbt, no publish)"
+    )
+    land.add_argument("--mode", choices=["demo", "production"], default=os.environ.get("FHUB_MODE", "demo"))
+    land.add_argument("--no-reference", action="store_true", help="skip the real published files")
+    land.set_defaults(func=_cmd_land)
 
     report = sub.add_parser("report", help="build the performance-cycle HTML report from the published file")
     report.set_defaults(func=_cmd_report)

@@ -33,7 +33,46 @@ def _public_picture(data):
     return picture
 
 
+def _reader(path: str, stop, errors, opens) -> None:
+    while not stop.is_set():
+        try:
+            con = duckdb.connect(path, read_only=True)
+            try:
+                n = con.execute("select count(*) from indicator_values").fetchone()[0]
+                if n == 0:
+                    errors.put("empty indicator_values seen")
+            finally:
+                con.close()
+            with opens.get_lock():
+                opens.value += 1
+        except Exception as exc:  # noqa: BLE001 - every failure is a finding
+            errors.put(repr(exc))
+        time.sleep(0.01)
+
+
 KILL_CHAIN = ("land.mid", "transform.mid", "validate.mid", "publish.assembled", "publish.copied")
+
+
+def _run_with_readers(data, prefect_server):
+    """Run the nightly while two reader processes open, query and close the published file in a loop."""
+    ctx = mp.get_context("spawn")
+    stop, errors, opens = ctx.Event(), ctx.Queue(), ctx.Value("i", 0)
+    readers = [
+        ctx.Process(target=_reader, args=(str(data / "published" / "warehouse.duckdb"), stop, errors, opens))
+        for _ in range(2)
+    ]
+    for r in readers:
+        r.start()
+    try:
+        result = fhub(data, "run", "--no-reports", server=prefect_server)
+    finally:
+        stop.set()
+        for r in readers:
+            r.join(timeout=30)
+    found = []
+    while not errors.empty():
+        found.append(errors.get())
+    return result, found, opens.value
 
 
 def test_kill_9_at_every_stage_then_recover(baseline, prefect_server, tmp_path):
@@ -46,8 +85,14 @@ def test_kill_9_at_every_stage_then_recover(baseline, prefect_server, tmp_path):
     release_held(baseline["root"], start)
 
     reference = copy_state(start, tmp_path / "reference")
-    clean = fhub(reference, "run", "--no-reports", server=prefect_server)
+    before_reference = _public_picture(reference)["main.indicator_values"]
+    clean, reader_errors, opens = _run_with_readers(reference, prefect_server)
     assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
+    # readers that held the published file open during that publish never saw a partial state or an error
+    assert opens > 10 and reader_errors == []
+    assert _public_picture(reference)["main.indicator_values"] != before_reference, (
+        "new delivery not published"
+    )
 
     data = copy_state(start, tmp_path / "data")
     published = data / "published" / "warehouse.duckdb"
@@ -66,47 +111,3 @@ def test_kill_9_at_every_stage_then_recover(baseline, prefect_server, tmp_path):
     assert recovered.returncode == 0, recovered.stdout[-3000:] + recovered.stderr[-3000:]
     assert leftovers(data) == []
     assert _public_picture(data) == _public_picture(reference)
-
-
-def _reader(path: str, stop, errors, opens) -> None:
-    while not stop.is_set():
-        try:
-            con = duckdb.connect(path, read_only=True)
-            try:
-                n = con.execute("select count(*) from indicator_values").fetchone()[0]
-                if n == 0:
-                    errors.put("empty indicator_values seen")
-            finally:
-                con.close()
-            with opens.get_lock():
-                opens.value += 1
-        except Exception as exc:  # noqa: BLE001 - every failure is a finding
-            errors.put(repr(exc))
-        time.sleep(0.01)
-
-
-def test_readers_never_see_a_partial_publish(baseline, prefect_server, tmp_path):
-    data = copy_state(baseline["data"], tmp_path / "data")
-    release_held(baseline["root"], data)
-    before = _public_picture(data)["main.indicator_values"]
-    ctx = mp.get_context("spawn")
-    stop, errors, opens = ctx.Event(), ctx.Queue(), ctx.Value("i", 0)
-    readers = [
-        ctx.Process(target=_reader, args=(str(data / "published" / "warehouse.duckdb"), stop, errors, opens))
-        for _ in range(2)
-    ]
-    for r in readers:
-        r.start()
-    try:
-        result = fhub(data, "run", "--no-reports", server=prefect_server)
-    finally:
-        stop.set()
-        for r in readers:
-            r.join(timeout=30)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    found = []
-    while not errors.empty():
-        found.append(errors.get())
-    assert opens.value > 10
-    assert found == []
-    assert _public_picture(data)["main.indicator_values"] != before, "the new delivery was not published"
