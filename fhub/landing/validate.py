@@ -25,6 +25,7 @@ from fhub.contracts import Column, Contract
 from fhub.landing.columns import ColumnPlan
 from fhub.landing.sqlkit import date_lit, human_date_format, ident, lit, swapped_day_month, trimmed
 
+_NULL = "cast(null as varchar)"
 _TRUE = ("true", "t", "1", "y", "yes")
 _FALSE = ("false", "f", "0", "n", "no")
 #: event dates (contacts, referrals, registrations, assessments) before this are implausible
@@ -90,7 +91,7 @@ def column_sql(col: Column, spec: Any, plan: ColumnPlan, ctx: Context) -> Column
     miss_fix = lit(f"Fill in {heading} for every row.")
     vmap = (getattr(spec, "values", None) or {}).get(col.name) or {}
     src_codes = ", ".join(str(k) for k in vmap)
-    null = "cast(null as varchar)"
+    null = _NULL
     helpers: dict[str, str] = {}
     w, wf = null, null
     if col.kind == "identifier":
@@ -210,9 +211,10 @@ def build_mapped(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ct
     v_cols = [f"{sqls[n].v} as {ident('v_' + n)}" for n in names]
     keep_helpers = [ident(h) for s in sqls.values() for h in s.helpers if h.startswith(("k_", "p_", "s_"))]
     outs = []
-    for n in names:
-        outs += [ident("m_" + n), ident("v_" + n), f"{sqls[n].e} as {ident('e_' + n)}",
-                 f"{sqls[n].w} as {ident('w_' + n)}"]
+    for n in names:  # reason / warning columns only where the column can have one (narrower _m)
+        outs += [ident("m_" + n), ident("v_" + n)]
+        outs += [f"{sqls[n].e} as {ident('e_' + n)}"] if sqls[n].e != _NULL else []
+        outs += [f"{sqls[n].w} as {ident('w_' + n)}"] if sqls[n].w != _NULL else []
     h = "hash(" + ", ".join(ident("m_" + n) for n in names) + ")"
     con.execute(f"""
         create or replace temp table _m as
@@ -236,11 +238,14 @@ def collect_problems(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan
         heading = lit(plan.heading.get(c.name, c.name))
         s = sqls[c.name]
         e, w, m = (ident(p + c.name) for p in ("e_", "w_", "m_"))
-        parts.append(f"select _f, _row, _line, {heading}, {lit(c.kind)}, {m}, {e}, {s.f} from _m where {e} is not null")
-        if c.kind in ("text", "date", "month"):
+        if s.e != _NULL:
+            parts.append(f"select _f, _row, _line, {heading}, {lit(c.kind)}, {m}, {e}, {s.f} from _m "
+                         f"where {e} is not null")
+        if s.w != _NULL:
             wparts.append(f"select _f, _row, _line, {heading}, {lit(c.kind)}, {m}, {w}, {s.wf} from _m "
                           f"where {w} is not null")
-    con.execute("insert into _rej " + " union all ".join(parts))
+    if parts:
+        con.execute("insert into _rej " + " union all ".join(parts))
     _row_checks(con, spec, plan, ctx)
     _row_warnings(con, spec, plan)
     if wparts:
