@@ -67,6 +67,8 @@ classified as (
                 then 'Computed from delivered data (' || grid.source_extract || ') for ' || computed.periods_available
                      || ' period(s), ' || computed.first_period || ' to ' || computed.latest_period
             when declarations.availability is not null then declarations.reason
+            when grid.source_extract = 'int_gld_published'
+                then 'DfE''s published EYFSP files are not loaded (set FHUB_REAL_DATA_DIR to the real-data folder)'
             when grid.metric_status = 'declared'
                 then 'Not computed by the mart yet and not declared by the borough; data needed: ' || grid.data_needed
             else 'No ' || grid.source_extract || ' data delivered for this borough yet, and no declaration'
