@@ -12,8 +12,8 @@ from tests.real.test_reference_published import LONDON, _source_figures
 METRIC = "gld_dfe_published"
 BREAKDOWN = {
     "total": ("total", "total"),
-    "eligible": ("fsm", "eligible"),
-    "not_eligible": ("fsm", "not_eligible"),
+    "eligible": ("fsm", "fsm_eligible"),
+    "not_eligible": ("fsm", "not_fsm_eligible"),
 }
 
 
