@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 #: Stage -> names of the Prefect tasks that belong to it (task run names are ``<task name>-<suffix>``).
 STAGE_TASKS: dict[str, tuple[str, ...]] = {
-    "land": ("land-borough-extracts", "land-reference-files", "prepare-dq-store"),
+    "land": ("land-borough-extracts", "land-reference-files", "prepare-dq-store", "prepare-work-file"),
     "dbt": ("dbt-build",),
     "validate": ("gx-checkpoint", "record-data-quality"),
     "publish": ("publish-public-file", "snapshot-published-values"),
