@@ -80,7 +80,7 @@ class PeriodError(ValueError):
 # --------------------------------------------------------------------------------------------------
 # YAML loading: literal keys, only true/false as booleans
 # --------------------------------------------------------------------------------------------------
-class _MappingLoader(yaml.SafeLoader):
+class _MappingLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
     """SafeLoader with YAML-1.2-style booleans and literal (string) mapping keys."""
 
 
