@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 NHS_SHAPE = r"^[0-9]{3} ?[0-9]{3} ?[0-9]{4}$"
@@ -28,9 +30,14 @@ def nhs_check_digit_valid(text: str) -> bool:
     return check != 10 and check == digits[9]
 
 
-def _text_columns(con: duckdb.DuckDBPyConnection, catalog: str | None) -> list[tuple[str, str, str, str]]:
+def _text_columns(
+    con: duckdb.DuckDBPyConnection, catalog: str | None, skip_schemas: tuple[str, ...] = ()
+) -> list[tuple[str, str, str, str]]:
     where = "data_type = 'VARCHAR'"
     params: list[str] = []
+    for schema in skip_schemas:
+        where += " and table_schema <> ?"
+        params.append(schema)
     if catalog:
         where += " and table_catalog = ?"
         params.append(catalog)
@@ -44,11 +51,15 @@ def _text_columns(con: duckdb.DuckDBPyConnection, catalog: str | None) -> list[t
 
 
 def find_identifier_like_values(
-    con: duckdb.DuckDBPyConnection, *, catalog: str | None = None, limit_per_column: int = 5
+    con: duckdb.DuckDBPyConnection,
+    *,
+    catalog: str | None = None,
+    limit_per_column: int = 5,
+    skip_schemas: tuple[str, ...] = (),
 ) -> list[str]:
     """Return human-readable findings (``schema.table.column: <kind> e.g. 'xxx…'``); empty when clean."""
     findings: list[str] = []
-    for cat, schema, table, column in _text_columns(con, catalog):
+    for cat, schema, table, column in _text_columns(con, catalog, skip_schemas):
         ref = f'"{cat}"."{schema}"."{table}"'
         col = f'"{column}"'
         rows = con.execute(
@@ -74,19 +85,29 @@ def find_identifier_like_values(
 
 
 def find_needles(
-    con: duckdb.DuckDBPyConnection, needles: list[str], *, catalog: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    needles: list[str],
+    *,
+    catalog: str | None = None,
+    skip_schemas: tuple[str, ...] = (),
 ) -> list[str]:
-    """Columns containing any of ``needles`` (case-insensitive substring)."""
+    """Columns containing any of ``needles`` as a whole word (case-insensitive): 'Smith' is found in
+    'Amelia Smith' but not in 'Hammersmith'."""
     if not needles:
         return []
     findings: list[str] = []
-    con.execute("create or replace temp table _needles as select unnest(?) as n", [list(needles)])
-    for cat, schema, table, column in _text_columns(con, catalog):
+    patterns = [r"\b" + re.escape(n.lower()) + r"\b" for n in needles]
+    con.execute(
+        "create or replace temp table _needles as select unnest(?) as n, unnest(?) as p",
+        [list(needles), patterns],
+    )
+    for cat, schema, table, column in _text_columns(con, catalog, skip_schemas):
         if schema == "temp" or table == "_needles":
             continue
         ref = f'"{cat}"."{schema}"."{table}"'
         hit = con.execute(
-            f'select n from _needles join {ref} t on contains(lower(t."{column}"), lower(n)) limit 1'
+            f'select n from _needles join (select distinct lower("{column}") as v from {ref}) as t '
+            "on contains(t.v, lower(n)) and regexp_matches(t.v, p) limit 1"
         ).fetchone()
         if hit:
             findings.append(f"{schema}.{table}.{column} contains {hit[0]!r}")

@@ -51,6 +51,11 @@ def copy_state(src: Path, dst: Path) -> Path:
     return dst
 
 
+def _stable(value):
+    """Floats to 9 significant digits: DuckDB's parallel sums may differ in the last bits between runs."""
+    return float(f"{value:.9g}") if isinstance(value, float) else value
+
+
 def snapshot(db: Path) -> dict[str, list[tuple]]:
     """Every table's rows (volatile columns dropped), sorted: a run-independent picture of a DuckDB file."""
     con = duckdb.connect(str(db), read_only=True)
@@ -74,7 +79,7 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
                 continue
             select = ", ".join(f'"{c}"' for c in cols)
             rows = con.execute(f'select {select} from "{schema}"."{table}"').fetchall()
-            out[f"{schema}.{table}"] = sorted(rows, key=repr)
+            out[f"{schema}.{table}"] = sorted((tuple(_stable(v) for v in row) for row in rows), key=repr)
         return out
     finally:
         con.close()

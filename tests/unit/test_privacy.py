@@ -27,5 +27,9 @@ def test_needles_and_csv_neutralisation():
     con = duckdb.connect()
     con.execute("create table t as select * from (values ('Amelia Smith'), ('=1+1'), ('@SUM(A1)')) v(x)")
     assert find_needles(con, ["amelia"]) == ["main.t.x contains 'amelia'"]
+    assert find_needles(con, ["smith"]) == ["main.t.x contains 'smith'"]
+    con.execute("delete from t where x = 'Amelia Smith'")
+    con.execute("insert into t values ('Hammersmith and Fulham')")
+    assert find_needles(con, ["smith"]) == []  # whole words only
     rows = [r[0] for r in con.execute(csv_safe_select(con, "t")).fetchall()]
     assert rows == ["Amelia Smith", "'=1+1", "'@SUM(A1)"]
