@@ -32,4 +32,4 @@ def test_needles_and_csv_neutralisation():
     con.execute("insert into t values ('Hammersmith and Fulham')")
     assert find_needles(con, ["smith"]) == []  # whole words only
     rows = [r[0] for r in con.execute(csv_safe_select(con, "t")).fetchall()]
-    assert rows == ["Amelia Smith", "'=1+1", "'@SUM(A1)"]
+    assert rows == ["'=1+1", "'@SUM(A1)", "Hammersmith and Fulham"]
