@@ -30,7 +30,11 @@ def record_quality(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> dq.Pub
     try:
         dq.ensure_dq_schema(con)
         dq.record_landing_results(con, run_id)
-        dq.record_dbt_results(con, run_id, dbt_outcome.target_dir)
+        try:
+            dq.record_dbt_results(con, run_id, dbt_outcome.target_dir)
+        except FileNotFoundError:  # dbt stopped before writing run_results.json: blocked below
+            if dbt_outcome.success:
+                raise
         dq.record_gx_results(con, run_id, gx_outcome.dq_rows())
         decision = dq.decide_publish(con, run_id, indicator_relation="marts.fct_indicator_values")
     finally:

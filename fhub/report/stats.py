@@ -12,7 +12,7 @@ def wilson(numerator: float, denominator: float, z: float = Z95) -> tuple[float,
     """Wilson score interval for a proportion, as a fraction (0–1)."""
     if denominator <= 0:
         raise ValueError("denominator must be positive")
-    p = numerator / denominator
+    p = min(max(numerator / denominator, 0.0), 1.0)  # a rounded or published figure can stray past 0–1
     z2 = z * z
     centre = p + z2 / (2 * denominator)
     spread = z * math.sqrt(p * (1 - p) / denominator + z2 / (4 * denominator * denominator))

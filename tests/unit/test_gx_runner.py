@@ -31,8 +31,8 @@ def outcome(tmp_path_factory):
     )
     con.execute(
         "create table marts.fct_indicator_values as select * from (values "
-        "('gld', 'borough', 'E09000012', '2023/24', 'total', 'total', 60, 100, 60.0, 50.0, 69.0, 45.0, 73.0),"
-        "('gld', 'borough', 'E09000024', '2023/24', 'total', 'total', 99, 100, 99.0, 95.0, 99.9, 93.0, 100.0)) "
+        "('eyfs_gld', 'borough', 'E09000012', '2023/24', 'total', 'total', 60, 100, 60.0, 50.0, 69.0, 45.0, 73.0),"
+        "('eyfs_gld', 'borough', 'E09000024', '2023/24', 'total', 'total', 99, 100, 99.0, 95.0, 99.9, 93.0, 100.0)) "
         "t(metric_id, geography_level, geography_code, period, breakdown_type, breakdown_value, numerator, "
         "denominator, value, lower_95, upper_95, lower_998, upper_998)"
     )
@@ -49,6 +49,20 @@ def test_gate_names_the_failing_scopes(outcome):
     assert failed["gld_plausibility"]["failing_rows"][0]["borough_code"] == "E09000024"
     assert result.blocking_failures == []
     assert not result.success
+
+
+def test_an_unhashed_key_blocks_everything(outcome, tmp_path):
+    paths, _ = outcome
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.data, data)
+    bad = Paths(project=PROJECT_DIR, data=data)
+    con = duckdb.connect(str(bad.work_db))
+    con.execute("update raw.hub_contacts set person_key = '9434765919' where contact_id = 'c1'")
+    con.close()
+    result = run_checkpoint(bad, build_docs=False)
+    assert [r["suite"] for r in result.blocking_failures] == ["raw_keys"]
 
 
 def test_data_docs_written_and_file_released(outcome):
