@@ -399,7 +399,7 @@ def _hash_identifiers(con: duckdb.DuckDBPyConnection, key: bytes, contract: Cont
     ids = [c.name for c in contract.columns if c.kind == "identifier"]
     union = " union ".join(f"select {ident('v_' + c)} as v from _m" for c in ids)
     values = [r[0] for r in con.execute(
-        f"select v from ({union}) u where v is not null and not exists "
+        f"select distinct v from ({union}) u where v is not null and not exists "
         f"(select 1 from _keycache c where c.v = u.v)").fetchall()]
     if not values:
         return
