@@ -71,6 +71,7 @@ def run_dbt(
     target = paths.dbt_target
     all_vars = {"run_id": run_id or "dev", **(vars or {})}
     cli = [
+        "--quiet",  # progress reaches the log through the callback below, once per node
         command,
         "--project-dir",
         str(paths.project),
