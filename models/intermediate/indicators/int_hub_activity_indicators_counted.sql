@@ -72,6 +72,13 @@ under5_reached as (
         and birth_month > quarter_end - interval 5 year
 ),
 
+{#- Distinct counts below run over this deduplicated set (a person's many contacts in a quarter collapse to
+    one row) rather than over every attended contact: count(distinct) is unchanged by removing duplicates. -#}
+under5_reached_people as (
+    select distinct borough_code, hub_id, financial_quarter, person_key, imd_quintile
+    from under5_reached
+),
+
 reach_counts as (
     select
         borough_code,
@@ -80,7 +87,7 @@ reach_counts as (
         count(distinct person_key) as reached,
         count(distinct person_key) filter (where imd_quintile = 1) as reached_imd_q1,
         count(distinct person_key) filter (where imd_quintile is not null) as reached_known_imd
-    from under5_reached
+    from under5_reached_people
     group by grouping sets ((borough_code, hub_id, financial_quarter), (borough_code, financial_quarter))
 ),
 
@@ -144,22 +151,65 @@ family_counts as (
     group by all
 ),
 
-contact_counts as (
+{#- grouping(hub_id) tells the hub rows from the borough rows of the grouping sets (hub_id alone cannot if it
+    is ever null), so the distinct-people counts can be joined back to the plain counts row for row. -#}
+contact_totals as (
     select
         borough_code,
         hub_id,
         financial_quarter as period,
+        grouping(hub_id) as hub_grouping,
         count(*) as booked,
         count(*) filter (where attended) as attended,
         count(*) filter (where not attended) as not_attended,
         count(*) filter (where attended and delivery_model = 'commissioned') as commissioned,
         count(*) filter (where attended and delivery_model = 'direct') as direct
-        {%- for metric_id, service in person_services %},
-        count(distinct person_key) filter (where attended and service_code = '{{ service }}') as {{ metric_id }}
-        {%- endfor %}
     from contacts
     where financial_quarter is not null
     group by grouping sets ((borough_code, hub_id, financial_quarter), (borough_code, financial_quarter))
+),
+
+service_people as (
+    select distinct borough_code, hub_id, financial_quarter, service_code, person_key
+    from contacts
+    where financial_quarter is not null
+        and attended
+        and person_key is not null
+        and service_code in ({% for metric_id, service in person_services %}'{{ service }}'{{ ", " if not loop.last }}{% endfor %})
+),
+
+service_counts as (
+    select
+        borough_code,
+        hub_id,
+        financial_quarter as period,
+        grouping(hub_id) as hub_grouping
+        {%- for metric_id, service in person_services %},
+        count(distinct person_key) filter (where service_code = '{{ service }}') as {{ metric_id }}
+        {%- endfor %}
+    from service_people
+    group by grouping sets ((borough_code, hub_id, financial_quarter), (borough_code, financial_quarter))
+),
+
+contact_counts as (
+    select
+        contact_totals.borough_code,
+        contact_totals.hub_id,
+        contact_totals.period,
+        contact_totals.booked,
+        contact_totals.attended,
+        contact_totals.not_attended,
+        contact_totals.commissioned,
+        contact_totals.direct
+        {%- for metric_id, service in person_services %},
+        coalesce(service_counts.{{ metric_id }}, 0) as {{ metric_id }}
+        {%- endfor %}
+    from contact_totals
+    left join service_counts
+        on contact_totals.borough_code = service_counts.borough_code
+        and contact_totals.hub_id is not distinct from service_counts.hub_id
+        and contact_totals.period = service_counts.period
+        and contact_totals.hub_grouping = service_counts.hub_grouping
 ),
 
 referral_counts as (

@@ -48,18 +48,51 @@ registered as (
     group by all
 ),
 
-engagement as (
+{#- Attended contacts before Reception that are the child's own or their family's, counted once each. The
+    "own or family's" condition is two equi-joins (by person, by family) instead of one join on an OR, which
+    DuckDB can only evaluate as a residual filter over every contact of the borough; the family branch skips
+    contacts already counted as the child's own, so count(*) counts each contact (unique contact_key) once. -#}
+registered_pupils as (
     select
         registered.eyfsp_result_key,
-        count(distinct contacts.contact_key) as contacts_before_reception
+        registered.family_key,
+        pupils.borough_code,
+        pupils.person_key,
+        pupils.reception_start
     from registered
     inner join pupils
         on registered.eyfsp_result_key = pupils.eyfsp_result_key
+),
+
+own_contacts as (
+    select registered_pupils.eyfsp_result_key
+    from registered_pupils
     inner join contacts
-        on contacts.borough_code = pupils.borough_code
-        and (contacts.person_key = pupils.person_key or contacts.family_key = registered.family_key)
-        and contacts.contact_date < pupils.reception_start
-    group by all
+        on contacts.borough_code = registered_pupils.borough_code
+        and contacts.person_key = registered_pupils.person_key
+    where contacts.contact_date < registered_pupils.reception_start
+),
+
+family_contacts as (
+    select registered_pupils.eyfsp_result_key
+    from registered_pupils
+    inner join contacts
+        on contacts.borough_code = registered_pupils.borough_code
+        and contacts.family_key = registered_pupils.family_key
+    where contacts.contact_date < registered_pupils.reception_start
+        and not coalesce(contacts.person_key = registered_pupils.person_key, false)
+),
+
+engagement as (
+    select
+        eyfsp_result_key,
+        count(*) as contacts_before_reception
+    from (
+        select * from own_contacts
+        union all
+        select * from family_contacts
+    )
+    group by eyfsp_result_key
 ),
 
 classified as (
