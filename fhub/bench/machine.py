@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import platform
-import subprocess
 from pathlib import Path
+
+from fhub.runinfo import code_version
 
 
 def cpu_model(cpuinfo: str | None = None) -> str:
@@ -40,26 +41,7 @@ def describe() -> str:
 def git_commit(project: Path) -> str:
     """Short commit of ``project`` (``-dirty`` with uncommitted changes); ``FHUB_BENCH_COMMIT`` names the
     commit of a source snapshot without ``.git`` (``git archive``)."""
-    if os.environ.get("FHUB_BENCH_COMMIT"):
-        return os.environ["FHUB_BENCH_COMMIT"]
-    try:
-        sha = subprocess.run(
-            ["git", "-C", str(project), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(project), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return sha + ("-dirty" if dirty else "")
+    return os.environ.get("FHUB_BENCH_COMMIT") or code_version(project)
 
 
 def _read(path: str) -> str:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fhub.contracts import ELG_COLUMNS
+from fhub.contracts import ELG_COLUMNS, SERVICE
 
 DIALECTS = ("alpha", "beta", "gamma")
 
@@ -41,20 +41,7 @@ DIALECTS = ("alpha", "beta", "gamma")
 # value vocabularies per dialect (source value → contract value); the first source value listed
 # for a contract value is the one the generator writes.
 # ----------------------------------------------------------------------------------------------
-_SERVICES = [
-    "infant_feeding",
-    "perinatal_mental_health",
-    "parent_infant_relationships",
-    "parenting_programme",
-    "early_language_home_learning",
-    "stay_and_play",
-    "health_visiting_review",
-    "send_support",
-    "youth",
-    "welfare_money_advice",
-    "domestic_abuse_support",
-    "birth_registration",
-]
+_SERVICES = list(SERVICE)  # the contract's service catalogue, in its order
 _ALPHA_SERVICE_CODES = ["IF", "PMH", "PIR", "PAR", "ELH", "SAP", "HVR", "SEN", "YTH", "WMA", "DAS", "BRG"]
 _BETA_SERVICE_NAMES = [
     "Infant feeding",
