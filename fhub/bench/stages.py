@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 STAGE_TASKS: dict[str, tuple[str, ...]] = {
     "land": ("land-borough-extracts", "land-reference-files", "prepare-dq-store", "prepare-work-file"),
     "dbt": ("dbt-build",),
-    "validate": ("gx-checkpoint", "record-data-quality"),
+    "validate": ("gx-checkpoint", "record-data-quality", "dbt-build-dq-marts"),
     "publish": ("publish-public-file", "snapshot-published-values"),
     "reports": ("dbt-docs", "performance-report"),
 }
@@ -47,11 +47,16 @@ class StageTimes:
         return self.flow_end - self.flow_start
 
 
+#: Prefect names a task run ``<task name>-<three characters>``; a prefix test alone would file
+#: ``dbt-build-dq-marts-1a2`` under ``dbt-build``.
+_RUN_SUFFIX = re.compile(r"-[0-9a-z]{3}$")
+
+
 def _stage_of(task_run_name: str) -> str | None:
+    task_name = _RUN_SUFFIX.sub("", task_run_name)
     for stage, tasks in STAGE_TASKS.items():
-        for task in tasks:
-            if task_run_name == task or task_run_name.startswith(task + "-"):
-                return stage
+        if task_name in tasks or task_run_name in tasks:
+            return stage
     return None
 
 
