@@ -36,6 +36,16 @@ DEFAULT_REAL_DATA_DIR = PROJECT_DIR.parent / "shared" / "data" / "real"
 
 WAREHOUSE_FILE_NAME = "warehouse.duckdb"
 
+#: DuckDB's memory limit for every connection that does heavy work (landing, dbt, the benchmark's limit),
+#: unless ``FHUB_DUCKDB_MEMORY_LIMIT`` says otherwise. profiles/profiles.yml repeats it as its env_var
+#: default (tests/unit/test_settings_memory.py keeps the two equal). 3 GB keeps the whole process tree
+#: (DuckDB + Python + dbt + Prefect) under 4 GB at London scale; DuckDB spills to its temp directory beyond it.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
+
+
+def duckdb_memory_limit() -> str:
+    return os.environ.get("FHUB_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
+
 
 def apply_offline_env() -> None:
     """Set the opt-out variables unless the caller already chose a value."""

@@ -28,13 +28,15 @@ from pathlib import Path
 
 import duckdb
 
+from fhub.settings import duckdb_memory_limit
+
 MATERIALISED = {"table": "table", "incremental": "table", "view": "view"}
 
 
 def duckdb_settings(temp_dir: Path) -> dict[str, str]:
     """The same settings the dbt profile gives DuckDB (profiles/profiles.yml), from the same variables."""
     return {
-        "memory_limit": os.environ.get("FHUB_DUCKDB_MEMORY_LIMIT", "4GB"),
+        "memory_limit": duckdb_memory_limit(),
         "threads": os.environ.get("FHUB_DUCKDB_THREADS", "2"),
         "temp_directory": os.environ.get("FHUB_DUCKDB_TEMP_DIR", str(temp_dir)),
         "preserve_insertion_order": "false",

@@ -26,15 +26,14 @@ from fhub.landing.engine import (
 )
 from fhub.landing.receipts import write_receipts
 from fhub.landing.result import DeliveryOutcome, LandingResult
-from fhub.settings import Paths
+from fhub.settings import Paths, duckdb_memory_limit
 
 
 def open_work_db(paths: Paths) -> duckdb.DuckDBPyConnection:
     """Open (create) the work DuckDB file with the landing schema in place."""
     paths.work_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(paths.work_db))
-    if os.environ.get("FHUB_DUCKDB_MEMORY_LIMIT"):
-        con.execute(f"set memory_limit = '{os.environ['FHUB_DUCKDB_MEMORY_LIMIT']}'")
+    con.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
     con.execute("set preserve_insertion_order = true")
     con.execute("set enable_progress_bar = false")
     ensure_landing_schema(con)
