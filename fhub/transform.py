@@ -32,9 +32,11 @@ def dbt_env(paths: Paths, run_id: str | None = None) -> dict[str, str]:
     env = {
         "FHUB_WORK_DB": str(paths.work_db),
         "FHUB_DUCKDB_TEMP_DIR": str(paths.work_dir / "duckdb-tmp"),
+        # The nightly run id reaches the marts as env_var('FHUB_RUN_ID'), not as a --vars value: a change of
+        # --vars makes dbt re-parse the whole project every night; a changed env var re-parses only the
+        # files that read it.
+        "FHUB_RUN_ID": run_id or "dev",
     }
-    if run_id:
-        env["FHUB_RUN_ID"] = run_id
     os.environ.update(env)
     return env
 
@@ -69,7 +71,6 @@ def run_dbt(
     paths.work_dir.mkdir(parents=True, exist_ok=True)
     (paths.work_dir / "duckdb-tmp").mkdir(exist_ok=True)
     target = paths.dbt_target
-    all_vars = {"run_id": run_id or "dev", **(vars or {})}
     cli = [
         "--quiet",  # progress reaches the log through the callback below, once per node
         command,
@@ -81,8 +82,7 @@ def run_dbt(
         str(target),
         "--log-path",
         str(paths.data / "logs"),
-        "--vars",
-        json.dumps(all_vars),
+        *(["--vars", json.dumps(vars)] if vars else []),
         *args,
     ]
 

@@ -138,8 +138,6 @@ def compile_full_refresh(project: Path, work_db: Path, target_dir: Path) -> None
         str(target_dir),
         "--log-path",
         str(target_dir / "logs"),
-        "--vars",
-        json.dumps({"run_id": "bench-limit"}),
     ]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:

@@ -146,7 +146,7 @@ final as (
             else '95% projection interval spans the target'
         end as verdict_reason,
         '{{ var("framework_version", "starter-0.1") }}' as framework_version,
-        '{{ var("run_id", "dev") }}' as run_id
+        '{{ env_var("FHUB_RUN_ID", "dev") }}' as run_id
     from joined
     left join boroughs
         on joined.geography_level = 'borough' and joined.geography_code = boroughs.borough_code

@@ -217,7 +217,7 @@ final as (
         'association, not effect' as interpretation,
         case when is_suppressed then 'c' when gld_pct is null then 'x' end as suppression_symbol,
         '{{ var("framework_version", "starter-0.1") }}' as framework_version,
-        '{{ var("run_id", "dev") }}' as run_id
+        '{{ env_var("FHUB_RUN_ID", "dev") }}' as run_id
     from with_reference
     left join boroughs
         on with_reference.borough_code = boroughs.borough_code

@@ -54,7 +54,7 @@ final as (
         cast(null as varchar) as suppression_symbol,
         'published' as dq_status,
         '{{ var("framework_version", "starter-0.1") }}' as framework_version,
-        '{{ var("run_id", "dev") }}' as run_id,
+        '{{ env_var("FHUB_RUN_ID", "dev") }}' as run_id,
         -- internal helpers (not in the public relation)
         coalesce(benchmarked.borough_code,
                  case when benchmarked.geography_level = 'borough' then benchmarked.geography_code end) as borough_code,

@@ -1,0 +1,34 @@
+"""A nightly run id must not make dbt re-parse the whole project (issue 7: fixed costs of a night).
+
+The run id used to be a ``--vars`` value; any change of ``--vars`` makes dbt throw its partial-parse state
+away and parse all ~330 files again (~7-30 s a night). It is now ``env_var('FHUB_RUN_ID')``, so a new run id
+re-parses only the few files that read it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from fhub.settings import PROJECT_DIR, Paths
+from fhub.transform import run_dbt
+
+
+def _perf(paths: Paths) -> dict:
+    return json.loads((paths.dbt_target / "perf_info.json").read_text())
+
+
+def test_a_new_run_id_reparses_only_the_files_that_read_it(tmp_path):
+    paths = Paths(project=PROJECT_DIR, data=tmp_path / "data")
+    assert run_dbt(paths, "parse", run_id="night-1").success
+    first = _perf(paths)
+    assert first["parsed_path_count"] == first["path_count"]  # nothing to reuse on the first parse
+
+    assert run_dbt(paths, "parse", run_id="night-2").success
+    second = _perf(paths)
+    assert second["is_partial_parse_enabled"]
+    assert second["parsed_path_count"] < first["path_count"] / 10, second
+
+    manifest = json.loads((paths.dbt_target / "manifest.json").read_text())
+    readers = [n for n in manifest["nodes"].values() if "FHUB_RUN_ID" in n.get("raw_code", "")]
+    assert readers, "the marts stamp rows with the run id"
+    assert all("var(\"run_id\"" not in n.get("raw_code", "") for n in manifest["nodes"].values())
