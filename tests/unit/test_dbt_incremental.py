@@ -1,9 +1,10 @@
 """Incremental nights give exactly the full-rebuild result (issue 7 item 2).
 
-Builds the incremental core facts on a tiny hand-made landing (raw tables from the landing contract plus
+Builds the incremental models on a tiny hand-made landing (raw tables from the landing contract plus
 ``landing.deliveries``), then lands a new delivery and resubmissions (which supersede earlier deliveries,
-dropping and correcting rows), runs dbt incrementally, and compares every row of every incremental model
-with a ``--full-refresh`` build of the same warehouse.
+dropping and correcting rows), runs dbt incrementally, then a third night with one new day of contacts
+only, and compares every row of every incremental model with a ``--full-refresh`` build of the same
+warehouse. The third night must recompute only the quarter its contacts fall in.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date, datetime
@@ -20,6 +22,7 @@ import duckdb
 import pytest
 
 from fhub.contracts import CONTRACTS, raw_table_ddl
+from fhub.reference import ensure_reference_tables
 
 PROJECT = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).parent / "dbt"
@@ -30,8 +33,15 @@ INCREMENTAL_MODELS = {
     "marts.fct_referrals": "referral_key",
     "marts.fct_assessments": "assessment_key",
     "intermediate.int_hub_registrations_deduplicated": "registration_key",
+    "intermediate.int_hub_activity_indicators_counted": "metric_id, geography_code, period, breakdown_type, "
+    "breakdown_value",
 }
-SELECTOR = "+fct_hub_contacts +fct_referrals +fct_assessments +int_hub_registrations_deduplicated"
+SELECTOR = (
+    "+fct_hub_contacts +fct_referrals +fct_assessments +int_hub_registrations_deduplicated "
+    "+int_hub_activity_indicators_counted"
+)
+#: Financial quarters of the hand-made contacts: Apr-Jun 2024 and Jul-Sep 2024.
+Q1, Q2 = "2024/25 Q1", "2024/25 Q2"
 
 DELIVERIES_DDL = """
 create table if not exists landing.deliveries (
@@ -53,6 +63,7 @@ def create_landing(con: duckdb.DuckDBPyConnection) -> None:
     for contract in CONTRACTS.values():
         con.execute(raw_table_ddl(contract))
     con.execute(DELIVERIES_DDL)
+    ensure_reference_tables(con)  # empty reference tables: the LSOA denominators are sources too
 
 
 def land(
@@ -280,10 +291,22 @@ def second_night(con: duckdb.DuckDBPyConnection) -> None:
     land(con, "register", HACKNEY, "2024-07", [registration("p3", date(2024, 7, 2))], t)
 
 
-def dbt(tmp: Path, *args: str) -> dict:
+def third_night(con: duckdb.DuckDBPyConnection) -> None:
+    """One new day of contacts, all in Q2: nothing else changes."""
+    land(
+        con,
+        "contacts",
+        HACKNEY,
+        "2024-08",
+        [contact("C8", "p8", date(2024, 8, 5)), contact("C9", "p2", date(2024, 8, 6), service="youth")],
+        datetime(2024, 8, 7, 2, 0),
+    )
+
+
+def dbt(tmp: Path, *args: str, db: Path | None = None) -> dict:
     env = {
         **os.environ,
-        "FHUB_WORK_DB": str(tmp / "warehouse.duckdb"),
+        "FHUB_WORK_DB": str(db or tmp / "warehouse.duckdb"),
         "FHUB_DUCKDB_TEMP_DIR": str(tmp / "duckdb-tmp"),
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
@@ -323,6 +346,15 @@ def compiled(run_results: dict, model: str) -> str:
     raise AssertionError(f"{model} did not run")
 
 
+def hub_activity(db: Path, period: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(
+            "select metric_id, geography_code, breakdown_value, numerator, denominator "
+            "from intermediate.int_hub_activity_indicators_counted where period = ? order by all",
+            [period],
+        ).fetchall()
+
+
 @pytest.mark.skipif(not DBT.exists(), reason="dbt is not installed in this environment")
 def test_incremental_night_equals_full_refresh(tmp_path: Path) -> None:
     db = tmp_path / "warehouse.duckdb"
@@ -336,16 +368,38 @@ def test_incremental_night_equals_full_refresh(tmp_path: Path) -> None:
     with duckdb.connect(str(db)) as con:
         second_night(con)
     incremental_run = dbt(tmp_path)
-    incremental = snapshot(db)
+    second = snapshot(db)
     # The second run really was incremental (not a silent rebuild).
     assert "changed_deliveries" in compiled(incremental_run, "fct_hub_contacts")
+    assert "changed_periods" in compiled(incremental_run, "int_hub_activity_indicators_counted")
+    for model in INCREMENTAL_MODELS:
+        assert second[model] != before[model], f"{model}: the second night changed nothing"
+    q2_before = hub_activity(db, Q2)
+
+    # Third night: one day of contacts in Q2. Q1's counts must be left as they are (not recomputed): a
+    # marker written into Q1's rows of a copy survives the copy's incremental build, while Q2 is updated.
+    with duckdb.connect(str(db)) as con:
+        third_night(con)
+    marked = tmp_path / "marked" / "warehouse.duckdb"
+    (marked.parent / "duckdb-tmp").mkdir(parents=True)
+    shutil.copyfile(db, marked)
+    with duckdb.connect(str(marked)) as con:
+        con.execute(
+            "update intermediate.int_hub_activity_indicators_counted set numerator = -1 where period = ?", [Q1]
+        )
+    dbt(tmp_path / "marked", db=marked)
+    assert {row[3] for row in hub_activity(marked, Q1)} == {-1.0}, "an untouched quarter was recomputed"
+
+    dbt(tmp_path)
+    incremental = snapshot(db)
+    assert hub_activity(marked, Q2) == hub_activity(db, Q2)
+    assert hub_activity(db, Q2) != q2_before, "the third night's contacts did not reach Q2"
 
     dbt(tmp_path, "--full-refresh")
     full = snapshot(db)
 
     for model in INCREMENTAL_MODELS:
         assert incremental[model] == full[model], model
-        assert incremental[model] != before[model], f"{model}: the second night changed nothing"
 
     with duckdb.connect(str(db), read_only=True) as con:
         contacts = dict(
@@ -356,9 +410,9 @@ def test_incremental_night_equals_full_refresh(tmp_path: Path) -> None:
                 "where c.borough_code = 'E09000012'"
             ).fetchall()
         )
-        assert sorted(contacts) == ["HAC-01:C1", "HAC-01:C2", "HAC-01:C3", "HAC-01:C6", "HAC-01:C7"]
+        assert sorted(contacts) == [f"HAC-01:C{i}" for i in (1, 2, 3, 6, 7, 8, 9)]
         assert contacts["HAC-01:C2"] == "youth"
-        assert con.execute("select count(*) from marts.fct_hub_contacts").fetchone()[0] == 6
+        assert con.execute("select count(*) from marts.fct_hub_contacts").fetchone()[0] == 8
         outcomes = con.execute(
             "select outcome from marts.fct_referrals order by referral_date, outcome"
         ).fetchall()

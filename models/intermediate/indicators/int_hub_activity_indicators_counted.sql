@@ -1,7 +1,24 @@
 {#- One row per hub-activity metric × geography (hub, borough) × financial quarter × breakdown, from contacts,
     registrations and referrals. Distinct people and families are counted at each level separately (a family
     using two hubs counts once for the borough), via grouping sets. Reach denominators (resident under-5s) are
-    added for boroughs from the IoD2019 population denominators. -#}
+    added for boroughs from the IoD2019 population denominators.
+
+    Incremental by quarter (issue 7): every count here is per financial quarter, so a quarter's rows are a
+    function of that quarter's inputs (plus registrations and the reference, see
+    int_hub_activity_inputs_fingerprinted). An incremental build recomputes only the quarters whose inputs
+    fingerprint - or this model's own SQL - changed since the rows were written (delete+insert by period);
+    quarters with no inputs left are deleted by the post-hook. A full refresh computes every quarter; both
+    give the same rows (tests/unit/test_dbt_incremental.py). -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='period',
+        on_schema_change='fail',
+        post_hook="delete from {{ this }} where period not in (select period from "
+            ~ "{{ ref('int_hub_activity_inputs_fingerprinted') }})"
+    )
+}}
 {%- set person_services = [
     ('parents_perinatal_mh_support', 'perinatal_mental_health'),
     ('parents_infant_feeding_support', 'infant_feeding'),
@@ -11,10 +28,37 @@
     ('parents_home_learning_support', 'early_language_home_learning'),
 ] -%}
 
+{#- The fingerprint written on every row: the quarter's inputs, and this model's SQL (a change of logic
+    recomputes every quarter without a manual --full-refresh). -#}
+{%- set logic_version = local_md5(model.raw_code) -%}
+
 with
+
+fingerprints as (
+    select
+        period,
+        hash(inputs_fingerprint, '{{ logic_version }}') as inputs_fingerprint
+    from {{ ref('int_hub_activity_inputs_fingerprinted') }}
+),
+
+{% if is_incremental() %}
+changed_periods as (
+    select fingerprints.period
+    from fingerprints
+    where not exists (
+        select 1
+        from {{ this }} as built
+        where built.period = fingerprints.period
+            and built._inputs_fingerprint = fingerprints.inputs_fingerprint
+    )
+),
+{% endif %}
 
 contacts as (
     select * from {{ ref('fct_hub_contacts') }}
+    {% if is_incremental() %}
+    where financial_quarter in (select period from changed_periods)
+    {% endif %}
 ),
 
 registrations as (
@@ -23,6 +67,9 @@ registrations as (
 
 referrals as (
     select * from {{ ref('fct_referrals') }}
+    {% if is_incremental() %}
+    where financial_quarter in (select period from changed_periods)
+    {% endif %}
 ),
 
 lsoas as (
@@ -309,18 +356,21 @@ unpivoted as (
 
 final as (
     select
-        metric_id,
-        case when hub_id is null then 'borough' else 'hub' end as geography_level,
-        coalesce(hub_id, borough_code) as geography_code,
-        borough_code,
-        hub_id,
-        period,
-        breakdown_type,
-        breakdown_value,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator,
-        cast(sum_of_squares as double) as sum_of_squares
+        unpivoted.metric_id,
+        case when unpivoted.hub_id is null then 'borough' else 'hub' end as geography_level,
+        coalesce(unpivoted.hub_id, unpivoted.borough_code) as geography_code,
+        unpivoted.borough_code,
+        unpivoted.hub_id,
+        unpivoted.period,
+        unpivoted.breakdown_type,
+        unpivoted.breakdown_value,
+        cast(unpivoted.numerator as double) as numerator,
+        cast(unpivoted.denominator as double) as denominator,
+        cast(unpivoted.sum_of_squares as double) as sum_of_squares,
+        fingerprints.inputs_fingerprint as _inputs_fingerprint
     from unpivoted
+    inner join fingerprints
+        on unpivoted.period = fingerprints.period
 )
 
 select * from final

@@ -10,7 +10,7 @@ eyfsp as (
 ),
 
 hub_activity as (
-    select * from {{ ref('int_hub_activity_indicators_counted') }}
+    select * exclude (_inputs_fingerprint) from {{ ref('int_hub_activity_indicators_counted') }}
 ),
 
 assessments as (
