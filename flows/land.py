@@ -43,16 +43,18 @@ def land_borough_extracts(paths: Paths, run_id: str, mode: str) -> dict:
 @task(name="prepare-work-file")
 def prepare_work_file(paths: Paths) -> None:
     """Every dbt source must exist before the first build, even when nothing of its kind has landed:
-    the dq history tables and the ref tables (when reference landing is skipped)."""
+    the dq history tables, the ref tables (when reference landing is skipped) and the extra participants."""
     import duckdb
 
     from fhub.dq import ensure_dq_schema
+    from fhub.landing.participants import ensure_participant_tables
     from fhub.reference import ensure_reference_tables
 
     con = duckdb.connect(str(paths.work_db))
     try:
         ensure_dq_schema(con)
         ensure_reference_tables(con)
+        ensure_participant_tables(con)
     finally:
         con.close()
 

@@ -24,6 +24,7 @@ from fhub.landing.engine import (
     sha_and_size,
     stage,
 )
+from fhub.landing.participants import land_participants
 from fhub.landing.receipts import write_receipts
 from fhub.landing.result import DeliveryOutcome, LandingResult
 from fhub.settings import Paths, duckdb_memory_limit
@@ -67,6 +68,7 @@ def _context(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str, key: byt
              config_dir: Path | None, hubs_csv: Path | None, today: dt.date | None,
              retry_quarantined: bool) -> RunContext:
     install_macros(con)
+    land_participants(con, Path(config_dir or paths.borough_config))
     mappings, errors = load_mappings(Path(config_dir or paths.borough_config))
     hubs = hubs_csv if hubs_csv is not None else paths.project / "seeds" / "reference" / "family_hubs.csv"
     return RunContext(paths=paths, run_id=run_id, key=key, key_label=key_label, mappings=mappings,

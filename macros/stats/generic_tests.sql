@@ -76,7 +76,7 @@ with
 cells as (
     select *,
         case when geography_level = 'hub' then (
-                 select any_value(borough_code) from {{ ref('family_hubs') }} h where h.hub_id = m.geography_code)
+                 select any_value(borough_code) from {{ ref('dim_hubs') }} h where h.hub_id = m.geography_code)
              when geography_level = 'borough' then 'E12000007' end as parent_code
     from {{ model }} as m
 ),

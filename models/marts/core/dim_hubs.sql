@@ -1,7 +1,20 @@
+{#- One row per family hub: London's (the family_hubs seed) and those of authorities that joined by
+    configuration (stg_landing__extra_family_hubs). -#}
 with
 
-hubs as (
+london_hubs as (
     select * from {{ ref('family_hubs') }}
+),
+
+extra_hubs as (
+    select * from {{ ref('stg_landing__extra_family_hubs') }}
+),
+
+hubs as (
+    select hub_id, hub_name, borough_code, lsoa_code, opened_on from london_hubs
+    union all
+    select hub_id, hub_name, borough_code, lsoa_code, opened_on from extra_hubs
+    where hub_id not in (select cast(hub_id as varchar) from london_hubs)
 ),
 
 final as (

@@ -17,7 +17,7 @@ boroughs as (
 ),
 
 hubs as (
-    select * from {{ ref('family_hubs') }}
+    select * from {{ ref('dim_hubs') }}
 ),
 
 final as (
