@@ -12,6 +12,8 @@ boroughs as (
            sum(numerator) as numerator, sum(denominator) as denominator
     from {{ model }}
     where geography_level = 'borough' and numerator is not null
+        -- the region's own boroughs only (authorities outside London may take part)
+        and geography_code in (select borough_code from {{ ref('dim_boroughs') }} where region_code = '{{ region_code }}')
     group by all
 ),
 region as (
@@ -77,7 +79,9 @@ cells as (
     select *,
         case when geography_level = 'hub' then (
                  select any_value(borough_code) from {{ ref('dim_hubs') }} h where h.hub_id = m.geography_code)
-             when geography_level = 'borough' then 'E12000007' end as parent_code
+             when geography_level = 'borough' then (
+                 select any_value(region_code) from {{ ref('dim_boroughs') }} b where b.borough_code = m.geography_code)
+        end as parent_code
     from {{ model }} as m
 ),
 by_breakdown as (

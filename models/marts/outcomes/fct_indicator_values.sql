@@ -1,18 +1,22 @@
 {#- PUBLIC (published as indicator_values): one row per metric × geography × period × breakdown, after
     disclosure control. Primary suppression by the thresholds of var disclosure_view (macros/stats/disclosure.sql);
-    secondary suppression, repeated until stable for the cases we know (3 rounds): across sibling breakdown values
+    secondary suppression, repeated until stable for the cases we know (var disclosure_secondary_rounds, 6: national-scale demo data needed more than 3): across sibling breakdown values
     (they add up to the total row), across hubs within a borough and across boroughs within London (they add up to
-    the borough / London row); the FSM gap goes when either FSM GLD cell goes. Suppressed cells keep their row but
+    the borough / London row; authorities outside London have no region total to protect); the FSM gap goes when either FSM GLD cell goes. Suppressed cells keep their row but
     lose every figure derived from them and carry the GSS symbol `c`; a value that could not be computed carries
     `x`. DfE's own published statistics (is_published_statistic: the *_dfe_published metrics) are never
     suppressed: DfE publishes them unsuppressed at local-authority level, so showing them discloses nothing
     that is not already public, and suppressing them would break agreement with the source. -#}
-{%- set rounds = var('disclosure_secondary_rounds', 3) -%}
+{%- set rounds = var('disclosure_secondary_rounds', 6) -%}
 
 with
 
 unsuppressed as (
     select * from {{ ref('fct_indicator_values_unsuppressed') }}
+),
+
+boroughs as (
+    select * from {{ ref('dim_boroughs') }}
 ),
 
 flagged_0 as (
@@ -21,8 +25,12 @@ flagged_0 as (
         not coalesce(is_published_statistic, false)
             and {{ fh_primary_suppression('numerator', 'denominator', 'unit', 'smallest_component_count',
                                           'smallest_component_denominator') }} as is_suppressed,
+        -- hubs add up to their borough; boroughs to their region (London). Authorities outside London have
+        -- no region here and no published total sums them, so they have no parent.
         case when geography_level = 'hub' then borough_code
-             when geography_level = 'borough' then 'E12000007' end as parent_geography_code,
+             when geography_level = 'borough' then (
+                 select boroughs.region_code from boroughs where boroughs.borough_code = unsuppressed.geography_code)
+        end as parent_geography_code,
         coalesce(denominator, numerator) as cell_size
     from unsuppressed
 ),

@@ -1,9 +1,11 @@
 -- Every London borough (32 boroughs + City of London) is in dim_boroughs, 14 Inner and 19 Outer London as in
--- DfE statistics. Returns a row when the counts differ.
+-- DfE statistics. Authorities outside London that joined by configuration (is_london false) are not counted.
+-- Returns a row when the counts differ.
 with
 
 boroughs as (
     select * from {{ ref('dim_boroughs') }}
+    where is_london
 ),
 
 counts as (
