@@ -54,6 +54,8 @@ region_counts as (
     inner join boroughs
         on local_counts.borough_code = boroughs.borough_code
     where local_counts.geography_level = 'borough'
+        -- authorities outside London that joined by configuration have no region here
+        and boroughs.region_code is not null
     group by all
 ),
 
