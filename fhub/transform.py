@@ -73,7 +73,7 @@ def run_dbt(
     target = paths.dbt_target
     cli = [
         "--quiet",  # progress reaches the log through the callback below, once per node
-        command,
+        *command.split(),  # "build", or a command and its subcommand: "docs generate"
         "--project-dir",
         str(paths.project),
         "--profiles-dir",

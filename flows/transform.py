@@ -20,7 +20,7 @@ def dbt_docs(paths: Paths, run_id: str) -> DbtOutcome:
     from fhub.docs import publish_dbt_docs
 
     outcome = run_dbt(
-        paths, "docs", args=["generate", "--static"], run_id=run_id, progress=progress_logger("dbt docs: ")
+        paths, "docs generate", args=["--static"], run_id=run_id, progress=progress_logger("dbt docs: ")
     )
     if outcome.success:
         publish_dbt_docs(paths)
