@@ -77,8 +77,8 @@ def _gld_series(data: ReportData, code: str) -> dict[int, dict]:
     """GLD by academic year from indicator_values; years only in the tracker (e.g. real DfE figures) added."""
     mid = data.gld_metric
     out = {}
-    for v in data.values:
-        if v["metric_id"] == mid and v["geography_code"] == code and _year(v["period"]) is not None:
+    for v in data.values_by_code.get(code, []):
+        if v["metric_id"] == mid and _year(v["period"]) is not None:
             out[_year(v["period"])] = v
     for t in data.tracker:
         year = _year(t.get("academic_year") or "")
@@ -204,9 +204,7 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
 # ------------------------------------------------------------------------------ scorecard/spine
 def _latest_by_metric(data: ReportData, code: str) -> dict[str, dict]:
     out: dict[str, dict] = {}
-    for v in data.values:
-        if v["geography_code"] != code:
-            continue
+    for v in data.values_by_code.get(code, []):
         cur = out.get(v["metric_id"])
         if cur is None or period_key(v["period"]) > period_key(cur["period"]):
             out[v["metric_id"]] = v
@@ -221,10 +219,9 @@ def domain_verdicts(data: ReportData, code: str) -> tuple[list[charts.SpineRow],
         info = data.metrics.get(mid, {})
         domain = data.domain(info.get("domain") or v.get("domain"))
         layer = data.layer(info.get("layer") if info.get("layer") is not None else v.get("layer"))
-        peers = [float(p["value"]) for p in data.values if p["metric_id"] == mid and p["period"] == v["period"]
-                 and p.get("geography_level") == "borough" and p.get("value") is not None]
-        london = next((p for p in data.values if p["metric_id"] == mid and p["period"] == v["period"]
-                       and p["geography_code"] == LONDON_CODE), None)
+        same = data.values_by_metric_period.get((mid, v["period"]), [])
+        peers = [float(p["value"]) for p in same if p.get("geography_level") == "borough" and p.get("value") is not None]
+        london = next((p for p in same if p["geography_code"] == LONDON_CODE), None)
         bench = v.get("london_value")
         if bench is None and london is not None:
             bench = london.get("value")
@@ -309,14 +306,14 @@ def funnel_section(data: ReportData, code: str, name: str, prefix: str, download
         unit = str(data.metrics.get(mid, {}).get("unit") or "percent").lower()
         if mid is None or unit not in {"percent", "percentage", "proportion", "%"}:
             continue  # funnel limits here are for proportions
-        borough_rows = sorted((v for v in data.values if v["metric_id"] == mid and v["geography_code"] == code
+        borough_rows = sorted((v for v in data.values_by_code.get(code, []) if v["metric_id"] == mid
                                and v.get("numerator") is not None and v.get("denominator")),
                               key=lambda v: period_key(v["period"]))
         if not borough_rows:
             continue
         b = borough_rows[-1]
-        hub_rows = [v for v in data.values if v["metric_id"] == mid and v["period"] == b["period"]
-                    and v.get("geography_level") == "hub" and (v["geography_code"] in hubs_of or not data.hubs)
+        hub_rows = [v for v in data.values_by_metric_period.get((mid, b["period"]), [])
+                    if v.get("geography_level") == "hub" and (v["geography_code"] in hubs_of or not data.hubs)
                     and (data.hubs or str(v["geography_code"]).startswith(code))]
         usable_rows = [h for h in hub_rows if h.get("numerator") is not None and h.get("denominator")]
         if hub_rows and first_found is None:

@@ -7,6 +7,7 @@ columns are looked up by name, so the report builds on a partial publish too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -43,6 +44,23 @@ class ReportData:
     domain_names: dict[str, str] = field(default_factory=dict)
     tables_present: set[str] = field(default_factory=set)
 
+    @cached_property
+    def values_by_code(self) -> dict[str, list[dict]]:
+        """``values`` grouped by geography code (original order kept): the pages look values up per borough,
+        and scanning every value for every borough × metric grew with boroughs² (minutes at national scale)."""
+        out: dict[str, list[dict]] = {}
+        for v in self.values:
+            out.setdefault(v["geography_code"], []).append(v)
+        return out
+
+    @cached_property
+    def values_by_metric_period(self) -> dict[tuple[str, str], list[dict]]:
+        """``values`` grouped by (metric, period), original order kept."""
+        out: dict[tuple[str, str], list[dict]] = {}
+        for v in self.values:
+            out.setdefault((v["metric_id"], v["period"]), []).append(v)
+        return out
+
     def layer(self, value: object) -> str:
         return self.layer_names.get(str(value), str(value) if value is not None else "?")
 
@@ -52,7 +70,7 @@ class ReportData:
     @property
     def gld_metric(self) -> str | None:
         for mid in GLD_IDS:
-            if mid in self.metrics or any(v["metric_id"] == mid for v in self.values):
+            if mid in self.metrics or any(key[0] == mid for key in self.values_by_metric_period):
                 return mid
         for mid, info in self.metrics.items():
             name = (info.get("metric_name") or "").lower()
