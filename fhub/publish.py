@@ -67,7 +67,7 @@ PUBLIC_RELATIONS: tuple[PublicRelation, ...] = (
     ),
     PublicRelation("dq_check_results", "marts.fct_dq_check_results", False, "data-quality check results"),
     PublicRelation("dq_revisions", "marts.dq_revisions", False, "published values revised between runs"),
-    PublicRelation("boroughs", "marts.dim_boroughs", True, "the 33 London boroughs"),
+    PublicRelation("boroughs", "marts.dim_boroughs", True, "the 33 London boroughs and any other participating authority"),
     PublicRelation("hubs", "marts.dim_hubs", True, "family hubs"),
     PublicRelation("periods", "marts.dim_periods", True, "academic years, financial years and quarters"),
     PublicRelation("deliveries", "landing.deliveries", True, "what each borough delivered and what landed"),
