@@ -13,7 +13,8 @@ def new_run_id(now: dt.datetime | None = None) -> str:
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
 
 
-def code_version(project_dir: Path) -> str:
+def code_version(project_dir: Path, ignore: tuple[str, ...] = ()) -> str:
+    """Short commit, ``-dirty`` if tracked files differ from it (files in ``ignore`` do not count)."""
     try:
         sha = subprocess.run(
             ["git", "-C", str(project_dir), "rev-parse", "--short", "HEAD"],
@@ -23,7 +24,8 @@ def code_version(project_dir: Path) -> str:
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "-C", str(project_dir), "status", "--porcelain", "--untracked-files=no"],
+            ["git", "-C", str(project_dir), "status", "--porcelain", "--untracked-files=no", "--", ".",
+             *(f":(exclude){name}" for name in ignore)],
             capture_output=True,
             text=True,
             timeout=5,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from fhub.bench.limit import LimitResult, load_models, run_landing, topological
+from fhub.bench.limit import LimitResult, csv_layouts, load_models, run_landing, topological
 
 
 def _node(name: str, materialized: str, deps: list[str], sql: str = "select 1 as x") -> dict:
@@ -55,11 +55,13 @@ def test_landing_limit_reads_every_csv_and_counts_xlsx(tmp_path):
     (incoming / "merton").mkdir()
     (incoming / "hackney" / "contacts_2024-05.csv").write_text("id,date\n1,2024-05-01\n2,2024-05-02\n")
     (incoming / "merton" / "contacts_2024-05.csv").write_text("ref;when\nA;01/05/2024\n")
+    (incoming / "merton" / "contacts_2024-06.csv").write_text("ref;when\nB;01/06/2024\nC;02/06/2024\n")
     (incoming / "merton" / "eyfsp.xlsx").write_bytes(b"PK\x03\x04")
+    assert [len(g) for g in csv_layouts(sorted(incoming.rglob("*.csv")))] == [1, 2]  # one read per layout
     result = LimitResult()
     run_landing(incoming, tmp_path / "scratch", result)
-    assert result.landing_files == 2
-    assert result.landing_rows == 3
+    assert result.landing_files == 3
+    assert result.landing_rows == 5
     assert result.xlsx_skipped == 1
     assert result.landing_s > 0
     assert not (tmp_path / "scratch" / "landing-limit.duckdb").exists()
