@@ -19,7 +19,7 @@ from pathlib import Path
 from fhub.bench import dbtlog, machine
 from fhub.bench.result import BenchResult, verdicts
 from fhub.bench.runner import ChildRun, run_child
-from fhub.bench.stages import STAGES, parse_stage_times
+from fhub.bench.stages import STAGES, parse_stage_times, stage_at
 from fhub.bench.table import append_row
 from fhub.settings import PROJECT_DIR, Paths
 
@@ -137,6 +137,7 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
     result.stages = stage_times.stages
     result.full_s = full.seconds
     result.peak_gb = full.memory.peak_gb
+    result.peak_stage = stage_at(stage_times, full.memory.peak_at)
     known = [s for s in stage_times.stages.values() if s is not None]
     result.overhead_s = full.seconds - sum(known) if known else None
     nodes = dbtlog.node_times(text for _, text in full.lines)
@@ -277,7 +278,8 @@ def print_summary(result: BenchResult, data_dir: Path) -> None:
         value = result.stages.get(stage)
         print(f"  {stage:9} {'–' if value is None else f'{value:8.1f} s'}")
     print(f"  overhead  {result.overhead_s or 0:8.1f} s (process start-up incl. Prefect server, shut-down)")
-    print(f"full nightly run: {result.full_s:.1f} s, peak memory {result.peak_gb:.2f} GB (process tree)")
+    print(f"full nightly run: {result.full_s:.1f} s, peak memory {result.peak_gb:.2f} GB (process tree)"
+          + (f", reached during {result.peak_stage}" if result.peak_stage else ""))
     if result.limit_s is not None:
         print(
             f"DuckDB-only limit: {result.limit_s:.1f} s (landing read_csv {result.limit_landing_s:.1f} s + "

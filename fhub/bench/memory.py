@@ -37,6 +37,8 @@ def tree_rss(root: psutil.Process) -> int:
 class MemoryPeak:
     peak_bytes: int = 0
     samples: int = 0
+    #: seconds after sampling started at which the peak was seen (to tell which stage it belongs to)
+    peak_at: float | None = None
 
     @property
     def peak_gb(self) -> float:
@@ -52,11 +54,14 @@ class TreeMemorySampler:
         self.result = MemoryPeak()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="tree-memory-sampler", daemon=True)
+        self._started = time.monotonic()
 
     def sample_once(self) -> int:
         rss = tree_rss(self.process)
         self.result.samples += 1
-        self.result.peak_bytes = max(self.result.peak_bytes, rss)
+        if rss > self.result.peak_bytes:
+            self.result.peak_bytes = rss
+            self.result.peak_at = time.monotonic() - self._started
         return rss
 
     def _run(self) -> None:

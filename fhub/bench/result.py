@@ -27,6 +27,7 @@ class BenchResult:
     overhead_s: float | None = None  # process start-up (Prefect server, imports) + shut-down
     full_s: float | None = None  # the real `fhub run` process, end to end
     peak_gb: float | None = None  # whole process tree
+    peak_stage: str | None = None  # the stage during which the tree peaked
     work_db_gb: float | None = None
     published_db_gb: float | None = None
     limit_landing_s: float | None = None  # plain DuckDB read_csv of the same CSV files
@@ -100,7 +101,8 @@ def verdicts(result: BenchResult) -> list[Verdict]:
         Verdict(
             f"peak <= {max_gb:.0f} GB",
             None if peak is None else peak <= max_gb,
-            "not sampled" if peak is None else f"{peak:.2f} GB",
+            "not sampled" if peak is None
+            else f"{peak:.2f} GB" + (f", during {result.peak_stage}" if result.peak_stage else ""),
         )
     )
     if "incremental_max_pct" in targets:

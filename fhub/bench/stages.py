@@ -96,3 +96,20 @@ def parse_stage_times(lines: Iterable[tuple[float, str]]) -> StageTimes:
     if result.flow_end is None:
         result.flow_end = previous
     return result
+
+
+def stage_at(times: StageTimes, seconds: float | None) -> str | None:
+    """The stage running ``seconds`` after the child started (``overhead`` outside the flow)."""
+    if seconds is None:
+        return None
+    if times.flow_start is None or seconds < times.flow_start:
+        return "overhead"
+    end = times.flow_start
+    for stage in STAGES:
+        duration = times.stages.get(stage)
+        if duration is None:
+            continue
+        end += duration
+        if seconds <= end:
+            return stage
+    return "overhead"

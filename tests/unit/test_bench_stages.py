@@ -104,3 +104,15 @@ def test_dbt_node_times_by_kind():
     assert totals_by_kind(nodes) == pytest.approx(
         {"model": 13.18, "test": 0.55, "unit_test": 3.35, "seed": 0.5}
     )
+
+
+def test_the_memory_peak_is_attributed_to_the_stage_running_at_that_moment():
+    from fhub.bench.stages import stage_at
+
+    times = parse_stage_times(FLOW_LOG)  # flow 4 s → land until 34 → dbt until 60 → validate until 72 ...
+    assert stage_at(times, 2.0) == "overhead"
+    assert stage_at(times, 20.0) == "land"
+    assert stage_at(times, 45.0) == "dbt"
+    assert stage_at(times, 71.5) == "validate"
+    assert stage_at(times, 99.0) == "overhead"
+    assert stage_at(times, None) is None
