@@ -28,6 +28,9 @@
     ('parents_home_learning_support', 'early_language_home_learning'),
 ] -%}
 
+{#- contacts, children, attended and under5_reached are read by several CTEs below; `not materialized` lets
+    DuckDB read only the columns each one needs from the stored tables instead of first copying every
+    column of every contact (London full build: 59 s -> 29 s, same rows). -#}
 {#- The fingerprint written on every row: the quarter's inputs, and this model's SQL (a change of logic
     recomputes every quarter without a manual --full-refresh). -#}
 {%- set logic_version = local_md5(model.raw_code) -%}
@@ -54,7 +57,7 @@ changed_periods as (
 ),
 {% endif %}
 
-contacts as (
+contacts as not materialized (
     select * from {{ ref('fct_hub_contacts') }}
     {% if is_incremental() %}
     where financial_quarter in (select period from changed_periods)
@@ -85,7 +88,7 @@ quarters as (
 ),
 
 {#- Children under 5 at the end of the quarter, with the registration that makes them known. -#}
-children as (
+children as not materialized (
     select
         registrations.borough_code,
         registrations.person_key,
@@ -97,7 +100,7 @@ children as (
     where registrations.role = 'child'
 ),
 
-attended as (
+attended as not materialized (
     select
         contacts.*,
         children.person_key is not null as is_registered_child,
@@ -111,7 +114,7 @@ attended as (
     where contacts.attended
 ),
 
-under5_reached as (
+under5_reached as not materialized (
     select *
     from attended
     where is_registered_child
