@@ -37,10 +37,26 @@ def _say(message: str) -> None:
     print(f"bench: {message}", flush=True)
 
 
+#: The files an incremental night added to incoming/ (written by :func:`generate_day`): a later benchmark that
+#: reuses incoming/ (``--skip-generate``) removes them first, or its full night would land them and its
+#: incremental night would find nothing new.
+DAY_FILES = "bench-logs/incremental-day-files.txt"
+
+
+def incoming_files(paths: Paths) -> set[Path]:
+    return {p for p in paths.incoming.rglob("*") if p.is_file()} if paths.incoming.exists() else set()
+
+
 def reset_state(paths: Paths, keep_incoming: bool) -> None:
-    """Empty the data folder so the full run starts from nothing (optionally keeping the generated files)."""
+    """Empty the data folder so the full run starts from nothing (optionally keeping the generated files,
+    but never an earlier benchmark's incremental-day files)."""
     if not paths.data.exists():
         return
+    listed = paths.data / DAY_FILES
+    if keep_incoming and listed.exists():
+        for line in listed.read_text().splitlines():
+            if line.strip():
+                (paths.incoming / line.strip()).unlink(missing_ok=True)
     for child in paths.data.iterdir():
         if keep_incoming and child.name in {"incoming", "config"}:
             continue
@@ -81,15 +97,26 @@ def nightly(label: str, env: dict[str, str], log_dir: Path, *extra: str) -> Chil
     return run
 
 
-def generate_day(env: dict[str, str], log_dir: Path, scale: str, seed: int, day: str) -> ChildRun:
-    """One day of new contact files for every borough (``python -m fhub.demo --day``)."""
-    return run_child(
+def generate_day(
+    env: dict[str, str], log_dir: Path, scale: str, seed: int, day: str, paths: Paths | None = None
+) -> ChildRun:
+    """One day of new contact files for every borough (``python -m fhub.demo --day``); the files it added are
+    listed in :data:`DAY_FILES` (relative to incoming/)."""
+    before = incoming_files(paths) if paths else set()
+    run = run_child(
         "generate-day",
         [sys.executable, "-m", "fhub.demo", "--scale", scale, "--seed", str(seed), "--day", day],
         env=env,
         cwd=PROJECT_DIR,
         log_path=log_dir / "generate-day.log",
     )
+    if paths is not None:
+        added = sorted(str(p.relative_to(paths.incoming)) for p in incoming_files(paths) - before)
+        (paths.data / DAY_FILES).write_text("".join(f"{name}\n" for name in added))
+        if not added:
+            run.returncode = run.returncode or 1
+            run.lines.append((run.seconds, "bench: the incremental day added no new file to incoming/"))
+    return run
 
 
 def run_benchmark(args: argparse.Namespace) -> BenchResult:
@@ -201,7 +228,7 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
 
     if usable and args.incremental:
         _say("incremental night: one new day of files for every borough, then fhub run")
-        day = generate_day(gen_env, log_dir, args.scale, args.seed, args.day)
+        day = generate_day(gen_env, log_dir, args.scale, args.seed, args.day, paths)
         if day.ok:
             inc = nightly("incremental", env, log_dir)
             details["incremental"] = {
