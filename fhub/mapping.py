@@ -67,6 +67,8 @@ _REQUIRED_FILE_KEYS = ("extract", "pattern", "period_format", "format", "columns
 #: Optional extra reference list of borough codes in a config folder (used by synthetic national-scale
 #: configs, whose authorities are not London boroughs): ``borough_code`` column.
 EXTRA_BOROUGHS_FILE = "extra_boroughs.csv"
+#: Hubs of the authorities in EXTRA_BOROUGHS_FILE (landed by :mod:`fhub.landing.participants`).
+EXTRA_HUBS_FILE = "extra_family_hubs.csv"
 
 
 class MappingError(ValueError):

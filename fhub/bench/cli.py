@@ -97,12 +97,10 @@ def nightly(label: str, env: dict[str, str], log_dir: Path, *extra: str) -> Chil
     return run
 
 
-def generate_day(
-    env: dict[str, str], log_dir: Path, scale: str, seed: int, day: str, paths: Paths | None = None
-) -> ChildRun:
+def generate_day(env: dict[str, str], log_dir: Path, scale: str, seed: int, day: str, paths: Paths) -> ChildRun:
     """One day of new contact files for every borough (``python -m fhub.demo --day``); the files it added are
     listed in :data:`DAY_FILES` (relative to incoming/)."""
-    before = incoming_files(paths) if paths else set()
+    before = incoming_files(paths)
     run = run_child(
         "generate-day",
         [sys.executable, "-m", "fhub.demo", "--scale", scale, "--seed", str(seed), "--day", day],
@@ -110,12 +108,11 @@ def generate_day(
         cwd=PROJECT_DIR,
         log_path=log_dir / "generate-day.log",
     )
-    if paths is not None:
-        added = sorted(str(p.relative_to(paths.incoming)) for p in incoming_files(paths) - before)
-        (paths.data / DAY_FILES).write_text("".join(f"{name}\n" for name in added))
-        if not added:
-            run.returncode = run.returncode or 1
-            run.lines.append((run.seconds, "bench: the incremental day added no new file to incoming/"))
+    added = sorted(str(p.relative_to(paths.incoming)) for p in incoming_files(paths) - before)
+    (paths.data / DAY_FILES).write_text("".join(f"{name}\n" for name in added))
+    if not added:
+        run.returncode = run.returncode or 1
+        run.lines.append((run.seconds, "bench: the incremental day added no new file to incoming/"))
     return run
 
 

@@ -430,12 +430,14 @@ def _prepare(
 def _write_national_reference(config_dir: Path, extra: list[DemoBorough], ctx: _Context) -> None:
     import csv
 
-    with open(config_dir / "extra_boroughs.csv", "w", newline="", encoding="utf-8") as fh:
+    from fhub.mapping import EXTRA_BOROUGHS_FILE, EXTRA_HUBS_FILE
+
+    with open(config_dir / EXTRA_BOROUGHS_FILE, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["borough_code", "borough_name", "slug"])
         for b in extra:
             w.writerow([b.borough_code, b.borough_name, b.slug])
-    with open(config_dir / "extra_family_hubs.csv", "w", newline="", encoding="utf-8") as fh:
+    with open(config_dir / EXTRA_HUBS_FILE, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["hub_id", "hub_name", "borough_code", "lsoa_code", "opened_on"])
         for b in extra:

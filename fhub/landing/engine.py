@@ -89,13 +89,14 @@ class Item:
 def load_hubs(con: duckdb.DuckDBPyConnection, hubs_csv: Path | None) -> bool:
     """The known family hubs: the London seed plus ``landing.extra_family_hubs`` (authorities that joined by
     configuration, :mod:`fhub.landing.participants`)."""
+    from fhub.landing.participants import ensure_participant_tables
+
     if hubs_csv is None or not Path(hubs_csv).exists():
         return False
-    extra = con.execute("select count(*) from information_schema.tables where table_schema = 'landing' "
-                        "and table_name = 'extra_family_hubs'").fetchone()[0]
+    ensure_participant_tables(con)
     con.execute(f"create or replace temp table _hubs as select distinct hub_id, borough_code from ("
                 f"select hub_id, borough_code from read_csv({lit(str(hubs_csv))}, header = true, all_varchar = true)"
-                + (" union all select hub_id, borough_code from landing.extra_family_hubs" if extra else "") + ")")
+                " union all select hub_id, borough_code from landing.extra_family_hubs)")
     return True
 
 

@@ -68,8 +68,9 @@ def _context(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str, key: byt
              config_dir: Path | None, hubs_csv: Path | None, today: dt.date | None,
              retry_quarantined: bool) -> RunContext:
     install_macros(con)
-    land_participants(con, Path(config_dir or paths.borough_config))
-    mappings, errors = load_mappings(Path(config_dir or paths.borough_config))
+    config = Path(config_dir or paths.borough_config)
+    land_participants(con, config)
+    mappings, errors = load_mappings(config)
     hubs = hubs_csv if hubs_csv is not None else paths.project / "seeds" / "reference" / "family_hubs.csv"
     return RunContext(paths=paths, run_id=run_id, key=key, key_label=key_label, mappings=mappings,
                       mapping_errors=errors, hubs_loaded=load_hubs(con, hubs), today=today or dt.date.today(),

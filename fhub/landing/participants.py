@@ -19,9 +19,7 @@ from pathlib import Path
 import duckdb
 
 from fhub.landing.sqlkit import lit
-from fhub.mapping import EXTRA_BOROUGHS_FILE
-
-EXTRA_HUBS_FILE = "extra_family_hubs.csv"
+from fhub.mapping import EXTRA_BOROUGHS_FILE, EXTRA_HUBS_FILE
 
 _TABLES = {
     "extra_authorities": (EXTRA_BOROUGHS_FILE, {"borough_code": "varchar", "borough_name": "varchar",
