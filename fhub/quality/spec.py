@@ -23,7 +23,8 @@ class Check:
 @dataclass(frozen=True)
 class SuiteSpec:
     name: str
-    #: SQL over the work file (tables referenced as schema.table). One GX query asset per suite.
+    #: SQL over the work file (tables referenced as schema.table). Run once per night; GX validates its result
+    #: (a table of the same name in work/gx_inputs.duckdb, see fhub.quality.gx_runner).
     query: str
     checks: tuple[Check, ...]
     #: Result columns identifying failing rows in the DQ report (row keys, never raw identifiers).

@@ -69,3 +69,17 @@ def test_data_docs_written_and_file_released(outcome):
     paths, result = outcome
     assert result.docs_index and result.docs_index.exists()
     duckdb.connect(str(paths.work_db)).close()  # a read-write open would fail if GX still held the file
+
+
+def test_each_suite_query_is_validated_from_one_snapshot(outcome):
+    """GX validates a snapshot of each suite's query result (one run of the query per night), kept beside
+    the work file so the checkpoint can be re-run by hand; the snapshot holds what the work file held."""
+    paths, _ = outcome
+    con = duckdb.connect(str(paths.work_dir / "gx_inputs.duckdb"), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        keys = con.execute("select delivery_id, rows_in_raw, unhashed_keys from raw_keys order by 1").fetchall()
+    finally:
+        con.close()
+    assert {"raw_reconciliation", "raw_keys", "indicator_values", "gld_plausibility"} <= tables
+    assert keys == [("d1", 2, 0), ("d2", 1, 0)]
