@@ -17,13 +17,18 @@ def dbt_build(paths: Paths, run_id: str, full_refresh: bool = False) -> DbtOutco
 
 @task(name="dbt-docs")
 def dbt_docs(paths: Paths, run_id: str) -> DbtOutcome:
-    from fhub.docs import publish_dbt_docs
+    """Regenerate the docs page only when what it shows changed since it was last generated (an ordinary
+    night changes data, not the project: ~11 s saved at London scale)."""
+    from fhub.docs import docs_are_current, docs_fingerprint, publish_dbt_docs, record_docs_fingerprint
 
-    outcome = run_dbt(
-        paths, "docs generate", args=["--static"], run_id=run_id, progress=progress_logger("dbt docs: ")
-    )
-    if outcome.success:
-        publish_dbt_docs(paths)
+    say = progress_logger("dbt docs: ")
+    fingerprint = docs_fingerprint(paths.dbt_target)
+    if docs_are_current(paths, fingerprint):
+        say(f"unchanged since they were last generated; kept {paths.dbt_docs / 'index.html'}")
+        return DbtOutcome(command="docs generate", success=True, target_dir=paths.dbt_target)
+    outcome = run_dbt(paths, "docs generate", args=["--static"], run_id=run_id, progress=say)
+    if outcome.success and publish_dbt_docs(paths):
+        record_docs_fingerprint(paths, fingerprint or docs_fingerprint(paths.dbt_target))
     return outcome
 
 
