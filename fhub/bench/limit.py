@@ -5,7 +5,7 @@
   full-rebuild SQL) into a separate target folder against a copy of the work file, executed in dependency
   order as plain ``create or replace table|view <relation> as <compiled sql>`` against a *copy* of the work
   file, with the profile's DuckDB settings (memory_limit, threads, temp_directory,
-  preserve_insertion_order). dbt tests are not part of the limit (they are checks, not transformations).
+  preserve_insertion_order, disabled_compression_methods). dbt tests are not part of the limit (they are checks, not transformations).
 * Landing: a plain ``read_csv`` of the delivered CSV files into tables of a scratch DuckDB file, one
   ``read_csv([...])`` per file layout (files grouped by suffix and heading line, as the pipeline's landing
   groups them; no mapping, validation, pseudonymisation or lineage). XLSX files cannot be read by DuckDB offline (no excel
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from fhub.settings import duckdb_memory_limit
+from fhub.settings import DUCKDB_DISABLED_COMPRESSION, duckdb_memory_limit
 
 MATERIALISED = {"table": "table", "incremental": "table", "view": "view"}
 
@@ -41,6 +41,7 @@ def duckdb_settings(temp_dir: Path) -> dict[str, str]:
         "threads": os.environ.get("FHUB_DUCKDB_THREADS", "2"),
         "temp_directory": os.environ.get("FHUB_DUCKDB_TEMP_DIR", str(temp_dir)),
         "preserve_insertion_order": "false",
+        "disabled_compression_methods": DUCKDB_DISABLED_COMPRESSION,
     }
 
 

@@ -200,9 +200,10 @@ def _nil_return_again(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str,
 
 
 def stage(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str, path: Path, sha: str, size: int,
-          received_at: dt.datetime, seen: Prior | None) -> Item | DeliveryOutcome:
+          received_at: dt.datetime, seen: Prior | None, *, prepare: bool = True) -> Item | DeliveryOutcome:
     """Everything per file before the group pass. Returns a finished outcome (skipped / waiting /
-    quarantined) or an :class:`Item` ready to be grouped. Never raises for bad input."""
+    quarantined) or an :class:`Item` ready to be grouped. Never raises for bad input. With
+    ``prepare=False`` the file is not read yet: the caller runs :func:`prepare_items` on the items."""
     name = path.name
     out = DeliveryOutcome(source_file=name, borough_slug=slug, sha256=sha, status="landed")
     if seen and not (seen.status == "quarantined" and rc.retry_quarantined):
@@ -226,13 +227,43 @@ def stage(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str, path: Path,
     except Unlandable as exc:
         return quarantine(con, rc, item, exc.reason, exc.fix)
     out.borough_code, out.extract_type, out.period = item.mapping.borough_code, item.spec.extract, period
-    try:
-        _prepare(item)
-    except Unlandable as exc:
-        return quarantine(con, rc, item, exc.reason, exc.fix)
-    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
-        return quarantine(con, rc, item, *_internal(exc))
+    if prepare:
+        return prepare_items(con, rc, [item])[0]
     return item
+
+
+#: Files prepared at once (reading an XLSX sheet and writing it as CSV; python-calamine parses without the GIL
+#: for much of the work, so two threads prepare a London night's 1,850 workbooks ~1.6× faster).
+PREPARE_THREADS = int(os.environ.get("FHUB_LANDING_PREPARE_THREADS", 2))
+
+
+def prepare_items(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item]) -> list[Item | DeliveryOutcome]:
+    """Read each staged file (find the heading, transcode, XLSX → CSV), in a small thread pool: the work is
+    per file and touches no connection. A file that cannot be read is quarantined here (in the calling
+    thread, which owns ``con``); the result keeps the order of ``items``."""
+    def attempt(item: Item) -> BaseException | None:
+        try:
+            _prepare(item)
+        except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
+            return exc
+        return None
+
+    if len(items) > 1 and PREPARE_THREADS > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(PREPARE_THREADS, thread_name_prefix="fhub-prepare") as pool:
+            errors = list(pool.map(attempt, items))
+    else:
+        errors = [attempt(it) for it in items]
+    done: list[Item | DeliveryOutcome] = []
+    for item, exc in zip(items, errors, strict=True):
+        if exc is None:
+            done.append(item)
+        elif isinstance(exc, Unlandable):
+            done.append(quarantine(con, rc, item, exc.reason, exc.fix))
+        else:
+            done.append(quarantine(con, rc, item, *_internal(exc)))
+    return done
 
 
 def group_key(item: Item) -> tuple:
@@ -564,11 +595,17 @@ def _insert_raw(con: duckdb.DuckDBPyConnection, rc: RunContext, contract: Contra
     exprs += ["f.sha", "f.source_file", "f.content_sha", "f.borough_code", lit(contract.extract), "f.period", "m._row",
               "cast(? as timestamp)", lit(rc.run_id)]
     has_bad = con.execute("select count(*) from _bad").fetchone()[0] > 0
-    res = con.execute(
-        f"insert into raw.{ident(contract.raw_table)} ({', '.join(cols)}) "
-        f"select {', '.join(exprs)} from _m m join _files f on f._f = m._f {' '.join(joins)} "
-        + ("where not exists (select 1 from _bad b where b._f = m._f and b._row = m._row)" if has_bad else ""),
-        [loaded_at]).fetchone()
+    # raw rows carry their file and row number, so their physical order does not matter: let DuckDB write
+    # them in parallel (the scan of the files needs insertion order and keeps it)
+    con.execute("set preserve_insertion_order = false")
+    try:
+        res = con.execute(
+            f"insert into raw.{ident(contract.raw_table)} ({', '.join(cols)}) "
+            f"select {', '.join(exprs)} from _m m join _files f on f._f = m._f {' '.join(joins)} "
+            + ("where not exists (select 1 from _bad b where b._f = m._f and b._row = m._row)" if has_bad else ""),
+            [loaded_at]).fetchone()
+    finally:
+        con.execute("set preserve_insertion_order = true")
     return int(res[0])
 
 

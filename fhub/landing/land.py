@@ -20,6 +20,7 @@ from fhub.landing.engine import (
     install_macros,
     land_group,
     load_hubs,
+    prepare_items,
     seen_deliveries,
     sha_and_size,
     stage,
@@ -27,7 +28,7 @@ from fhub.landing.engine import (
 from fhub.landing.participants import land_participants
 from fhub.landing.receipts import write_receipts
 from fhub.landing.result import DeliveryOutcome, LandingResult
-from fhub.settings import Paths, duckdb_memory_limit
+from fhub.settings import DUCKDB_DISABLED_COMPRESSION, Paths, duckdb_memory_limit
 
 
 def open_work_db(paths: Paths) -> duckdb.DuckDBPyConnection:
@@ -36,6 +37,7 @@ def open_work_db(paths: Paths) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(paths.work_db))
     con.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
     con.execute("set preserve_insertion_order = true")
+    con.execute(f"set disabled_compression_methods = '{DUCKDB_DISABLED_COMPRESSION}'")
     con.execute("set enable_progress_bar = false")
     ensure_landing_schema(con)
     return con
@@ -124,18 +126,25 @@ def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,
     groups: dict[tuple, list[Item]] = {}
     first: dict[str, DeliveryOutcome] = {}  # sha → outcome of the first file with these bytes in this run
     repeats: list[tuple] = []  # same bytes as an earlier file of this run: decided once that one has landed
+    to_prepare: list[Item] = []
     for slug, path, received, sha, size in hashed:
         if sha in first and sha not in seen:
             repeats.append((slug, path, received, sha, size))
             continue
-        staged = stage(con, rc, slug, path, sha, size, received, seen.get(sha))
+        staged = stage(con, rc, slug, path, sha, size, received, seen.get(sha), prepare=False)
         if isinstance(staged, Item):
             first.setdefault(sha, staged.out)
-            groups.setdefault(group_key(staged), []).append(staged)
+            to_prepare.append(staged)
         else:
             first.setdefault(sha, staged)
             outcomes.append(staged)
             counter.report([staged])
+    for prepared in prepare_items(con, rc, to_prepare):
+        if isinstance(prepared, Item):
+            groups.setdefault(group_key(prepared), []).append(prepared)
+        else:
+            outcomes.append(prepared)
+            counter.report([prepared])
     if groups:
         os.sync()  # every archived original is on disk before any delivery is recorded
     for items in groups.values():

@@ -396,7 +396,8 @@ def _stream_sheet(wb: _Workbook, path: Path, spec: Any, tmp_dir: Path) -> Prepar
                     emit(rn, cells)
             if len(head) >= HEADER_SEARCH_ROWS:
                 for rn, values in enumerate(rows_iter, start=HEADER_SEARCH_ROWS + 1):
-                    emit(rn, [_cell_text(v) for v in values])
+                    # most cells are text: skip the type dispatch for them (9 M cells on a London night)
+                    emit(rn, [v if type(v) is str else _cell_text(v) for v in values])
         if overflow:
             warnings.append((f"{overflow} row(s) have values to the right of the last column heading; "
                              "those values were ignored.",

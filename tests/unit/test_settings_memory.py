@@ -32,3 +32,21 @@ def test_landing_connection_applies_the_limit(tmp_path, monkeypatch):
     finally:
         con.close()
     assert limit.replace(" ", "").upper() in {"256.0MIB", "244.1MIB", "256MB", "244MIB"}, limit
+
+
+def test_one_compression_setting_for_landing_dbt_and_the_limit(tmp_path):
+    """Landing, the dbt profile and the benchmark's limit write tables with the same DuckDB settings (the
+    limit must not be measured with a different engine configuration than the pipeline)."""
+    from fhub.bench.limit import duckdb_settings
+    from fhub.landing.land import open_work_db
+    from fhub.settings import DUCKDB_DISABLED_COMPRESSION
+
+    profile = (PROJECT_DIR / "profiles" / "profiles.yml").read_text()
+    assert re.search(rf"disabled_compression_methods:\s*{DUCKDB_DISABLED_COMPRESSION}\s*$", profile, re.M)
+    assert duckdb_settings(tmp_path)["disabled_compression_methods"] == DUCKDB_DISABLED_COMPRESSION
+    con = open_work_db(Paths(project=PROJECT_DIR, data=tmp_path))
+    try:
+        value = con.execute("select current_setting('disabled_compression_methods')").fetchone()[0]
+    finally:
+        con.close()
+    assert value.lower() == DUCKDB_DISABLED_COMPRESSION
