@@ -108,14 +108,43 @@ def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_di
 
 
 class _Counter:
+    """Progress messages: one line per file that needs a reader's attention (quarantined, waiting, skipped,
+    superseded, rows rejected or warned), and one line for the files of a group that all landed cleanly. A
+    London full night lands 6,000+ files in ~20 groups; a line per file reached the Prefect API as 6,000 log
+    records (~10 s of a 150 s landing) without telling an operator more than the receipts do."""
+
     def __init__(self, total: int, progress: Callable[[str], None] | None):
         self.total, self.done, self.progress = total, 0, progress
 
     def report(self, outcomes: list[DeliveryOutcome]) -> None:
+        clean = [o for o in outcomes if _is_clean(o)]
+        if len(clean) == 1:
+            clean = []
+        grouped = {id(o) for o in clean}
         for o in outcomes:
+            if id(o) in grouped:
+                continue
             self.done += 1
             if self.progress:
                 self.progress(_progress_line(self.done, self.total, o))
+        if clean:
+            self.done += len(clean)
+            if self.progress:
+                self.progress(_group_line(self.done, self.total, clean))
+
+
+def _is_clean(o: DeliveryOutcome) -> bool:
+    return (o.status == "landed" and o.rows_rejected == 0 and o.rows_warned == 0 and not o.file_warnings
+            and not o.supersedes)
+
+
+def _group_line(done: int, total: int, clean: list[DeliveryOutcome]) -> str:
+    extracts = ", ".join(sorted({str(o.extract_type) for o in clean}))
+    boroughs = sorted({o.borough_slug for o in clean})
+    where = boroughs[0] if len(boroughs) == 1 else f"{len(boroughs)} boroughs"
+    periods = sorted(str(o.period) for o in clean)
+    return (f"[{done}/{total}] {len(clean)} files landed cleanly ({extracts}, {where}, {periods[0]} to "
+            f"{periods[-1]}): {sum(o.rows_landed for o in clean):,} rows; each file's receipt is in receipts/")
 
 
 def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,

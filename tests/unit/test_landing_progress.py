@@ -1,0 +1,34 @@
+"""Landing's progress messages: one line for a group's clean files, one per file that needs attention."""
+
+from __future__ import annotations
+
+from fhub.landing.land import _Counter
+from fhub.landing.result import DeliveryOutcome
+
+
+def _landed(name: str, rows: int, **extra) -> DeliveryOutcome:
+    o = DeliveryOutcome(source_file=name, borough_slug="hackney", sha256=name, status="landed",
+                        borough_code="E09000012", extract_type="contacts", period=name[-7:])
+    o.rows_delivered = o.rows_landed = rows
+    for k, v in extra.items():
+        setattr(o, k, v)
+    return o
+
+
+def test_clean_files_of_a_group_share_one_line_and_problems_keep_their_own():
+    lines: list[str] = []
+    counter = _Counter(4, lines.append)
+    rejected = _landed("c_2024-03", 9, rows_rejected=1, rows_delivered=10)
+    quarantined = DeliveryOutcome(source_file="bad.csv", borough_slug="hackney", sha256="x", status="quarantined")
+    counter.report([_landed("c_2024-01", 5), _landed("c_2024-02", 7), rejected])
+    counter.report([quarantined])
+    assert len(lines) == 3
+    assert lines[0].startswith("[1/4] hackney/c_2024-03: landed contacts 2024-03: 9 landed, 1 rejected of 10")
+    assert lines[1].startswith("[3/4] 2 files landed cleanly (contacts, hackney, 2024-01 to 2024-02): 12 rows")
+    assert lines[2].startswith("[4/4] hackney/bad.csv: quarantined")
+
+
+def test_a_single_clean_file_keeps_its_own_line():
+    lines: list[str] = []
+    _Counter(1, lines.append).report([_landed("c_2024-01", 5)])
+    assert lines == ["[1/1] hackney/c_2024-01: landed contacts 2024-01: 5 landed, 0 rejected of 5"]
