@@ -63,7 +63,9 @@ trend_fitted as (
 select
     * exclude (_trend_segment, _trend_weight, _n, _n_weighted, _first_year, _sw, _swx, _swxx, _swy, _swxy,
                _slope_variance),
-    _n as trend_points,
+    -- only annual points form a series; a row without a year (a quarterly metric) has none. Its window
+    -- would order rows that all tie on a null year, so _n would depend on the physical row order.
+    case when {{ year_col }} is not null then _n end as trend_points,
     power(trend_slope, 2) / _slope_variance as trend_chi_square,
     case
         when trend_slope is null then 'could not be calculated'
