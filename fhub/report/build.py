@@ -220,7 +220,8 @@ def domain_verdicts(data: ReportData, code: str) -> tuple[list[charts.SpineRow],
         domain = data.domain(info.get("domain") or v.get("domain"))
         layer = data.layer(info.get("layer") if info.get("layer") is not None else v.get("layer"))
         same = data.values_by_metric_period.get((mid, v["period"]), [])
-        peers = [float(p["value"]) for p in same if p.get("geography_level") == "borough" and p.get("value") is not None]
+        peers = [float(p["value"]) for p in same if p.get("geography_level") == "borough" and p.get("value") is not None
+                 and p["geography_code"] not in data.non_london]
         london = next((p for p in same if p["geography_code"] == LONDON_CODE), None)
         bench = v.get("london_value")
         if bench is None and london is not None:

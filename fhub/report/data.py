@@ -43,6 +43,9 @@ class ReportData:
     layer_names: dict[str, str] = field(default_factory=dict)
     domain_names: dict[str, str] = field(default_factory=dict)
     tables_present: set[str] = field(default_factory=set)
+    #: authorities in ``boroughs`` that are not London boroughs (joined by configuration at national scale):
+    #: pages are made for them, but they are not part of "the spread of London boroughs"
+    non_london: set[str] = field(default_factory=set)
 
     @cached_property
     def values_by_code(self) -> dict[str, list[dict]]:
@@ -135,6 +138,9 @@ def load(published_db: Path) -> ReportData:
             if not info.get("metric_name"):
                 info["metric_name"] = v.get("metric_name") or v["metric_id"]
         data = ReportData(boroughs=boroughs, hubs=hubs, metrics=metrics, values=values, tables_present=tables)
+        if "boroughs" in tables and "is_london" in _columns(con, "boroughs"):
+            data.non_london = {r[0] for r in con.execute(
+                "select borough_code from boroughs where not coalesce(is_london, true)").fetchall()}
         if "framework_layers" in tables and {"layer", "layer_name"} <= _columns(con, "framework_layers"):
             data.layer_names = {str(k): v for k, v in con.execute(
                 "select layer, layer_name from framework_layers").fetchall()}

@@ -133,3 +133,33 @@ def test_long_run_summary_is_shortened():
 
     text = _summary_text("# Nightly run r1\n\n- mode: demo\n- published: yes\n- landing: " + "x" * 5000 + "\n- more")
     assert text.startswith("Nightly run r1 · mode: demo · published: yes · landing: x") and len(text) <= 400
+
+
+def test_spine_spread_is_london_boroughs_only(tmp_path):
+    """At national scale authorities outside London have pages too, but the spine's grey bar is "the spread of
+    London boroughs": an authority outside London must not stretch it."""
+    from fhub.report import data as report_data
+    from fhub.report.build import domain_verdicts
+
+    published = build_sample_published(tmp_path / "warehouse.duckdb")
+    con = duckdb.connect(str(published))
+    metric, period = con.execute(
+        "select metric_id, max(period) from indicator_values where geography_code = ? and value is not null "
+        "group by 1 order by 1 limit 1", [HACKNEY]).fetchone()
+    london_max = con.execute(
+        "select max(value) from indicator_values where geography_level = 'borough' and metric_id = ? and period = ?"
+        " and coalesce(breakdown_type, 'total') = 'total'", [metric, period]).fetchone()[0]
+    con.execute("alter table boroughs add column is_london boolean default true")  # as dim_boroughs publishes it
+    con.execute("insert into boroughs (borough_code, borough_name, is_london) values ('E06000001', 'Hartlepool', false)")
+    con.execute("create temp table extra as select * from indicator_values where geography_level = 'borough' "
+                "and metric_id = ? and period = ? and coalesce(breakdown_type, 'total') = 'total' limit 1",
+                [metric, period])
+    con.execute("update extra set geography_code = 'E06000001', value = ?", [float(london_max) * 10 + 1000])
+    con.execute("insert into indicator_values select * from extra")
+    con.close()
+
+    data = report_data.load(published)
+    assert data.non_london == {"E06000001"}
+    rows, _, _ = domain_verdicts(data, HACKNEY)
+    spine = next(r for r in rows if r.label in (data.metrics[metric].get("metric_name"), metric))
+    assert spine.maximum == pytest.approx(float(london_max))
