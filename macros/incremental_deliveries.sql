@@ -14,6 +14,9 @@
         (delete+insert on the fact's unique key);
       * post_hook `delete_rows_of_withdrawn_deliveries(...)`: removes keys that no landed delivery holds any
         more (they have no winner, so delete+insert cannot remove them).
+    The staging CTE of such a model is `not materialized`: on an incremental night it is read twice (the
+    changed deliveries' keys, then the landed rows of those keys), and DuckDB would otherwise first copy every
+    raw row with every column and scan that copy twice (London: 24 s instead of 2.6 s for one day of contacts).
     tests/unit/test_dbt_incremental.py asserts incremental = full refresh, row for row.
 -#}
 

@@ -1,7 +1,8 @@
 """Land delivered files, set-based per group.
 
-Per file (cheap, Python): hash → skip if already received → archive → match mapping → find the heading row
-(transcode / stream XLSX to CSV) → plan columns. A file that fails here is quarantined on its own.
+Per file (cheap, Python): hash → skip if already received → archive → match mapping (:func:`stage`), then
+read it (:func:`prepare_items`, a small thread pool): find the heading row (transcode / stream XLSX to CSV) →
+plan columns. A file that fails here is quarantined on its own.
 
 Per group of files with the same mapping content (boroughs on the same case-management system share it),
 way of reading and column layout (:func:`group_key`, :func:`land_group`): ONE
@@ -200,10 +201,10 @@ def _nil_return_again(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str,
 
 
 def stage(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str, path: Path, sha: str, size: int,
-          received_at: dt.datetime, seen: Prior | None, *, prepare: bool = True) -> Item | DeliveryOutcome:
-    """Everything per file before the group pass. Returns a finished outcome (skipped / waiting /
-    quarantined) or an :class:`Item` ready to be grouped. Never raises for bad input. With
-    ``prepare=False`` the file is not read yet: the caller runs :func:`prepare_items` on the items."""
+          received_at: dt.datetime, seen: Prior | None) -> Item | DeliveryOutcome:
+    """Everything per file before reading it: skip, archive, match the mapping. Returns a finished outcome
+    (skipped / waiting / quarantined) or an :class:`Item` to read with :func:`prepare_items` (many at once).
+    Never raises for bad input."""
     name = path.name
     out = DeliveryOutcome(source_file=name, borough_slug=slug, sha256=sha, status="landed")
     if seen and not (seen.status == "quarantined" and rc.retry_quarantined):
@@ -227,8 +228,6 @@ def stage(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str, path: Path,
     except Unlandable as exc:
         return quarantine(con, rc, item, exc.reason, exc.fix)
     out.borough_code, out.extract_type, out.period = item.mapping.borough_code, item.spec.extract, period
-    if prepare:
-        return prepare_items(con, rc, [item])[0]
     return item
 
 
@@ -310,13 +309,8 @@ def land_group(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item]
         retry = []
     finally:
         _drop_temps(con)
-    for it in retry:
-        try:
-            _prepare(it)
-        except Unlandable as exc:
-            outcomes.append(quarantine(con, rc, it, exc.reason, exc.fix))
-            continue
-        outcomes += land_group(con, rc, [it])
+    for prepared in prepare_items(con, rc, retry):
+        outcomes += land_group(con, rc, [prepared]) if isinstance(prepared, Item) else [prepared]
     for it in items:
         if it not in retry:
             cleanup(it)

@@ -160,7 +160,7 @@ def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,
         if sha in first and sha not in seen:
             repeats.append((slug, path, received, sha, size))
             continue
-        staged = stage(con, rc, slug, path, sha, size, received, seen.get(sha), prepare=False)
+        staged = stage(con, rc, slug, path, sha, size, received, seen.get(sha))
         if isinstance(staged, Item):
             first.setdefault(sha, staged.out)
             to_prepare.append(staged)
@@ -186,6 +186,8 @@ def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,
         prior = Prior(o.status if o.status != "skipped" else "landed", o.source_file, rc.run_id,
                       o.rows_delivered if o.status != "skipped" else 1, o.borough_code, o.extract_type, o.period)
         staged = stage(con, rc, slug, path, sha, size, received, prior)
+        if isinstance(staged, Item):
+            staged = prepare_items(con, rc, [staged])[0]
         done = land_group(con, rc, [staged]) if isinstance(staged, Item) else [staged]
         outcomes += done
         counter.report(done)

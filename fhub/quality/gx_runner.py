@@ -125,10 +125,10 @@ def load_suites(project_dir: Path) -> list[SuiteSpec]:
     return suites
 
 
-def snapshot_suite_inputs(work_db: Path, inputs_db: Path, suites: list[SuiteSpec]) -> dict[str, int]:
+def snapshot_suite_inputs(work_db: Path, inputs_db: Path, suites: list[SuiteSpec]) -> None:
     """Run each suite's query once against the work file (attached read-only under its own name, so the
     views' catalog references resolve) and store the result as table ``main.<suite name>`` of a fresh
-    ``inputs_db``. Returns suite name → rows."""
+    ``inputs_db``."""
     from fhub.landing.sqlkit import ident, lit
     from fhub.settings import duckdb_memory_limit
 
@@ -136,7 +136,6 @@ def snapshot_suite_inputs(work_db: Path, inputs_db: Path, suites: list[SuiteSpec
     for stale in (inputs_db, inputs_db.with_name(inputs_db.name + ".wal")):
         stale.unlink(missing_ok=True)
     con = duckdb.connect(str(inputs_db))
-    rows: dict[str, int] = {}
     try:
         con.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
         con.execute("set enable_progress_bar = false")
@@ -144,15 +143,12 @@ def snapshot_suite_inputs(work_db: Path, inputs_db: Path, suites: list[SuiteSpec
         catalog = con.execute("select current_database()").fetchone()[0]
         con.execute(f"use {ident(work_db.stem)}")
         for spec in suites:
-            target = f"{ident(catalog)}.main.{ident(spec.name)}"
-            con.execute(f"create table {target} as {spec.query}")
-            rows[spec.name] = con.execute(f"select count(*) from {target}").fetchone()[0]
+            con.execute(f"create table {ident(catalog)}.main.{ident(spec.name)} as {spec.query}")
         con.execute(f"use {ident(catalog)}")
         con.execute(f"detach {ident(work_db.stem)}")
         con.execute("checkpoint")
     finally:
         con.close()
-    return rows
 
 
 def _existing_relations(db: Path) -> set[str]:
