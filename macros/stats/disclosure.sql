@@ -57,9 +57,11 @@ from (
         *,
         count(*) filter (where {{ flag }}) over g as _suppressed_in_group,
         count(*) over g as _cells_in_group,
+        -- shown cells sort before suppressed ones, so for a shown cell this is its rank among the shown
+        -- cells of its group; one partitioning serves all three windows
         row_number() over (
-            partition by _in_scope, {{ group_by | join(', ') }}, {{ flag }}
-            order by {{ size }} nulls last, {{ tiebreak }}
+            partition by _in_scope, {{ group_by | join(', ') }}
+            order by {{ flag }}, {{ size }} nulls last, {{ tiebreak }}
         ) as _rank_among_shown
     from (select *, coalesce({{ in_scope }}, false) as _in_scope from {{ source }})
     window g as (partition by _in_scope, {{ group_by | join(', ') }})

@@ -19,9 +19,19 @@ boroughs as (
     select * from {{ ref('dim_boroughs') }}
 ),
 
-flagged_0 as (
+{#- Disclosure control runs on a narrow copy of the cells (the grain, what the rules read, the flag), and the
+    rounds of secondary suppression partition and order by integers standing for the groups and tie-breaks
+    (dense ranks: equal tuples, equal numbers, same order). Twelve windows partitioned by five or six text
+    columns, carrying every figure, took ~6 s for 0.2 M cells at London scale. The figures are joined back
+    once, on the grain. -#}
+cells as (
     select
-        *,
+        metric_id,
+        geography_level,
+        geography_code,
+        period,
+        breakdown_type,
+        breakdown_value,
         not coalesce(is_published_statistic, false)
             and {{ fh_primary_suppression('numerator', 'denominator', 'unit', 'smallest_component_count',
                                           'smallest_component_denominator') }} as is_suppressed,
@@ -31,23 +41,38 @@ flagged_0 as (
              when geography_level = 'borough' then (
                  select boroughs.region_code from boroughs where boroughs.borough_code = unsuppressed.geography_code)
         end as parent_geography_code,
-        coalesce(denominator, numerator) as cell_size
+        coalesce(denominator, numerator) as cell_size,
+        -- sibling breakdown values add up to the total row
+        breakdown_type <> 'total' and unit <> 'percentage_points' and not coalesce(is_published_statistic, false)
+            as in_breakdown_scope,
+        -- hubs add up to their borough, boroughs to London
+        geography_level in ('hub', 'borough') and unit <> 'percentage_points'
+            and not coalesce(is_published_statistic, false) as in_geography_scope
     from unsuppressed
+),
+
+flagged_0 as (
+    select
+        *,
+        dense_rank() over (order by metric_id, geography_level, geography_code, period, breakdown_type)
+            as breakdown_group,
+        dense_rank() over (
+            order by metric_id, geography_level, parent_geography_code, period, breakdown_type, breakdown_value
+        ) as geography_group,
+        dense_rank() over (order by breakdown_value) as breakdown_value_order,
+        dense_rank() over (order by geography_code) as geography_code_order
+    from cells
 ),
 
 {% for i in range(rounds) %}
 across_breakdowns_{{ i }} as (
-    {{ fh_secondary_suppression('flagged_' ~ i, 'is_suppressed',
-        ['metric_id', 'geography_level', 'geography_code', 'period', 'breakdown_type'],
-        'cell_size', 'breakdown_value', "breakdown_type <> 'total' and unit <> 'percentage_points' and not coalesce(is_published_statistic, false)") }}
+    {{ fh_secondary_suppression('flagged_' ~ i, 'is_suppressed', ['breakdown_group'], 'cell_size',
+                                'breakdown_value_order', 'in_breakdown_scope') }}
 ),
 
 flagged_{{ i + 1 }} as (
-    {{ fh_secondary_suppression('across_breakdowns_' ~ i, 'is_suppressed',
-        ['metric_id', 'geography_level', 'parent_geography_code', 'period', 'breakdown_type', 'breakdown_value'],
-        'cell_size', 'geography_code',
-        "geography_level in ('hub', 'borough') and unit <> 'percentage_points'"
-        ~ " and not coalesce(is_published_statistic, false)") }}
+    {{ fh_secondary_suppression('across_breakdowns_' ~ i, 'is_suppressed', ['geography_group'], 'cell_size',
+                                'geography_code_order', 'in_geography_scope') }}
 ),
 {% endfor %}
 
@@ -61,15 +86,23 @@ fsm_cells_suppressed as (
 
 flagged as (
     select
-        flagged_{{ rounds }}.* exclude (is_suppressed),
+        unsuppressed.*,
         flagged_{{ rounds }}.is_suppressed
-            or (flagged_{{ rounds }}.metric_id = 'eyfs_gld_fsm_gap' and fsm_cells_suppressed.period is not null)
+            or (unsuppressed.metric_id = 'eyfs_gld_fsm_gap' and fsm_cells_suppressed.period is not null)
             as is_suppressed
-    from flagged_{{ rounds }}
+    from unsuppressed
+    -- one row per grain (the model's unique key), so the join neither drops nor repeats a cell
+    inner join flagged_{{ rounds }}
+        on unsuppressed.metric_id is not distinct from flagged_{{ rounds }}.metric_id
+        and unsuppressed.geography_level is not distinct from flagged_{{ rounds }}.geography_level
+        and unsuppressed.geography_code is not distinct from flagged_{{ rounds }}.geography_code
+        and unsuppressed.period is not distinct from flagged_{{ rounds }}.period
+        and unsuppressed.breakdown_type is not distinct from flagged_{{ rounds }}.breakdown_type
+        and unsuppressed.breakdown_value is not distinct from flagged_{{ rounds }}.breakdown_value
     left join fsm_cells_suppressed
-        on flagged_{{ rounds }}.geography_level = fsm_cells_suppressed.geography_level
-        and flagged_{{ rounds }}.geography_code = fsm_cells_suppressed.geography_code
-        and flagged_{{ rounds }}.period = fsm_cells_suppressed.period
+        on unsuppressed.geography_level = fsm_cells_suppressed.geography_level
+        and unsuppressed.geography_code = fsm_cells_suppressed.geography_code
+        and unsuppressed.period = fsm_cells_suppressed.period
 ),
 
 final as (
