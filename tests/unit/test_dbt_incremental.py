@@ -33,12 +33,14 @@ INCREMENTAL_MODELS = {
     "marts.fct_referrals": "referral_key",
     "marts.fct_assessments": "assessment_key",
     "intermediate.int_hub_registrations_deduplicated": "registration_key",
+    "intermediate.int_eyfsp_results_deduplicated": "eyfsp_result_key",
+    "marts.fct_eyfsp_results": "eyfsp_result_key",
     "intermediate.int_hub_activity_indicators_counted": "metric_id, geography_code, period, breakdown_type, "
     "breakdown_value",
 }
 SELECTOR = (
     "+fct_hub_contacts +fct_referrals +fct_assessments +int_hub_registrations_deduplicated "
-    "+int_hub_activity_indicators_counted"
+    "+int_hub_activity_indicators_counted +fct_eyfsp_results"
 )
 #: Financial quarters of the hand-made contacts: Apr-Jun 2024 and Jul-Sep 2024.
 Q1, Q2 = "2024/25 Q1", "2024/25 Q2"
@@ -189,6 +191,22 @@ def registration(person: str, registered: date, hub: str = "HAC-01", role: str =
     }
 
 
+ELGS = [c.stored_name for c in CONTRACTS["eyfsp"].columns if c.stored_name.startswith("elg_")]
+
+
+def eyfsp(pupil: str, year: str, judgement: str = "expected", sex: str = "female") -> dict:
+    """One pupil's profile: every ELG judged ``judgement`` (``expected`` gives a GLD)."""
+    return {
+        "pupil_key": f"pk-{pupil}",
+        "academic_year": year,
+        "school_urn": "100001",
+        "sex": sex,
+        "birth_month": date(2018, 11, 1),
+        "fsm": False,
+        **{elg: judgement for elg in ELGS},
+    }
+
+
 def first_night(con: duckdb.DuckDBPyConnection) -> None:
     t = datetime(2024, 6, 1, 2, 0)
     land(
@@ -248,6 +266,21 @@ def first_night(con: duckdb.DuckDBPyConnection) -> None:
         ],
         t,
     )
+    land(
+        con,
+        "eyfsp",
+        HACKNEY,
+        "2023/24",
+        [
+            eyfsp("e1", "2023/24"),
+            eyfsp("e2", "2023/24", "emerging"),
+            eyfsp("e2", "2023/24", "expected"),  # a pupil listed twice: the last row wins
+            eyfsp("e3", "2023/24"),
+        ],
+        t,
+    )
+    land(con, "eyfsp", HACKNEY, "2022/23", [eyfsp("e1", "2022/23", "emerging")], t)
+    land(con, "eyfsp", CAMDEN, "2023/24", [eyfsp("e1", "2023/24", "emerging")], t)  # same key, other borough
 
 
 def second_night(con: duckdb.DuckDBPyConnection) -> None:
@@ -289,6 +322,16 @@ def second_night(con: duckdb.DuckDBPyConnection) -> None:
     land(con, "assessments", HACKNEY, "2024-05", [assessment("A1", "p1", "baseline", 21)], t)  # A2 withdrawn
     land(con, "register", HACKNEY, "2024-05", [registration("p2", date(2024, 4, 3))], t)  # p1 withdrawn
     land(con, "register", HACKNEY, "2024-07", [registration("p3", date(2024, 7, 2))], t)
+    # Resubmission of 2023/24: e3 withdrawn, e2 corrected (no longer a GLD); a new year for e4.
+    land(
+        con,
+        "eyfsp",
+        HACKNEY,
+        "2023/24",
+        [eyfsp("e1", "2023/24"), eyfsp("e2", "2023/24", "emerging", sex="male")],
+        datetime(2024, 8, 1, 5, 0),
+    )
+    land(con, "eyfsp", HACKNEY, "2024/25", [eyfsp("e4", "2024/25")], t)
 
 
 def third_night(con: duckdb.DuckDBPyConnection) -> None:
@@ -371,6 +414,7 @@ def test_incremental_night_equals_full_refresh(tmp_path: Path) -> None:
     second = snapshot(db)
     # The second run really was incremental (not a silent rebuild).
     assert "changed_deliveries" in compiled(incremental_run, "fct_hub_contacts")
+    assert "changed_deliveries" in compiled(incremental_run, "int_eyfsp_results_deduplicated")
     assert "changed_periods" in compiled(incremental_run, "int_hub_activity_indicators_counted")
     for model in INCREMENTAL_MODELS:
         assert second[model] != before[model], f"{model}: the second night changed nothing"
@@ -421,3 +465,13 @@ def test_incremental_night_equals_full_refresh(tmp_path: Path) -> None:
             "select person_key, hub_id from intermediate.int_hub_registrations_deduplicated order by person_key"
         ).fetchall()
         assert people == [("pk-p2", "HAC-01"), ("pk-p3", "HAC-01")]
+        pupils = con.execute(
+            "select borough_code, person_key, academic_year, sex, is_gld from marts.fct_eyfsp_results order by all"
+        ).fetchall()
+        assert pupils == [
+            ("E09000007", "pk-e1", "2023/24", "female", False),
+            ("E09000012", "pk-e1", "2022/23", "female", False),
+            ("E09000012", "pk-e1", "2023/24", "female", True),
+            ("E09000012", "pk-e2", "2023/24", "male", False),  # corrected by the resubmission
+            ("E09000012", "pk-e4", "2024/25", "female", True),
+        ]  # e3 was withdrawn by the resubmission

@@ -127,7 +127,7 @@ scored as (
 
 final as (
     select
-        {{ surrogate_key(['borough_code', 'pupil_key', 'academic_year']) }} as eyfsp_result_key,
+        eyfsp_result_key,
         borough_code,
         pupil_key,
         academic_year,
