@@ -26,8 +26,9 @@ class DbtOutcome:
         return f"dbt {self.command}: {'OK' if self.success else 'FAILED'} ({parts})"
 
 
-def dbt_env(paths: Paths, run_id: str | None = None) -> dict[str, str]:
-    """Environment dbt needs: where the work file is, tuning, offline switches."""
+def dbt_env(paths: Paths, run_id: str | None = None, rebuild: Sequence[str] = ()) -> dict[str, str]:
+    """Environment dbt needs: where the work file is, tuning, offline switches, and the incremental models to
+    rebuild from scratch (``macros/should_full_refresh.sql``; none unless named, for every invocation)."""
     apply_offline_env()
     env = {
         "FHUB_WORK_DB": str(paths.work_db),
@@ -36,6 +37,7 @@ def dbt_env(paths: Paths, run_id: str | None = None) -> dict[str, str]:
         # --vars makes dbt re-parse the whole project every night; a changed env var re-parses only the
         # files that read it.
         "FHUB_RUN_ID": run_id or "dev",
+        "FHUB_REBUILD_MODELS": ",".join(rebuild),
     }
     os.environ.update(env)
     return env
@@ -61,13 +63,14 @@ def run_dbt(
     run_id: str | None = None,
     vars: dict | None = None,
     progress: Progress | None = None,
+    rebuild: Sequence[str] = (),
 ) -> DbtOutcome:
     """Invoke ``dbt <command>`` in this process. Every node's result is reported through ``progress``."""
     import json
 
     from dbt.cli.main import dbtRunner
 
-    dbt_env(paths, run_id)
+    dbt_env(paths, run_id, rebuild)
     paths.work_dir.mkdir(parents=True, exist_ok=True)
     (paths.work_dir / "duckdb-tmp").mkdir(exist_ok=True)
     target = paths.dbt_target

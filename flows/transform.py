@@ -11,8 +11,21 @@ from flows._common import progress_logger
 
 @task(name="dbt-build")
 def dbt_build(paths: Paths, run_id: str, full_refresh: bool = False) -> DbtOutcome:
+    """``dbt build``; incremental models whose definition changed since their last build are rebuilt from
+    scratch (fhub/rebuild.py), and tonight's definitions are recorded once the build succeeded."""
+    from fhub.rebuild import definition_fingerprints, models_to_rebuild, record_built
+
+    say = progress_logger("dbt: ")
+    fingerprints = definition_fingerprints(paths.project)
+    rebuild = [] if full_refresh else models_to_rebuild(paths, fingerprints)
+    if rebuild:
+        say("rebuilt from scratch tonight (definition changed since their last build, or not recorded): "
+            + ", ".join(rebuild))
     args = ["--full-refresh"] if full_refresh else []
-    return run_dbt(paths, "build", args=args, run_id=run_id, progress=progress_logger("dbt: "))
+    outcome = run_dbt(paths, "build", args=args, run_id=run_id, progress=say, rebuild=rebuild)
+    if outcome.success:
+        record_built(paths, fingerprints)
+    return outcome
 
 
 @task(name="dbt-docs")

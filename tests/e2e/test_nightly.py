@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 import duckdb
@@ -73,6 +74,13 @@ def test_landing_the_same_files_twice_changes_nothing(baseline, prefect_server, 
     after = snapshot(data / "work" / "warehouse.duckdb")
     for table in ("landing.deliveries", "raw.hub_contacts", "raw.eyfsp_results", "raw.hub_register"):
         assert after[table] == before[table], f"{table} changed on a re-run over the same files"
+    # The first night recorded the incremental models' definitions; unchanged, the second night rebuilds none.
+    from fhub.rebuild import incremental_models
+
+    assert "rebuilt from scratch tonight" in baseline["log"]
+    recorded = json.loads((data / "work" / "incremental_models.json").read_text())
+    assert set(recorded) == set(incremental_models(PROJECT)) and len(recorded) >= 6
+    assert "rebuilt from scratch tonight" not in result.stdout + result.stderr
     assert (
         snapshot(data / "published" / "warehouse.duckdb")["main.indicator_values"]
         == snapshot(baseline["data"] / "published" / "warehouse.duckdb")["main.indicator_values"]

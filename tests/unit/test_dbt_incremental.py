@@ -346,9 +346,10 @@ def third_night(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def dbt(tmp: Path, *args: str, db: Path | None = None) -> dict:
+def dbt(tmp: Path, *args: str, db: Path | None = None, rebuild: str = "") -> dict:
     env = {
         **os.environ,
+        "FHUB_REBUILD_MODELS": rebuild,
         "FHUB_WORK_DB": str(db or tmp / "warehouse.duckdb"),
         "FHUB_DUCKDB_TEMP_DIR": str(tmp / "duckdb-tmp"),
         "DO_NOT_TRACK": "1",
@@ -444,6 +445,14 @@ def test_incremental_night_equals_full_refresh(tmp_path: Path) -> None:
 
     for model in INCREMENTAL_MODELS:
         assert incremental[model] == full[model], model
+
+    # A model named in FHUB_REBUILD_MODELS (its definition changed: fhub/rebuild.py) is rebuilt from scratch
+    # on an ordinary night; the others stay incremental.
+    named = dbt(tmp_path, rebuild="fct_referrals, int_eyfsp_results_deduplicated")
+    assert "changed_deliveries" not in compiled(named, "fct_referrals")
+    assert "changed_deliveries" not in compiled(named, "int_eyfsp_results_deduplicated")
+    assert "changed_deliveries" in compiled(named, "fct_hub_contacts")
+    assert snapshot(db) == full
 
     with duckdb.connect(str(db), read_only=True) as con:
         contacts = dict(
