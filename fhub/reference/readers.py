@@ -53,21 +53,25 @@ def read_csv(path: Path) -> RawTable:
 
 
 def read_xlsx(path: Path, sheet: str | None, header_row: int) -> RawTable:
-    """One sheet with openpyxl in read-only mode; rows above ``header_row`` are title rows."""
-    import openpyxl
+    """One sheet; rows above ``header_row`` are title rows. Read like the boroughs' workbooks
+    (:func:`fhub.landing.read.open_workbook`): python-calamine for ordinary workbooks (~5× faster than openpyxl
+    on the IMD files), openpyxl streaming for very large ones. An empty-string cell reads as empty, and so does
+    an Excel error value (``#N/A``) with calamine. Trailing blank rows count only when the sheet has cells
+    below them (openpyxl also counted rows up to the sheet's recorded dimension: 7 for sn_may_2025, of which
+    5 do not exist in the file)."""
+    from fhub.landing.read import open_workbook
 
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    wb = open_workbook(path)
     try:
         if sheet is not None and sheet not in wb.sheetnames:
             raise KeyError(f"sheet {sheet!r} not found (sheets: {', '.join(wb.sheetnames)})")
-        ws = wb[sheet] if sheet is not None else wb[wb.sheetnames[0]]
         header: list[str] = []
         rows: list[list[str | None]] = []
         blank = 0
-        for i, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        for i, values in enumerate(wb.rows(sheet if sheet is not None else wb.sheetnames[0]), start=1):
             if i < header_row:
                 continue
-            texts = [_cell_text(v) for v in values]
+            texts = [None if v == "" else _cell_text(v) for v in values]
             if i == header_row:
                 header = ["" if t is None else t for t in texts]
                 while header and header[-1] == "":

@@ -289,14 +289,18 @@ def test_statistical_neighbours_xlsx_three_header_rows_duplicate_names(con, tmp_
     ws.append(
         [202, "Camden", 202, 3, "London (Inner)"] + [x for r in range(10) for x in (206 + r, "Very close")]
     )
-    ws.append([None] * 25)
+    ws.append([None] * 25)  # a blank row between data rows: skipped and reported
+    ws.append(
+        [206, "Islington", 206, 3, "London (Inner)"] + [x for r in range(10) for x in (202 + r, "Close")]
+    )
     wb.save(real / "sn_may_2025.xlsx")
     result = land_reference_into(con, tmp_path / "real", "run-1")
     assert [f.status for f in result.files] == ["landed"]
-    row = con.execute(
-        "select la_num_int, sn1_int, snp1, sn10_int, snp10, _row_number from ref.dfe_statistical_neighbours_2025"
-    ).fetchone()
-    assert row == (202, 206, "Very close", 215, "Very close", 1)
+    rows = con.execute(
+        "select la_num_int, sn1_int, snp1, sn10_int, snp10, _row_number from ref.dfe_statistical_neighbours_2025 "
+        "order by _row_number"
+    ).fetchall()
+    assert rows == [(202, 206, "Very close", 215, "Very close", 1), (206, 202, "Close", 211, "Close", 2)]
     assert [i.detail for i in _issues(result, "blank_rows_skipped")] == [
         "1 fully blank spreadsheet rows skipped"
     ]
