@@ -11,10 +11,17 @@ contacts as (
     select * from {{ ref('stg_hubs__contacts') }}
 ),
 
-expected as (
-    select count(distinct (contacts.borough_code, contacts.contact_id)) as contact_count
+landed_keys as (
+    select contacts.borough_code, contacts.contact_id
     from contacts
     semi join landed on contacts._delivery_id = landed.delivery_id
+    group by all
+),
+
+{#- a grouped count: count(distinct (borough_code, contact_id)) gives the same number ~1.5x slower at London scale -#}
+expected as (
+    select count(*) as contact_count
+    from landed_keys
 ),
 
 actual as (
