@@ -108,13 +108,30 @@ def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_di
 
 
 class _Counter:
-    """Progress messages: one line per file that needs a reader's attention (quarantined, waiting, skipped,
-    superseded, rows rejected or warned), and one line for the files of a group that all landed cleanly. A
-    London full night lands 6,000+ files in ~20 groups; a line per file reached the Prefect API as 6,000 log
-    records (~10 s of a 150 s landing) without telling an operator more than the receipts do."""
+    """Progress messages: one line per file that needs a reader's attention (quarantined, waiting,
+    superseded, rows rejected or warned), one line for the files of a group that all landed cleanly, and one
+    line for the files skipped because their bytes were received on an earlier night. A London full night
+    lands 6,000+ files in ~20 groups, and every later night finds them in incoming/ again; a line per file
+    reached the Prefect API as 6,000 log records (~10 s) without telling an operator more than the receipts
+    do."""
 
     def __init__(self, total: int, progress: Callable[[str], None] | None):
         self.total, self.done, self.progress = total, 0, progress
+
+    def report_skipped(self, skipped: list[DeliveryOutcome], statuses: dict[str, int]) -> None:
+        """One line for files already received (``statuses``: what those earlier receipts ended as)."""
+        if not skipped:
+            return
+        if len(skipped) == 1:
+            self.report(skipped)
+            return
+        self.done += len(skipped)
+        if self.progress:
+            earlier = ", ".join(f"{n:,} {status}" for status, n in sorted(statuses.items()))
+            boroughs = len({o.borough_slug for o in skipped})
+            self.progress(f"[{self.done}/{self.total}] {len(skipped):,} files skipped: these exact bytes were "
+                          f"received on an earlier run ({earlier}; {boroughs} borough folder{'s' * (boroughs != 1)}); nothing was "
+                          "changed. Each file's first receipt is in receipts/.")
 
     def report(self, outcomes: list[DeliveryOutcome]) -> None:
         clean = [o for o in outcomes if _is_clean(o)]
@@ -156,6 +173,7 @@ def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,
     first: dict[str, DeliveryOutcome] = {}  # sha → outcome of the first file with these bytes in this run
     repeats: list[tuple] = []  # same bytes as an earlier file of this run: decided once that one has landed
     to_prepare: list[Item] = []
+    skipped: list[DeliveryOutcome] = []
     for slug, path, received, sha, size in hashed:
         if sha in first and sha not in seen:
             repeats.append((slug, path, received, sha, size))
@@ -167,7 +185,15 @@ def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,
         else:
             first.setdefault(sha, staged)
             outcomes.append(staged)
-            counter.report([staged])
+            if staged.status == "skipped":
+                skipped.append(staged)
+            else:
+                counter.report([staged])
+    statuses: dict[str, int] = {}
+    for o in skipped:
+        status = seen[o.sha256].status
+        statuses[status] = statuses.get(status, 0) + 1
+    counter.report_skipped(skipped, statuses)
     for prepared in prepare_items(con, rc, to_prepare):
         if isinstance(prepared, Item):
             groups.setdefault(group_key(prepared), []).append(prepared)

@@ -66,17 +66,25 @@ def test_case(tmp_path: Path, case: Case) -> None:
 def test_same_file_twice_changes_nothing(tmp_path: Path) -> None:
     paths, config = setup(tmp_path)
     (paths.incoming / "hackney" / NAME).write_text(csv_text(rows()), encoding="utf-8")
+    june = [[*r[:8], r[8].replace("/05/", "/06/"), r[9]] for r in rows(3)]
+    (paths.incoming / "hackney" / NAME.replace("2024-05", "2024-06")).write_text(csv_text(june), encoding="utf-8")
     kw = dict(key_label="demo", config_dir=config, hubs_csv=tmp_path / "hubs.csv", today=TODAY)
     first = land_all(paths, "run1", KEY, **kw)
     con = duckdb.connect(str(paths.work_db), read_only=True)
     before = con.execute("select count(*) from raw.hub_contacts").fetchone()[0]
     con.close()
-    second = land_all(paths, "run2", KEY, **kw)
-    assert [d.status for d in first.deliveries] == ["landed"]
-    assert [d.status for d in second.deliveries] == ["skipped"]
+    lines: list[str] = []
+    second = land_all(paths, "run2", KEY, progress=lines.append, **kw)
+    assert [d.status for d in first.deliveries] == ["landed", "landed"]
+    assert [d.status for d in second.deliveries] == ["skipped", "skipped"]
+    # the files of earlier nights are one progress line, not one each (a London night finds 6,000 of them)
+    assert lines == [
+        "[2/2] 2 files skipped: these exact bytes were received on an earlier run (2 landed; 1 borough "
+        "folder); nothing was changed. Each file's first receipt is in receipts/."
+    ]
     con = duckdb.connect(str(paths.work_db), read_only=True)
-    assert con.execute("select count(*) from raw.hub_contacts").fetchone()[0] == before == 5
-    assert con.execute("select count(*) from landing.deliveries").fetchone()[0] == 1
+    assert con.execute("select count(*) from raw.hub_contacts").fetchone()[0] == before == 8
+    assert con.execute("select count(*) from landing.deliveries").fetchone()[0] == 2
     con.close()
 
 

@@ -32,3 +32,17 @@ def test_a_single_clean_file_keeps_its_own_line():
     lines: list[str] = []
     _Counter(1, lines.append).report([_landed("c_2024-01", 5)])
     assert lines == ["[1/1] hackney/c_2024-01: landed contacts 2024-01: 5 landed, 0 rejected of 5"]
+
+
+def test_files_received_on_an_earlier_run_share_one_line():
+    lines: list[str] = []
+    counter = _Counter(4, lines.append)
+    skipped = [DeliveryOutcome(source_file=f"c_{i}.csv", borough_slug=slug, sha256=str(i), status="skipped")
+               for i, slug in enumerate(["hackney", "hackney", "camden"])]
+    counter.report_skipped(skipped, {"landed": 2, "quarantined": 1})
+    counter.report([_landed("c_2024-04", 3)])
+    assert lines[0] == (
+        "[3/4] 3 files skipped: these exact bytes were received on an earlier run (2 landed, 1 quarantined; "
+        "2 borough folders); nothing was changed. Each file's first receipt is in receipts/."
+    )
+    assert lines[1].startswith("[4/4] hackney/c_2024-04: landed")
