@@ -287,6 +287,13 @@ def withdraw_delivery(paths: Paths, delivery_id: str, run_id: str, reason: str) 
 def _progress_line(i: int, n: int, o: DeliveryOutcome) -> str:
     head = f"[{i}/{n}] {o.borough_slug}/{o.source_file}: "
     if o.status in ("landed", "superseded"):
+        notes = []
+        if o.rows_warned:
+            notes.append(f"{o.rows_warned:,} rows landed with a warning")
+        if o.file_warnings:
+            notes.append(f"{len(o.file_warnings)} warning{'s' * (len(o.file_warnings) != 1)} about the whole file")
+        if o.supersedes:
+            notes.append(f"replaces {len(o.supersedes)} earlier deliver{'ies' if len(o.supersedes) != 1 else 'y'}")
         return head + (f"{o.status} {o.extract_type} {o.period}: {o.rows_landed:,} landed, {o.rows_rejected:,} "
-                       f"rejected of {o.rows_delivered:,}")
+                       f"rejected of {o.rows_delivered:,}") + (f" ({'; '.join(notes)}: see the receipt)" if notes else "")
     return head + f"{o.status}" + (f" — {o.reason}" if o.reason else "")

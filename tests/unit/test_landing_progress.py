@@ -46,3 +46,15 @@ def test_files_received_on_an_earlier_run_share_one_line():
         "2 borough folders); nothing was changed. Each file's first receipt is in receipts/."
     )
     assert lines[1].startswith("[4/4] hackney/c_2024-04: landed")
+
+
+def test_a_file_with_warnings_says_so_on_its_line():
+    lines: list[str] = []
+    warned = _landed("r_2024-05", 275, rows_warned=2,
+                     file_warnings=[(None, "The column 'NHS Number' holds personal details", "Remove it")],
+                     supersedes=["abc"])
+    _Counter(1, lines.append).report([warned])
+    assert lines == [
+        "[1/1] hackney/r_2024-05: landed contacts 2024-05: 275 landed, 0 rejected of 275 (2 rows landed with a "
+        "warning; 1 warning about the whole file; replaces 1 earlier delivery: see the receipt)"
+    ]
