@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fhub import faults
+from fhub.rebuild import ENV_VAR as REBUILD_ENV_VAR
 from fhub.settings import Paths, apply_offline_env
 
 Progress = Callable[[str], None]
@@ -37,7 +38,7 @@ def dbt_env(paths: Paths, run_id: str | None = None, rebuild: Sequence[str] = ()
         # --vars makes dbt re-parse the whole project every night; a changed env var re-parses only the
         # files that read it.
         "FHUB_RUN_ID": run_id or "dev",
-        "FHUB_REBUILD_MODELS": ",".join(rebuild),
+        REBUILD_ENV_VAR: ",".join(rebuild),
     }
     os.environ.update(env)
     return env

@@ -128,10 +128,10 @@ class _Counter:
         self.done += len(skipped)
         if self.progress:
             earlier = ", ".join(f"{n:,} {status}" for status, n in sorted(statuses.items()))
-            boroughs = len({o.borough_slug for o in skipped})
+            folders = _plural(len({o.borough_slug for o in skipped}), "borough folder")
             self.progress(f"[{self.done}/{self.total}] {len(skipped):,} files skipped: these exact bytes were "
-                          f"received on an earlier run ({earlier}; {boroughs} borough folder{'s' * (boroughs != 1)}); nothing was "
-                          "changed. Each file's first receipt is in receipts/.")
+                          f"received on an earlier run ({earlier}; {folders}); nothing was changed. Each file's "
+                          "first receipt is in receipts/.")
 
     def report(self, outcomes: list[DeliveryOutcome]) -> None:
         clean = [o for o in outcomes if _is_clean(o)]
@@ -284,6 +284,10 @@ def withdraw_delivery(paths: Paths, delivery_id: str, run_id: str, reason: str) 
         con.close()
 
 
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
 def _progress_line(i: int, n: int, o: DeliveryOutcome) -> str:
     head = f"[{i}/{n}] {o.borough_slug}/{o.source_file}: "
     if o.status in ("landed", "superseded"):
@@ -291,9 +295,10 @@ def _progress_line(i: int, n: int, o: DeliveryOutcome) -> str:
         if o.rows_warned:
             notes.append(f"{o.rows_warned:,} rows landed with a warning")
         if o.file_warnings:
-            notes.append(f"{len(o.file_warnings)} warning{'s' * (len(o.file_warnings) != 1)} about the whole file")
+            notes.append(_plural(len(o.file_warnings), "warning") + " about the whole file")
         if o.supersedes:
-            notes.append(f"replaces {len(o.supersedes)} earlier deliver{'ies' if len(o.supersedes) != 1 else 'y'}")
-        return head + (f"{o.status} {o.extract_type} {o.period}: {o.rows_landed:,} landed, {o.rows_rejected:,} "
-                       f"rejected of {o.rows_delivered:,}") + (f" ({'; '.join(notes)}: see the receipt)" if notes else "")
+            notes.append("replaces " + _plural(len(o.supersedes), "earlier delivery", "earlier deliveries"))
+        line = (f"{o.status} {o.extract_type} {o.period}: {o.rows_landed:,} landed, {o.rows_rejected:,} "
+                f"rejected of {o.rows_delivered:,}")
+        return head + line + (f" ({'; '.join(notes)}: see the receipt)" if notes else "")
     return head + f"{o.status}" + (f" — {o.reason}" if o.reason else "")
