@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -189,11 +190,7 @@ def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,
                 skipped.append(staged)
             else:
                 counter.report([staged])
-    statuses: dict[str, int] = {}
-    for o in skipped:
-        status = seen[o.sha256].status
-        statuses[status] = statuses.get(status, 0) + 1
-    counter.report_skipped(skipped, statuses)
+    counter.report_skipped(skipped, Counter(seen[o.sha256].status for o in skipped))
     for prepared in prepare_items(con, rc, to_prepare):
         if isinstance(prepared, Item):
             groups.setdefault(group_key(prepared), []).append(prepared)
