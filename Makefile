@@ -1,5 +1,5 @@
 # London family hubs common-outcomes pipeline.
-#   make run     - set up (locked, offline-safe), generate demo extracts, run the nightly flow once
+#   make run     - set up (locked), fetch reference files if missing, generate demo extracts, run the nightly once
 #   make test    - the whole test suite (what CI runs)
 SHELL := /bin/bash
 PYTHON ?= python3.11
@@ -20,7 +20,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 export UV_COMPILE_BYTECODE := 1
 export UV_NO_PROGRESS := 1
 
-.PHONY: help setup run demo nightly report docs test test-fast lint bench serve server clean browser-deps
+.PHONY: help setup run reference-data demo nightly report docs test test-fast lint bench serve server clean browser-deps
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^#   //'
@@ -42,7 +42,12 @@ demo: setup
 nightly: setup
 	$(BIN)/fhub run
 
-run: demo nightly
+# Reference files from the publishers, when $(FHUB_DATA_DIR)/reference is empty and the network answers (best
+# effort: otherwise the run uses FHUB_REAL_DATA_DIR or ../shared/data/real, else runs without comparators).
+reference-data: setup
+	$(BIN)/fhub reference fetch --when-empty
+
+run: reference-data demo nightly
 
 report: setup
 	$(BIN)/fhub report

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import os
+
 from prefect import flow, task
 
 from fhub import faults
 from fhub.pseudonymise import resolve_key
+from fhub.reference.folder import ReferenceFolder, choose_from_settings
 from fhub.settings import Paths
 from flows._common import progress_logger, retry_on_io_error
 
 
 @task(name="land-reference-files", retries=2, retry_delay_seconds=5, retry_condition_fn=retry_on_io_error)
-def land_reference_files(paths: Paths, run_id: str) -> dict:
+def land_reference_files(paths: Paths, run_id: str, folder: ReferenceFolder) -> dict:
     from fhub.reference import land_reference
 
-    result = land_reference(paths, run_id, progress=progress_logger("reference: "))
-    return {"summary": result.summary(), "issues_by_kind": result.as_dict().get("issue_counts")}
+    say = progress_logger("reference: ")
+    say(folder.explanation)
+    result = land_reference(
+        paths, run_id, real_dir=folder.path, pins=folder.pins, absent_reason=folder.explanation, progress=say
+    )
+    return {
+        "summary": result.summary(),
+        "folder": folder.origin,
+        "issues_by_kind": result.as_dict().get("issue_counts"),
+    }
 
 
 @task(name="land-borough-extracts", retries=2, retry_delay_seconds=5, retry_condition_fn=retry_on_io_error)
@@ -66,6 +77,8 @@ def land(run_id: str, mode: str = "demo", include_reference: bool = True) -> dic
     paths = Paths.from_env().ensure()
     summary = {"boroughs": land_borough_extracts(paths, run_id, mode)}
     if include_reference:
-        summary["reference"] = land_reference_files(paths, run_id)
+        # the one decision about where reference files come from (fetched / FHUB_REAL_DATA_DIR / shared / none)
+        folder = choose_from_settings(paths, os.environ)
+        summary["reference"] = land_reference_files(paths, run_id, folder)
     prepare_work_file(paths)
     return summary

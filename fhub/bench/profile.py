@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import sys
 import time
@@ -26,11 +27,15 @@ def _land(paths: Paths, run_id: str, args: argparse.Namespace) -> None:  # noqa:
     from fhub.landing import land_all
     from fhub.pseudonymise import resolve_key
     from fhub.reference import land_reference
+    from fhub.reference.folder import choose_from_settings
 
     key, label = resolve_key("demo")
     land_all(paths, run_id, key, key_label=label, progress=None)
     if not args.no_reference:
-        land_reference(paths, run_id, progress=None)
+        folder = choose_from_settings(paths, os.environ)
+        land_reference(
+            paths, run_id, real_dir=folder.path, pins=folder.pins, absent_reason=folder.explanation
+        )
 
 
 def _dbt(paths: Paths, run_id: str, args: argparse.Namespace) -> None:

@@ -10,6 +10,8 @@ issue                  severity  meaning
 =====================  ========  =====================================================================
 renamed_column         error     a header differs from the configured one: the file is NOT landed
 unreadable_file        error     the file (or its sheet) could not be read: NOT landed
+pin_mismatch           error     fetched folder: the bytes are not the pinned ones (or no pin yet): NOT landed
+unpinned_file          error     fetched folder: a file that is not a pinned download: NOT landed
 unexpected_column      warning   a column the adapter does not know: landed without it
 ragged_row             warning   a row with more or fewer fields than the header
 unparseable_value      warning   a numeric column holds text that is not a number or missing marker
@@ -26,7 +28,7 @@ code_check_skipped     info      no lookup landed, so codes could not be checked
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,28 +150,28 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def resolve_real_dir(paths: Paths, real_dir: Path | str | None = None) -> Path:
-    return Path(real_dir) if real_dir is not None else paths.real_data
-
-
 def land_reference(
     paths: Paths,
     run_id: str,
     *,
-    real_dir: Path | str | None = None,
+    real_dir: Path | str | None,
+    pins: Mapping[str, str | None] | None = None,
+    absent_reason: str | None = None,
     progress: Progress = None,
     config: ReferenceConfig | None = None,
 ) -> ReferenceResult:
-    """Land every configured real file found under the real-data folder into ``ref.*`` of the work file.
+    """Land every configured real file found under ``real_dir`` into ``ref.*`` of the work file.
 
-    A missing folder is a clear skip (``result.skipped_reason``), not an error; the ``ref`` tables are still
-    created (empty) so dbt builds.
+    ``real_dir`` is the folder the entry point chose (:func:`fhub.reference.folder.choose_reference_folder`);
+    ``None`` (with ``absent_reason``) or a missing folder is a clear skip, not an error; the ``ref`` tables are
+    still created (empty) so dbt builds. ``pins`` (relative path -> sha256) restricts landing to those exact
+    bytes: used for the fetched folder.
     """
     paths.work_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(paths.work_db))
     try:
         return land_reference_into(
-            con, resolve_real_dir(paths, real_dir), run_id, progress=progress, config=config
+            con, real_dir, run_id, pins=pins, absent_reason=absent_reason, progress=progress, config=config
         )
     finally:
         con.close()
@@ -177,20 +179,27 @@ def land_reference(
 
 def land_reference_into(
     con: duckdb.DuckDBPyConnection,
-    real_dir: Path,
+    real_dir: Path | str | None,
     run_id: str,
     *,
+    pins: Mapping[str, str | None] | None = None,
+    absent_reason: str | None = None,
     progress: Progress = None,
     config: ReferenceConfig | None = None,
 ) -> ReferenceResult:
     config = config or load_config()
     ensure_reference_tables(con, config)
-    real_dir = Path(real_dir)
     say = progress or (lambda _msg: None)
+    if real_dir is None:
+        reason = absent_reason or "no reference folder was chosen; ref.* tables stay as they are"
+        say(reason)
+        return ReferenceResult(real_dir=None, skipped_reason=reason)
+    real_dir = Path(real_dir)
     if not real_dir.is_dir():
         reason = (
             f"real-data folder {real_dir} does not exist; set FHUB_REAL_DATA_DIR (or the CLI option) to the "
-            "folder holding the published files. ref.* tables stay empty and comparators are absent."
+            "folder holding the published files, or run `fhub reference fetch`. ref.* tables stay as they are "
+            "and comparators are absent."
         )
         say(reason)
         return ReferenceResult(real_dir=real_dir, skipped_reason=reason)
@@ -204,6 +213,15 @@ def land_reference_into(
         for path in found:
             rel = path.relative_to(real_dir).as_posix()
             sha = sha256_file(path)
+            problem = _pin_problem(pins, rel, sha)
+            if problem:
+                kind, detail = problem
+                issue = ReferenceIssue(src.table, rel, None, None, None, kind, "error", detail)
+                outcome, issues = _finish(con, src, rel, sha, path, run_id, "rejected", 0, [issue])
+                result.files.append(outcome)
+                result.issues.extend(issues)
+                say(f"{rel}: NOT landed - {detail}")
+                continue
             done = con.execute(
                 "select 1 from ref.reference_files where table_name = ? and sha256 = ? and status = 'landed'",
                 [src.table, sha],
@@ -219,6 +237,30 @@ def land_reference_into(
             lookups.invalidate()
             say(f"{rel}: {outcome.status}, {outcome.rows_landed} rows, {outcome.issues} issues")
     return result
+
+
+def _pin_problem(pins: Mapping[str, str | None] | None, rel: str, sha: str) -> tuple[str, str] | None:
+    """Why a file in a pinned folder may not be landed: (issue, detail), or None when it may."""
+    if pins is None:
+        return None
+    if rel not in pins:
+        return (
+            "unpinned_file",
+            "this file is not one of the pinned downloads (config/reference/downloads.yml); files of your own "
+            "belong in a folder given as FHUB_REAL_DATA_DIR",
+        )
+    if pins[rel] is None:
+        return (
+            "pin_mismatch",
+            "no pin accepted for this file yet; run `fhub reference fetch --accept-new <table>` after checking it",
+        )
+    if pins[rel] != sha:
+        return (
+            "pin_mismatch",
+            f"sha256 {sha[:12]} is not the pinned {pins[rel][:12]}; the figures stay on what was landed before. "
+            "Run `fhub reference fetch` to restore the pinned file (or --accept-new to take this one)",
+        )
+    return None
 
 
 class _Lookups:

@@ -347,3 +347,62 @@ def test_result_as_dict_summarises_for_the_flow(con, tmp_path):
     assert d["ok"] is False and d["issue_counts"] == {"dfe_eyfsp_la_2013_2019:renamed_column": 1}
     assert d["issues"][0]["column_name"] == "time_identifier"
     assert d["files"][0]["status"] == "rejected"
+
+
+# ------------------------------------------------------------------ a pinned (fetched) folder lands only pinned bytes
+def test_a_pinned_folder_lands_only_the_pinned_bytes_and_keeps_earlier_figures(con, tmp_path):
+    real = tmp_path / "reference"
+    _las(real)
+    las = "dfe-analytical-services__dfe-published-data-qa/las.csv"
+    regions = "dfe-analytical-services__dfe-published-data-qa/regions.csv"
+    pinned = {las: hashlib.sha256((real / las).read_bytes()).hexdigest(), regions: None}
+    first = land_reference_into(con, real, "run-1", pins=pinned)
+    assert {f.source_file: f.status for f in first.files} == {las: "landed", regions: "rejected"}
+    [waiting] = _issues(first, "pin_mismatch")
+    assert (waiting.source_file, waiting.severity) == (regions, "error")
+    assert "--accept-new" in waiting.detail
+    assert con.execute("select count(*) from ref.dfe_regions").fetchone()[0] == 0
+
+    # someone drops other bytes in place of the pinned las.csv: refused, yesterday's rows stay
+    _write_csv(
+        real / las,
+        _header("dfe_las"),
+        [["E09000001", "City of London", "", "", "", "E09", "", "live", "201"]],
+    )
+    second = land_reference_into(con, real, "run-2", pins=pinned)
+    assert [f.status for f in second.files if f.source_file == las] == ["rejected"]
+    [changed] = [i for i in _issues(second, "pin_mismatch") if i.source_file == las]
+    assert "is not the pinned" in changed.detail and "fhub reference fetch" in changed.detail
+    names = con.execute("select la_name from ref.dfe_las order by _row_number").fetchall()
+    assert names == [("Camden",), ("Kingston upon Thames / Richmond upon Thames",)]
+
+
+def test_a_file_that_is_no_pinned_download_is_not_landed_from_a_pinned_folder(con, tmp_path):
+    real = tmp_path / "reference"
+    _las(real)
+    extra = _write_csv(
+        real / "mine" / "APS_GLD_ELG_EXP_2013_2019.csv",
+        _header("dfe_eyfsp_la_2013_2019"),
+        [_underlying_row()],
+    )
+    pins = {
+        p.relative_to(real).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in real.rglob("*.csv")
+        if p != extra
+    }
+    result = land_reference_into(con, real, "run-1", pins=pins)
+    [refused] = _issues(result, "unpinned_file")
+    assert (
+        refused.source_file == "mine/APS_GLD_ELG_EXP_2013_2019.csv" and "FHUB_REAL_DATA_DIR" in refused.detail
+    )
+    assert con.execute("select count(*) from ref.dfe_eyfsp_la_2013_2019").fetchone()[0] == 0
+    # without pins (a folder of the user's own) the same file lands
+    assert land_reference_into(con, real, "run-2").ok
+    assert con.execute("select count(*) from ref.dfe_eyfsp_la_2013_2019").fetchone()[0] == 1
+
+
+def test_no_folder_chosen_is_a_skip_with_the_callers_explanation(con):
+    result = land_reference_into(con, None, "run-1", absent_reason="no reference data: nothing anywhere")
+    assert result.skipped_reason == "no reference data: nothing anywhere"
+    assert result.summary() == "reference data skipped: no reference data: nothing anywhere"
+    assert con.execute("select count(*) from ref.dfe_las").fetchone()[0] == 0
