@@ -93,7 +93,7 @@ def _open(url: str, timeout: float):
         raise DownloadError(f"HTTP {exc.code} {exc.reason}", transient=transient) from exc
     except urllib.error.URLError as exc:
         raise DownloadError(
-            f"cannot connect ({_reason(exc.reason)})", transient=True, unreachable=True
+            f"cannot connect: {_reason(exc.reason)}", transient=True, unreachable=True
         ) from exc
     except TimeoutError as exc:
         raise DownloadError(f"no answer within {timeout:g} s", transient=True, unreachable=True) from exc
