@@ -119,6 +119,13 @@ SEN_PROVISION = ("none", "sen_support", "ehc_plan", "unknown")
 ELG_JUDGEMENT = ("emerging", "expected")
 
 
+#: Text columns that are row keys or references, never free text: a value holding anything identifier-like
+#: rejects the row (other text columns are blanked with a warning; declared free text is scrubbed or dropped).
+REFERENCE_TEXT_COLUMNS = frozenset(
+    {"contact_id", "referral_id", "assessment_id", "hub_id", "academic_year", "school_urn"}
+)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str

@@ -39,7 +39,7 @@ from typing import Any
 
 import yaml
 
-from fhub.contracts import CONTRACTS, Contract
+from fhub.contracts import CONTRACTS, REFERENCE_TEXT_COLUMNS, Contract
 from fhub.settings import Paths
 
 PERIOD_FORMATS = ("day", "month", "quarter", "academic_year")
@@ -62,7 +62,10 @@ _FILE_KEYS = {
     "constants",
     "values",
     "ignore_columns",
+    "free_text",
 }
+#: What landing does with a declared free-text column (docs/architecture.md, "Borough mapping files").
+FREE_TEXT_POLICIES = ("scrub", "drop")
 _REQUIRED_FILE_KEYS = ("extract", "pattern", "period_format", "format", "columns")
 #: Optional extra reference list of borough codes in a config folder (used by synthetic national-scale
 #: configs, whose authorities are not London boroughs): ``borough_code`` column.
@@ -139,7 +142,7 @@ def parse_period(text: str, period_format: str) -> str:
             (r"(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})", "ymd"),
             (r"(\d{2})[-_.](\d{2})[-_.](\d{4})", "dmy"),
         ):
-            m = re.fullmatch(rx, t)
+            m = re.fullmatch(rx, t, flags=re.ASCII)
             if m:
                 a, b, c = (int(g) for g in m.groups())
                 y, mo, d = (a, b, c) if order == "ymd" else (c, b, a)
@@ -148,20 +151,20 @@ def parse_period(text: str, period_format: str) -> str:
                 except ValueError:
                     break
     elif period_format == "month":
-        m = re.fullmatch(r"(\d{4})[-_.]?(\d{2})", t)
+        m = re.fullmatch(r"(\d{4})[-_.]?(\d{2})", t, flags=re.ASCII)
         if m and 1 <= int(m.group(2)) <= 12:
             return f"{m.group(1)}-{m.group(2)}"
-        m = re.fullmatch(r"([A-Za-z]{3})[A-Za-z]*[-_ ]?(\d{4})", t)
+        m = re.fullmatch(r"([A-Za-z]{3})[A-Za-z]*[-_ ]?(\d{4})", t, flags=re.ASCII)
         if m and m.group(1).lower() in _MONTHS:
             return f"{m.group(2)}-{_MONTHS[m.group(1).lower()]:02d}"
     elif period_format == "quarter":
-        m = re.fullmatch(r"(?:FY)?(\d{4})[-_/]?(\d{2}|\d{4})[ _-]?Q([1-4])", t, flags=re.IGNORECASE)
+        m = re.fullmatch(r"(?:FY)?(\d{4})[-_/]?(\d{2}|\d{4})[ _-]?Q([1-4])", t, flags=re.IGNORECASE | re.ASCII)
         if m:
             fy = _fy(int(m.group(1)), m.group(2))
             if fy:
                 return f"{fy} Q{m.group(3)}"
     elif period_format == "academic_year":
-        m = re.fullmatch(r"(?:AY)?(\d{4})[-_/]?(\d{2}|\d{4})", t, flags=re.IGNORECASE)
+        m = re.fullmatch(r"(?:AY)?(\d{4})[-_/]?(\d{2}|\d{4})", t, flags=re.IGNORECASE | re.ASCII)
         if m:
             ay = _fy(int(m.group(1)), m.group(2))
             if ay:
@@ -169,7 +172,7 @@ def parse_period(text: str, period_format: str) -> str:
     else:
         raise PeriodError(f"unknown period_format {period_format!r}; use one of {', '.join(PERIOD_FORMATS)}")
     raise PeriodError(
-        f"{text!r} is not a valid {period_format} period; see fhub/mapping.py for the accepted forms "
+        f"the period in the file name is not a valid {period_format}; see fhub/mapping.py for the accepted forms "
         "(e.g. day 2024-05-13, month 2024-05, quarter 2024-25_Q1, academic_year 2023-24)"
     )
 
@@ -194,6 +197,8 @@ class FileSpec:
     constants: dict[str, Any] = field(default_factory=dict)
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
     ignore_columns: tuple[str, ...] = ()
+    #: contract column → scrub | drop: columns people type free text into (FREE_TEXT_POLICIES)
+    free_text: dict[str, str] = field(default_factory=dict)
     source_file: Path | None = None  # the YAML it came from (for messages)
 
     @property
@@ -211,8 +216,8 @@ class FileSpec:
 
     def match_period(self, file_name: str) -> str | None:
         """Canonical period if ``file_name`` matches this spec's pattern, else None (PeriodError if the
-        name matches but the period text is invalid)."""
-        m = self.regex.search(file_name)
+        name matches but the period text is invalid). The whole name must match (ASCII digits only)."""
+        m = self.regex.fullmatch(file_name)
         if not m:
             return None
         return parse_period(m.group("period"), self.period_format)
@@ -269,7 +274,8 @@ _REGEX_CACHE: dict[str, re.Pattern[str]] = {}
 def _compiled(pattern: str) -> re.Pattern[str]:
     rx = _REGEX_CACHE.get(pattern)
     if rx is None:
-        rx = _REGEX_CACHE[pattern] = re.compile(pattern)
+        # ASCII: \d and \w never match full-width or other non-ASCII digits and letters
+        rx = _REGEX_CACHE[pattern] = re.compile(pattern, re.ASCII)
     return rx
 
 
@@ -627,6 +633,8 @@ def _parse_file_spec(item: Any, path: Path, index: int) -> FileSpec:
             "remove it from one of the two",
         )
 
+    free_text = _parse_free_text(item.get("free_text"), path, where, contract, columns)
+
     return FileSpec(
         extract=extract,
         pattern=pattern,
@@ -641,5 +649,38 @@ def _parse_file_spec(item: Any, path: Path, index: int) -> FileSpec:
         constants=dict(constants),
         values=parsed_values,
         ignore_columns=tuple(ignore),
+        free_text=free_text,
         source_file=path,
     )
+
+
+def _parse_free_text(
+    value: Any, path: Path, where: str, contract: Contract, columns: dict[str, str]
+) -> dict[str, str]:
+    """``free_text: {partner_name: scrub}``: contract text columns people type free text into, and what
+    landing does with them (scrub: identifier-like substrings replaced by a tag; drop: never stored)."""
+    if value is None:
+        return {}
+    key = f"{where}.free_text"
+    if not isinstance(value, dict):
+        raise _fail(path, key, "expected 'contract column: policy' pairs", "write e.g. {partner_name: scrub}")
+    out: dict[str, str] = {}
+    for col, policy in value.items():
+        ckey = f"{key}.{col}"
+        if col not in contract.column_names:
+            raise _fail(path, ckey, f"unknown contract column for {contract.extract}",
+                        f"use one of: {', '.join(contract.column_names)}")
+        column = contract.column(col)
+        if column.kind != "text" or col in REFERENCE_TEXT_COLUMNS:
+            raise _fail(path, ckey, f"{col} is not a free-text column ({column.kind}"
+                        + (", a reference" if col in REFERENCE_TEXT_COLUMNS else "") + ")",
+                        "declare only text columns people type free text into (e.g. partner_name)")
+        if policy not in FREE_TEXT_POLICIES:
+            raise _fail(path, ckey, f"{policy!r} is not a free-text policy",
+                        f"use one of: {', '.join(FREE_TEXT_POLICIES)}")
+        if policy == "drop" and column.required:
+            raise _fail(path, ckey, f"{col} is required, so it cannot be dropped", "use scrub")
+        if col not in columns:
+            raise _fail(path, ckey, "is not mapped in columns", "map it under columns: or remove it here")
+        out[str(col)] = str(policy)
+    return out

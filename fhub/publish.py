@@ -74,9 +74,11 @@ PUBLIC_RELATIONS: tuple[PublicRelation, ...] = (
 )
 
 
-#: Columns of landing.deliveries that are safe to publish (no file contents, just bookkeeping).
+#: Columns of landing.deliveries that are safe to publish (no file contents, just bookkeeping). A delivery is
+#: named by its label (borough, extract, period from the agreed file-name pattern + delivery id), never by its
+#: file name, which stays in the work file (issue 13).
 _DELIVERY_COLUMNS = (
-    "delivery_id, borough_code, extract_type, period, source_file, size_bytes, received_at, loaded_at, "
+    "delivery_id, delivery_label, borough_code, extract_type, period, size_bytes, received_at, loaded_at, "
     "run_id, status, rows_delivered, rows_landed, rows_rejected, superseded_by"
 )
 

@@ -46,7 +46,9 @@ def land_borough_extracts(paths: Paths, run_id: str, mode: str) -> dict:
         "rows_delivered": result.rows_delivered,
         "rows_landed": result.rows_landed,
         "rows_rejected": result.rows_rejected,
-        "quarantined": [str(getattr(d, "source_file", d)) for d in result.quarantined],
+        # labels (borough, extract, period, delivery id), never file names: this reaches the run summary,
+        # the manifest and Prefect's database
+        "quarantined": [d.label for d in result.quarantined],
         "receipts": [str(r) for r in result.receipts],
     }
 

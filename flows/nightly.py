@@ -12,6 +12,7 @@ import duckdb
 from prefect import flow, task
 
 from fhub import dq
+from fhub.privacy.messages import safe_dbt_message
 from fhub.pseudonymise import resolve_key
 from fhub.runinfo import code_version, new_run_id
 from fhub.settings import Paths
@@ -40,7 +41,7 @@ def record_quality(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> dq.Pub
     finally:
         con.close()
     if not dbt_outcome.success:
-        reasons = [f"{f['node']}: {f['message'][:300]}" for f in dbt_outcome.failures[:5]]
+        reasons = [f"{f['node']}: {safe_dbt_message(f.get('message'))}" for f in dbt_outcome.failures[:5]]
         decision.block_all = True
         decision.block_reasons = ["dbt build failed: " + " | ".join(reasons), *decision.block_reasons]
     return decision
@@ -103,7 +104,8 @@ def nightly(
     summary["gate"] = decision.to_dict()
     say(decision.summary())
     if not decision.block_all:
-        manifest = {**summary, "dbt_failures": dbt_outcome.failures, "gx_results": gx_outcome.results}
+        failures = [{**f, "message": safe_dbt_message(f.get("message"))} for f in dbt_outcome.failures]
+        manifest = {**summary, "dbt_failures": failures, "gx_results": gx_outcome.results}
         result = publish(run_id, manifest, decision)
         snapshot_published(paths, run_id)
         summary["published"] = True

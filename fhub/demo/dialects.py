@@ -679,16 +679,27 @@ EXTRA_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+#: Contract columns every dialect declares as free text (scrubbed at landing).
+FREE_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {"contacts": ("partner_name",)}
+
+
 def mapping_document(
     borough_code: str, borough_name: str, slug: str, prefix: str, dialect: str
 ) -> dict[str, Any]:
     """The mapping-file document (as a dict ready for YAML) of a borough exporting in ``dialect``."""
     if dialect not in _TEMPLATES:
         raise ValueError(f"unknown dialect {dialect!r}; use one of {', '.join(DIALECTS)}")
+    files = _TEMPLATES[dialect](slug, prefix)
+    for spec in files:
+        # people type free text into these columns (a partner's name, sometimes with a phone number or an
+        # e-mail address): landing replaces anything identifier-like by a tag (docs/architecture.md)
+        free = {c: "scrub" for c in FREE_TEXT_COLUMNS.get(spec["extract"], ()) if c in spec["columns"]}
+        if free:
+            spec["free_text"] = free
     return {
         "borough_code": borough_code,
         "borough_name": borough_name,
         "slug": slug,
         "dialect": dialect,
-        "files": _TEMPLATES[dialect](slug, prefix),
+        "files": files,
     }

@@ -141,6 +141,32 @@ def _cat(idx: np.ndarray, cats: tuple) -> Cat:
     return Cat(np.asarray(idx, dtype=np.int64), cats)
 
 
+#: What officers sometimes type into a partner column besides the partner's name (Ofcom drama numbers, the
+#: NHS test range, example.org, spacing as people type it): landing must scrub these (issue 13).
+_TYPED_DETAILS = (
+    " (call 07700 900{n:03d})",
+    " - ring 020\u00a07946\u00a00{n:03d}",
+    " re child 999.000.{n:04d}",
+    " ask for worker{n}@example.org",
+    " (NHS 999 {n:03d} 0018)",
+    " \uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff11\uff12\uff13",
+)
+#: Share of partner names carrying typed contact details in the demo data.
+TYPED_DETAILS_RATE = 0.01
+
+
+def _typed_contact_details(partner: np.ndarray, prefix: str, start: int, offset: int) -> None:
+    """Append typed contact details to ~1% of the partner names, from a generator of their own (so the rest
+    of the demo data is exactly what it was without them)."""
+    import zlib
+
+    rng = np.random.default_rng([zlib.crc32(prefix.encode()), start & 0xFFFFFFFF, offset & 0xFFFFFFFF, 13])
+    named = np.flatnonzero(partner != None)  # noqa: E711 - numpy element-wise comparison
+    pick = named[rng.random(named.size) < TYPED_DETAILS_RATE]
+    for i, k in zip(pick.tolist(), rng.integers(0, len(_TYPED_DETAILS), size=pick.size).tolist(), strict=True):
+        partner[i] = str(partner[i]) + _TYPED_DETAILS[k].format(n=i % 1000)
+
+
 def _choice_rows(rng: np.random.Generator, probs: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Per row, draw a category from ``probs[group[row]]`` (inverse CDF, vectorised)."""
     cdf = np.cumsum(probs / probs.sum(axis=1, keepdims=True), axis=1)
@@ -408,6 +434,7 @@ class BoroughModel:
             sel = np.flatnonzero(commissioned & (service == s))
             names = np.array(_PARTNERS[s], dtype=object)
             partner[sel] = names[rng.integers(0, len(names), size=sel.size)]
+        _typed_contact_details(partner, self.prefix, start, id_offset)
         dec = self.f_dec[fam]
         dna_p = self.dna_rate * np.where(dec <= 3, 1.2, 0.9) * np.where(venue == 2, 0.6, 1.0)
         attended = (rng.random(row.size) >= dna_p).astype(np.int64)

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from fhub.dq.results import CheckResult, write_check_results
+from fhub.privacy.messages import safe_dbt_message
 
 _DIMENSION = {
     "unique": "uniqueness",
@@ -101,7 +102,7 @@ def dbt_check_results(target_dir: Path) -> list[CheckResult]:
                     status="fail",
                     target_relation=name,
                     observed_value="error",
-                    message=f"dbt could not build {name}: {(res.get('message') or '').strip()[:300]}",
+                    message=f"dbt could not build {name}: {safe_dbt_message(res.get('message'))}.",
                     fix="Read the dbt log for this model, fix the SQL or the input, and run again.",
                 )
             )
@@ -138,9 +139,7 @@ def dbt_check_results(target_dir: Path) -> list[CheckResult]:
         if dq_status == "pass":
             message = f"{subject}: {kind} test passed."
         elif status == "error":
-            message = (
-                f"The {kind} test on {subject} could not run: {(res.get('message') or '').strip()[:300]}"
-            )
+            message = f"The {kind} test on {subject} could not run: {safe_dbt_message(res.get('message'))}."
         else:
             message = f"{subject} {verb}" + (f" ({failures} rows)." if failures else ".")
         out.append(

@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 
 from fhub.dq.results import CheckResult, pseudonymised_sample, write_check_results
+from fhub.privacy.messages import error_kind
 
 _DIMENSION_BY_WORD: tuple[tuple[str, str], ...] = (
     ("to_not_be_null", "completeness"),
@@ -158,7 +159,8 @@ def gx_check_results(results: Any) -> list[CheckResult]:
         if success:
             message = meta.get("message_pass") or f"{subject}: {etype.replace('_', ' ')} — passed."
         elif row.get("exception"):
-            message = f"{subject}: the check could not run ({row['exception'][:200]})."
+            kind = error_kind(row["exception"]) or "an error"
+            message = f"{subject}: the check could not run ({kind}; the error text is in the GX log, not repeated here)."
         else:
             message = meta.get("message") or (
                 f"{subject}: {etype.replace('expect_', '').replace('_', ' ')} — failed"

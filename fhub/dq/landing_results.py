@@ -11,6 +11,9 @@ Per delivery first seen in this run:
   scope is withheld; any rejects below that are a warning; none is a pass.
 * ``rows_landed`` (completeness): a landed delivery with zero rows withholds the scope.
 * ``rows_with_warnings`` (validity): accepted rows carrying warnings → ``warn``.
+
+Results name a delivery by its label (``hackney contacts 2024-05 (delivery 3f2a91c0)``, its check id and target
+too), never by its file name, and quote only landing's templated reasons (issue 13): they are published.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import duckdb
 from fhub.dq.periods import period_range
 from fhub.dq.results import CheckResult, write_check_results
 from fhub.dq.schema import DELIVERY_ARRIVAL_COLUMNS, columns_of, ensure_dq_schema, insert_rows, table_exists
+from fhub.landing.labels import delivery_label
 
 #: More than this share of a delivery's rows rejected → the delivery's values are withheld.
 REJECT_WITHHOLD_SHARE = 0.05
@@ -54,7 +58,7 @@ def landing_check_results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[C
     cols = columns_of(con, "landing", "deliveries")
     deliveries = con.execute(
         f"select delivery_id, {_col(cols, 'borough_code')}, {_col(cols, 'extract_type')}, "  # noqa: S608
-        f"{_col(cols, 'period')}, {_col(cols, 'source_file')}, status, "
+        f"{_col(cols, 'period')}, {_col(cols, 'delivery_label')}, {_col(cols, 'borough_slug')}, status, "
         f"{_col(cols, 'rows_delivered', '0')}, {_col(cols, 'rows_landed', '0')}, "
         f"{_col(cols, 'rows_rejected', '0')}, {_col(cols, 'rows_warned', '0')} "
         "from landing.deliveries where run_id = ? order by delivery_id",
@@ -72,18 +76,20 @@ def landing_check_results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[C
         borough,
         extract,
         period,
-        source_file,
+        label,
+        slug,
         status,
         delivered,
         landed,
         rejected,
         warned,
     ) in deliveries:
+        label = label or delivery_label(slug, extract, period, delivery_id)
         scope = {
             "borough_code": borough,
             "extract_type": extract,
             "period": period,
-            "target_relation": source_file,
+            "target_relation": label,
         }
         delivered, landed = int(delivered or 0), int(landed or 0)
         rejected, warned = int(rejected or 0), int(warned or 0)
@@ -106,7 +112,7 @@ def landing_check_results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[C
                     severity=severity,
                     status="fail" if severity != "warn" else "warn",
                     observed_value="quarantined",
-                    message=f"{source_file} was quarantined: {reason}.{standing}",
+                    message=f"{label} was quarantined: {reason.rstrip('.')}.{standing}",
                     fix=fix or "Correct the file as the receipt explains and send it again.",
                     **scope,
                 )
@@ -122,7 +128,7 @@ def landing_check_results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[C
                 severity="withhold_scope",
                 status="pass",
                 observed_value="landed",
-                message=f"{source_file} landed.",
+                message=f"{label} landed.",
                 **scope,
             )
         )
@@ -136,7 +142,7 @@ def landing_check_results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[C
                     status="fail",
                     observed_value="0",
                     failing_rows=delivered,
-                    message=f"{source_file}: no rows could be landed (delivered {delivered}).",
+                    message=f"{label}: no rows could be landed (delivered {delivered}).",
                     fix="Check the file is the right extract and the mapping file matches its headers.",
                     **scope,
                 )
@@ -146,7 +152,7 @@ def landing_check_results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[C
             status_r, severity_r, message, fix = (
                 "pass",
                 "withhold_scope",
-                f"{source_file}: no rows rejected.",
+                f"{label}: no rows rejected.",
                 "",
             )
         else:
@@ -156,7 +162,7 @@ def landing_check_results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[C
             status_r = "fail" if withhold else "warn"
             severity_r = "withhold_scope" if withhold else "warn"
             message = (
-                f"{source_file}: {rejected} of {delivered} rows ({share:.1%}) were rejected"
+                f"{label}: {rejected} of {delivered} rows ({share:.1%}) were rejected"
                 + (f" — {listed}" if listed else "")
                 + (". Values from this delivery are withheld." if withhold else ".")
             )
@@ -189,7 +195,7 @@ def landing_check_results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[C
                     status="warn",
                     observed_value=str(warned),
                     failing_rows=warned,
-                    message=f"{source_file}: {warned} rows landed with warnings"
+                    message=f"{label}: {warned} rows landed with warnings"
                     + (f" — {listed}." if listed else "."),
                     fix=(reasons[0][1] if reasons and reasons[0][1] else "See the delivery receipt."),
                     **scope,
@@ -199,7 +205,8 @@ def landing_check_results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[C
 
 
 def record_delivery_arrivals(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
-    """Copy deliveries not yet in ``dq.delivery_arrivals`` (and refresh statuses) — arrival history."""
+    """Copy deliveries not yet in ``dq.delivery_arrivals`` (and refresh statuses) — arrival history. A delivery
+    is recorded by its label; its file name stays in ``landing.deliveries`` (``source_file`` is left empty)."""
     ensure_dq_schema(con)
     if not table_exists(con, "landing", "deliveries"):
         return 0
@@ -207,18 +214,21 @@ def record_delivery_arrivals(con: duckdb.DuckDBPyConnection, run_id: str) -> int
     wanted = [
         name
         for name, _ in DELIVERY_ARRIVAL_COLUMNS
-        if name not in {"recorded_at", "period_start", "period_end"}
+        if name not in {"recorded_at", "period_start", "period_end", "source_file"}
     ]
     rows = con.execute(
-        f"select {', '.join(_col(cols, c) for c in wanted)} from landing.deliveries "  # noqa: S608
-        "where delivery_id not in (select delivery_id from dq.delivery_arrivals)"
+        f"select {', '.join(_col(cols, c) for c in wanted)}, {_col(cols, 'borough_slug')} "  # noqa: S608
+        "from landing.deliveries where delivery_id not in (select delivery_id from dq.delivery_arrivals)"
     ).fetchall()
     now = datetime.now(UTC).replace(tzinfo=None)
     records = []
-    for row in rows:
+    for *row, slug in rows:
         rec = dict(zip(wanted, row, strict=True))
         start, end = _safe_range(rec["period"])
-        rec.update(recorded_at=now, period_start=start, period_end=end, run_id=rec["run_id"] or run_id)
+        rec.update(recorded_at=now, period_start=start, period_end=end, run_id=rec["run_id"] or run_id,
+                   source_file=None)
+        rec["delivery_label"] = rec["delivery_label"] or delivery_label(
+            slug, rec["extract_type"], rec["period"], rec["delivery_id"])
         records.append(tuple(rec[name] for name, _ in DELIVERY_ARRIVAL_COLUMNS))
     names = [name for name, _ in DELIVERY_ARRIVAL_COLUMNS]
     insert_rows(con, "dq.delivery_arrivals", names, records)

@@ -42,7 +42,7 @@ DELIVERY_ARRIVAL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("period", "varchar"),
     ("period_start", "date"),
     ("period_end", "date"),  # exclusive
-    ("source_file", "varchar"),
+    ("source_file", "varchar"),  # no longer filled (issue 13): the file name stays in landing.deliveries
     ("received_at", "timestamp"),
     ("loaded_at", "timestamp"),
     ("status", "varchar"),
@@ -50,6 +50,7 @@ DELIVERY_ARRIVAL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("rows_landed", "bigint"),
     ("rows_rejected", "bigint"),
     ("rows_warned", "bigint"),
+    ("delivery_label", "varchar"),  # 'hackney contacts 2024-05 (delivery 3f2a91c0)' (fhub.landing.labels)
 )
 
 SNAPSHOT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -79,7 +80,8 @@ def _ddl(table: str, columns: tuple[tuple[str, str], ...]) -> str:
 
 
 def ensure_dq_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schema ``dq`` and its tables if missing (idempotent; never drops history)."""
+    """Create schema ``dq`` and its tables if missing (idempotent; never drops history), and bring rows written
+    by earlier versions into line once (:mod:`fhub.dq.history`)."""
     con.execute("create schema if not exists dq")
     for table, columns in (
         ("check_results", CHECK_RESULT_COLUMNS),
@@ -92,6 +94,9 @@ def ensure_dq_schema(con: duckdb.DuckDBPyConnection) -> None:
         for name, sql_type in columns:
             if name not in existing:
                 con.execute(f"alter table dq.{table} add column {name} {sql_type.replace(' not null', '')}")
+    from fhub.dq.history import migrate_history
+
+    migrate_history(con)  # once per work file: rows written before messages were templates (issue 13)
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str, catalog: str | None = None) -> bool:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import duckdb
+import pyarrow as pa
 
 from fhub.contracts import CONTRACTS, raw_table_ddl
+from fhub.landing.labels import delivery_label
 
 #: Columns shared by ``landing.rejects`` and ``landing.warnings`` (one row per row × problem).
 _PROBLEM_COLUMNS = """
@@ -12,8 +14,8 @@ _PROBLEM_COLUMNS = """
     source_file varchar not null,
     row_number bigint,          -- 1-based data row in the delivered file (null: the problem is file-level)
     line_number bigint,         -- physical line (CSV) or sheet row (XLSX) where known
-    column_name varchar,        -- the borough's column heading (or contract column if not mapped)
-    value_excerpt varchar,      -- masked / truncated, never a raw identifier
+    column_name varchar,        -- the agreed heading (mapping), contract column, or 'column N' (never file text)
+    value_excerpt varchar,      -- the value's masked shape ('NN/NN/NNNN', 'text of 12 characters'), never text
     reason varchar not null,
     fix varchar,
     run_id varchar not null
@@ -41,7 +43,9 @@ LANDING_DDL: tuple[str, ...] = (
         rows_rejected bigint not null,
         rows_warned bigint not null,
         superseded_by varchar,
-        key_label varchar                  -- which pseudonymisation key (demo / env / prefect-secret), never the key
+        key_label varchar,                 -- which pseudonymisation key (demo / env / prefect-secret), never the key
+        delivery_label varchar             -- 'hackney contacts 2024-05 (delivery 3f2a91c0)': the name outside the
+                                           -- work file (fhub.landing.labels); source_file never leaves it
     )
     """,
     f"create table if not exists landing.rejects ({_PROBLEM_COLUMNS})",
@@ -72,8 +76,28 @@ LANDING_DDL: tuple[str, ...] = (
 
 def ensure_landing_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create schemas ``raw``/``landing``, every raw table (empty, from the contracts) and the bookkeeping
-    tables, if missing. Idempotent."""
+    tables, if missing; label deliveries recorded before labels existed. Idempotent."""
     for stmt in LANDING_DDL:
         con.execute(stmt)
     for contract in CONTRACTS.values():
         con.execute(raw_table_ddl(contract))
+    label_deliveries(con)
+
+
+def label_deliveries(con: duckdb.DuckDBPyConnection) -> int:
+    """Give every ``landing.deliveries`` row its ``delivery_label`` (a work file written before labels existed
+    gets the column and its rows are labelled from borough, extract, period and id). Returns rows labelled."""
+    con.execute("alter table landing.deliveries add column if not exists delivery_label varchar")
+    rows = con.execute("select delivery_id, borough_slug, extract_type, period from landing.deliveries "
+                       "where delivery_label is null").fetchall()
+    if not rows:
+        return 0
+    table = pa.table({"delivery_id": pa.array([r[0] for r in rows], pa.string()),
+                      "label": pa.array([delivery_label(*r[1:], r[0]) for r in rows], pa.string())})
+    con.register("_labels_arrow", table)
+    try:
+        con.execute("update landing.deliveries d set delivery_label = l.label from _labels_arrow l "
+                    "where l.delivery_id = d.delivery_id")
+    finally:
+        con.unregister("_labels_arrow")
+    return len(rows)

@@ -21,8 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import os
+import re
 import shutil
+import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,11 +41,15 @@ from fhub.landing.quarantine import Unlandable, quarantine_file
 from fhub.landing.read import Prepared, prepare_csv, prepare_xlsx
 from fhub.landing.result import DeliveryOutcome
 from fhub.landing.scan import scan_group
-from fhub.landing.sqlkit import MACROS, ident, lit
+from fhub.landing.sqlkit import ident, lit
 from fhub.landing.validate import Context, build_mapped, collect_problems
+from fhub.privacy import duckdb_functions
+from fhub.privacy.identifiers import scrub
+from fhub.privacy.messages import KNOWN_EXTENSIONS, masked_file_name
 from fhub.pseudonymise import normalise_identifier
 from fhub.settings import Paths
 
+_log = logging.getLogger("fhub.landing")
 _TEMPS = ("_src0", "_bounds", "_struct", "_gaps", "_m", "_rej", "_warn", "_bad", "_rejl", "_files",
           "_csv_rejects", "_csv_scans", "_sup", "_newkeys")
 
@@ -102,8 +109,9 @@ def load_hubs(con: duckdb.DuckDBPyConnection, hubs_csv: Path | None) -> bool:
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    for stmt in MACROS:
-        con.execute(stmt)
+    """The identifier rules as DuckDB functions (``fhub_scrub``, ``fhub_identifier_kinds``, ``fhub_shape``) and
+    the connection's key cache."""
+    duckdb_functions.register(con)
     con.execute("create temp table if not exists _keycache (v varchar, k varchar)")
 
 
@@ -120,13 +128,17 @@ def _match(rc: RunContext, slug: str, name: str) -> tuple[Any, Any, int, str]:
     try:
         hit = mapping.match(name)
     except PeriodError as exc:
-        raise Unlandable(f"The file name '{name}' has a reporting period that is not a real period ({exc}).",
+        spec = next((s for s in mapping.files if s.regex.fullmatch(name)), None)
+        what = f"{spec.extract} file" if spec else "file"
+        raise Unlandable(f"The {what}'s name follows the agreed pattern, but the reporting period in it is not a "
+                         f"real {spec.period_format if spec else 'period'}.",
                          "Rename the file with the correct period and send it again.") from exc
-    if hit is None:
+    if hit is None:  # the name is not shown (it may hold a name or an NHS number): its shape is
         patterns = "; ".join(f"{s.extract}: {s.pattern}" for s in mapping.files)
         raise Unlandable(
-            f"The file name '{name}' does not match any agreed file name for {mapping.borough_name}, so its "
-            f"extract type and period are unknown.",
+            f"The file name ({masked_file_name(name)}) does not match any agreed file name for "
+            f"{mapping.borough_name}, so its extract type and period are unknown. It was set aside under its "
+            "delivery id.",
             f"Name the file as agreed (patterns: {patterns}). Files for another borough belong in that "
             "borough's folder.",
         )
@@ -165,6 +177,7 @@ class Prior:
     borough_code: str | None = None
     extract_type: str | None = None
     period: str | None = None
+    label: str | None = None  # how messages name it (never by its file name)
 
 
 def seen_deliveries(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, Prior]:
@@ -173,7 +186,8 @@ def seen_deliveries(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str,
         return {}
     con.execute("create or replace temp table _shas as select unnest(?) as sha", [ids])
     rows = con.execute("select delivery_id, status, source_file, run_id, rows_delivered, borough_code, "
-                       "extract_type, period from landing.deliveries join _shas on sha = delivery_id").fetchall()
+                       "extract_type, period, delivery_label from landing.deliveries join _shas on sha = delivery_id"
+                       ).fetchall()
     con.execute("drop table _shas")
     return {r[0]: Prior(*r[1:]) for r in rows}
 
@@ -211,8 +225,8 @@ def stage(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str, path: Path,
         again = _nil_return_again(con, rc, slug, name, sha, seen)
         if again is None:
             out.status = "skipped"
-            out.reason = (f"These exact bytes were already received as '{seen.source_file}' (run {seen.run_id}, "
-                          f"status {seen.status}); nothing was changed.")
+            out.reason = (f"These exact bytes were already received as {seen.label or 'an earlier delivery'} (run "
+                          f"{seen.run_id}, status {seen.status}); nothing was changed.")
             return out
         out.delivery_id, seen = again, None
     archive_file(path, rc.paths.archive, sha, fsync=False)
@@ -261,7 +275,7 @@ def prepare_items(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[It
         elif isinstance(exc, Unlandable):
             done.append(quarantine(con, rc, item, exc.reason, exc.fix))
         else:
-            done.append(quarantine(con, rc, item, *_internal(exc)))
+            done.append(quarantine(con, rc, item, *_internal(exc, item)))
     return done
 
 
@@ -271,15 +285,18 @@ def group_key(item: Item) -> tuple:
     differs per file or borough (period, borough code, sha) is data in ``_files``, not SQL text."""
     p, plan, spec = item.prep, item.plan, item.spec
     mapping_content = repr((spec.extract, spec.format, spec.columns, spec.values, spec.constants, spec.date_format,
-                            tuple(spec.ignore_columns or ())))
+                            tuple(spec.ignore_columns or ()), sorted((getattr(spec, "free_text", None) or {}).items())))
     return (mapping_content, p.delimiter, len(p.headers), p.skip_lines, p.has_line_column,
             tuple(sorted(plan.source_index.items())), tuple(sorted(plan.heading.items())))
 
 
-def _internal(exc: BaseException) -> tuple[str, str]:
-    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:300]
-    return (f"The pipeline could not process this file (internal error: {detail}).",
-            "Nothing to fix on your side yet: the hub data team has been told; the file is kept.")
+def _internal(exc: BaseException, item: Item | None = None) -> tuple[str, str]:
+    """An unexpected failure: the borough reads a template; the details (which can quote the file's contents)
+    go to the pipeline's stderr for the central team, with identifier-like text scrubbed."""
+    detail = scrub("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))[0]
+    _log.error("internal error while landing %s:\n%s", item.out.label if item else "a delivery", detail[-4000:])
+    return ("The pipeline could not process this file (an internal error, not a problem you can see in the "
+            "file).", "Nothing to fix on your side yet: the hub data team has been told; the file is kept.")
 
 
 def cleanup(item: Item) -> None:
@@ -305,7 +322,7 @@ def land_group(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item]
             for it in items:
                 outcomes += land_group(con, rc, [it])
             return outcomes
-        outcomes = [quarantine(con, rc, items[0], *_internal(exc))]
+        outcomes = [quarantine(con, rc, items[0], *_internal(exc, items[0]))]
         retry = []
     finally:
         _drop_temps(con)
@@ -466,7 +483,7 @@ def _decide_status(con: duckdb.DuckDBPyConnection, items: list[Item]) -> list[tu
     codes = sorted({it.out.borough_code for it in items})
     state: dict[tuple[str, str], list[dict]] = {}
     for code, did, period, received, rows, source in con.execute(
-            "select borough_code, delivery_id, period, received_at, rows_landed, source_file from landing.deliveries "
+            "select borough_code, delivery_id, period, received_at, rows_landed, delivery_label from landing.deliveries "
             "where borough_code in (select unnest(?)) and extract_type = ? and status = 'landed'",
             [codes, items[0].out.extract_type]).fetchall():
         state.setdefault((code, period), []).append({"id": did, "received": received, "rows": rows,
@@ -476,8 +493,7 @@ def _decide_status(con: duckdb.DuckDBPyConnection, items: list[Item]) -> list[tu
         out = it.out
         cur = state.setdefault((out.borough_code, out.period), [])
         newer = sorted((c for c in cur if c["received"] > it.received_at), key=lambda c: c["received"])
-        me = {"id": it.sha, "received": it.received_at, "rows": out.rows_landed, "source": out.source_file,
-              "item": it}
+        me = {"id": it.sha, "received": it.received_at, "rows": out.rows_landed, "source": out.label, "item": it}
         replaced: list[dict] = []
         if out.rows_delivered == 0:
             nonempty = [c for c in cur if c["rows"] > 0]
@@ -487,8 +503,9 @@ def _decide_status(con: duckdb.DuckDBPyConnection, items: list[Item]) -> list[tu
             elif nonempty:
                 keep = max(nonempty, key=lambda c: c["received"])
                 _superseded(out, keep,
-                            f"The file has no data rows. {keep['source']} already delivered {keep['rows']:,} rows "
-                            f"for {out.period}; an empty file does not replace them, so that delivery stays in use.",
+                            f"The file has no data rows. The earlier delivery {keep['source']} already delivered "
+                            f"{keep['rows']:,} rows for {out.period}; an empty file does not replace them, so that "
+                            "delivery stays in use.",
                             f"If the period really had no activity, ask the hub data team to withdraw the earlier "
                             f"delivery {keep['source']} (a deliberate, recorded step); otherwise no action is "
                             "needed, or send a corrected file with the rows.")
@@ -534,7 +551,7 @@ def _commit(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item], c
         status, by = it.db_status or (o.status, o.superseded_by)
         deliveries.append((o.delivery_id, o.borough_code, o.borough_slug, o.extract_type, o.period, o.source_file,
                            o.sha256, it.size, it.received_at, loaded_at, rc.run_id, status, o.rows_delivered,
-                           o.rows_landed, o.rows_rejected, o.rows_warned, by, rc.key_label))
+                           o.rows_landed, o.rows_rejected, o.rows_warned, by, rc.key_label, o.label))
     expected = sum(it.out.rows_landed for it in items)
     con.execute("begin transaction")
     try:
@@ -557,7 +574,7 @@ def _commit(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item], c
 
 _DELIVERY_COLUMNS = ("delivery_id", "borough_code", "borough_slug", "extract_type", "period", "source_file",
                      "sha256", "size_bytes", "received_at", "loaded_at", "run_id", "status", "rows_delivered",
-                     "rows_landed", "rows_rejected", "rows_warned", "superseded_by", "key_label")
+                     "rows_landed", "rows_rejected", "rows_warned", "superseded_by", "key_label", "delivery_label")
 _PROBLEM_COLUMNS = ("delivery_id", "source_file", "row_number", "line_number", "column_name", "value_excerpt",
                     "reason", "fix", "run_id")
 
@@ -604,13 +621,19 @@ def _insert_raw(con: duckdb.DuckDBPyConnection, rc: RunContext, contract: Contra
 
 
 def _insert_problems(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item]) -> None:
+    """Rejects and warnings: the value is kept only as its masked shape (``fhub_shape``, once per distinct
+    value), never as text; an identifier column's value not even as that."""
+    con.execute("""
+        create or replace temp table _shapes as
+        select raw, fhub_shape(raw) as shape
+        from (select distinct raw from _rej where kind <> 'identifier' and raw is not null
+              union select distinct raw from _warn where kind <> 'identifier' and raw is not null)
+    """)
     con.execute("""
         insert into landing.rejects
-        select f.sha, f.source_file, _row, _line, col,
-               case when kind = 'identifier' then null
-                    else _fhub_excerpt(raw, count(*) over (partition by r._f, col, raw)) end,
+        select f.sha, f.source_file, _row, _line, col, case when kind = 'identifier' then null else s.shape end,
                reason, fix, ?
-        from _rej r join _files f using (_f)
+        from _rej r join _files f using (_f) left join _shapes s on s.raw = r.raw
     """, [rc.run_id])
     width = len(items[0].prep.headers)
     con.execute(f"""
@@ -625,18 +648,22 @@ def _insert_problems(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list
     _insert_rows(con, "landing.warnings", _PROBLEM_COLUMNS, fw)
     con.execute("""
         insert into landing.warnings
-        select f.sha, f.source_file, _row, _line, col,
-               _fhub_excerpt(raw, count(*) over (partition by w._f, col, raw)), reason, fix, ?
-        from _warn w join _files f using (_f)
+        select f.sha, f.source_file, _row, _line, col, case when kind = 'identifier' then null else s.shape end,
+               reason, fix, ?
+        from _warn w join _files f using (_f) left join _shapes s on s.raw = w.raw
     """, [rc.run_id])
+    con.execute("drop table _shapes")
 
 
 # ---------------------------------------------------------------------------------------------------
 # quarantine (per file)
 # ---------------------------------------------------------------------------------------------------
 def quarantine(con: duckdb.DuckDBPyConnection, rc: RunContext, item: Item, reason: str, fix: str) -> DeliveryOutcome:
+    """Set a whole file aside. ``reason`` and ``fix`` are templates (they reach the receipt, the quarantine
+    note and the published data-quality results). The file is stored under a neutral name (its label's parts
+    and the delivery id), never under its delivered name, which may hold a person's name or NHS number."""
     out = item.out
-    quarantine_file(item.path, rc.paths.quarantine, out.sha256, reason, fix)
+    quarantine_file(_neutral_source(item), rc.paths.quarantine, out.sha256, reason, fix)
     out.status, out.reason, out.fix = "quarantined", reason, fix
     out.rows_delivered = out.rows_landed = out.rows_rejected = out.rows_warned = 0
     out.file_warnings = []
@@ -644,11 +671,10 @@ def quarantine(con: duckdb.DuckDBPyConnection, rc: RunContext, item: Item, reaso
     con.execute("begin transaction")
     try:
         con.execute("delete from landing.deliveries where delivery_id = ?", [out.delivery_id])
-        con.execute(
-            "insert into landing.deliveries values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'quarantined', 0, 0, 0, 0, "
-            "null, ?)",
-            [out.delivery_id, out.borough_code, out.borough_slug, out.extract_type, out.period, out.source_file,
-             out.sha256, item.size, item.received_at, now, rc.run_id, rc.key_label])
+        _insert_rows(con, "landing.deliveries", _DELIVERY_COLUMNS, [(
+            out.delivery_id, out.borough_code, out.borough_slug, out.extract_type, out.period, out.source_file,
+            out.sha256, item.size, item.received_at, now, rc.run_id, "quarantined", 0, 0, 0, 0, None, rc.key_label,
+            out.label)])
         con.execute("insert into landing.quarantine values (?, ?, ?, ?, ?, ?, ?, ?)",
                     [out.delivery_id, out.borough_slug, out.source_file, out.sha256, reason, fix, rc.run_id, now])
         con.execute("commit")
@@ -657,6 +683,23 @@ def quarantine(con: duckdb.DuckDBPyConnection, rc: RunContext, item: Item, reaso
         raise
     cleanup(item)
     return out
+
+
+def _neutral_source(item: Item) -> Path:
+    """A link to the delivered file under a neutral name (``hackney_contacts_2024-05_3f2a91c0.csv``, or
+    ``hackney_unrecognised_3f2a91c0.csv`` when the name did not follow the agreed pattern): what the quarantine
+    copies and names the file by."""
+    o = item.out
+    ext = item.path.suffix.lower() if item.path.suffix.lower() in KNOWN_EXTENSIONS else ".bin"
+    what = f"{o.extract_type}_{o.period}" if o.extract_type and o.period else "unrecognised"
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{o.borough_slug}_{what}_{o.delivery_id[:8]}") + ext
+    folder = item.tmp if item.tmp is not None else Path(tempfile.mkdtemp(prefix="fhub-quarantine-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    link = folder / name
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(item.path.resolve())
+    return link
 
 
 def sha_and_size(path: Path) -> tuple[str, int]:

@@ -207,7 +207,8 @@ def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,
     for slug, path, received, sha, size in repeats:
         o = first[sha]
         prior = Prior(o.status if o.status != "skipped" else "landed", o.source_file, rc.run_id,
-                      o.rows_delivered if o.status != "skipped" else 1, o.borough_code, o.extract_type, o.period)
+                      o.rows_delivered if o.status != "skipped" else 1, o.borough_code, o.extract_type, o.period,
+                      o.label)
         staged = stage(con, rc, slug, path, sha, size, received, prior)
         if isinstance(staged, Item):
             staged = prepare_items(con, rc, [staged])[0]
@@ -259,14 +260,15 @@ def land_file(paths: Paths, file_path: Path, run_id: str, key: bytes, *, key_lab
 def withdraw_delivery(paths: Paths, delivery_id: str, run_id: str, reason: str) -> str:
     """Withdraw a landed delivery deliberately (e.g. a borough confirms a period had no activity after all):
     its status becomes ``superseded`` with no ``superseded_by``, so its rows stop counting; its raw rows and
-    history stay. The reason is recorded as a file-level warning of the delivery. Returns the file name.
+    history stay. The reason (the hub data team's words, never a borough's file content) is recorded as a
+    file-level warning of the delivery. Returns the delivery's label.
     An empty resubmission never does this on its own (see the bad-input catalogue: nil returns)."""
     if not reason.strip():
         raise ValueError("Say why the delivery is withdrawn.")
     con = open_work_db(paths)
     try:
-        row = con.execute("select source_file, status from landing.deliveries where delivery_id = ?",
-                          [delivery_id]).fetchone()
+        row = con.execute("select source_file, status, delivery_label from landing.deliveries "
+                          "where delivery_id = ?", [delivery_id]).fetchone()
         if row is None or row[1] != "landed":
             raise ValueError(f"Delivery {delivery_id} is not a landed delivery (status: {row and row[1]}).")
         con.execute("begin transaction")
@@ -276,7 +278,7 @@ def withdraw_delivery(paths: Paths, delivery_id: str, run_id: str, reason: str) 
                     [delivery_id, row[0], f"Withdrawn by the hub data team: {reason}",
                      "Send a new file for the period if it should count again.", run_id])
         con.execute("commit")
-        return row[0]
+        return row[2]
     finally:
         con.close()
 
@@ -286,7 +288,9 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def _progress_line(i: int, n: int, o: DeliveryOutcome) -> str:
-    head = f"[{i}/{n}] {o.borough_slug}/{o.source_file}: "
+    """One file's line for the run log (Prefect's log database): named by its label, never its file name;
+    reasons are templates."""
+    head = f"[{i}/{n}] {o.label}: "
     if o.status in ("landed", "superseded"):
         notes = []
         if o.rows_warned:
@@ -295,7 +299,6 @@ def _progress_line(i: int, n: int, o: DeliveryOutcome) -> str:
             notes.append(_plural(len(o.file_warnings), "warning") + " about the whole file")
         if o.supersedes:
             notes.append("replaces " + _plural(len(o.supersedes), "earlier delivery", "earlier deliveries"))
-        line = (f"{o.status} {o.extract_type} {o.period}: {o.rows_landed:,} landed, {o.rows_rejected:,} "
-                f"rejected of {o.rows_delivered:,}")
+        line = f"{o.status}: {o.rows_landed:,} landed, {o.rows_rejected:,} rejected of {o.rows_delivered:,}"
         return head + line + (f" ({'; '.join(notes)}: see the receipt)" if notes else "")
     return head + f"{o.status}" + (f" — {o.reason}" if o.reason else "")

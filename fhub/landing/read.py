@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import difflib
 import io
+import logging
 import os
 import re
 import zipfile
@@ -23,6 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from fhub.landing.quarantine import Unlandable
+from fhub.privacy.identifiers import scrub, shape
+from fhub.privacy.messages import agreed_name, describe_headings
+
+_log = logging.getLogger("fhub.landing")
 
 #: How far down a file we look for the heading row.
 HEADER_SEARCH_ROWS = 30
@@ -82,22 +87,32 @@ def choose_header(
 
 
 def missing_columns_error(
-    headers: list[str], required: list[str], where: str, delimiter: str | None = None
+    headers: list[str], required: list[str], where: str, delimiter: str | None = None,
+    agreed: list[str] | None = None,
 ) -> Unlandable:
+    """The file's heading row lacks required columns. The message names the missing columns by their agreed
+    names and describes the row it found by column position and shape only: a heading that is not agreed may
+    be anything - when the heading row is missing, it is a child's record."""
+    agreed = list(agreed or required)
     present = {norm_header(h) for h in headers} | set(headers)
     missing = [r for r in required if r not in present and norm_header(r) not in present]
     hints = []
     for m in missing:
         close = difflib.get_close_matches(m, [h for h in headers if h], n=1, cutoff=0.6)
         if close:
-            hints.append(f"'{close[0]}' looks like a renamed '{m}'")
+            column = headers.index(close[0]) + 1
+            hints.append(f"the heading in column {column} ({shape(close[0])}) looks like a renamed '{m}'")
     blanks = sum(1 for h in headers if not str(h).strip())
     reason = (
         f"Required column(s) {', '.join(repr(m) for m in missing)} not found in the heading row ({where}). "
-        f"Headings found: {', '.join(repr(h) for h in headers[:15])}{' …' if len(headers) > 15 else ''}."
+        f"That row holds {len(headers)} cell(s): {describe_headings(headers, agreed)}."
     )
     if hints:
-        reason += " " + "; ".join(hints) + "."
+        text = "; ".join(hints)
+        reason += " " + text[0].upper() + text[1:] + "."
+    if headers and not any(agreed_name(h, agreed) for h in headers):
+        reason += (" None of its cells is an agreed heading: if that row holds data (a child's record), the "
+                   "heading row is missing.")
     if blanks:
         reason += f" {blanks} heading cell(s) are blank, which often means merged heading cells."
     fix = (
@@ -107,6 +122,11 @@ def missing_columns_error(
     if delimiter:
         fix = f"Check the file is separated by {_dlm_name(delimiter)}s as agreed. " + fix
     return Unlandable(reason, fix)
+
+
+def agreed_headings(spec: Any) -> list[str]:
+    """Every heading the mapping names: mapped source columns and knowingly ignored ones."""
+    return [*spec.columns.values(), *(getattr(spec, "ignore_columns", ()) or ())]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -193,7 +213,7 @@ def prepare_csv(path: Path, spec: Any, tmp_dir: Path, force_encoding: str | None
                     f"to change the borough mapping to {_dlm_name(other)}s).",
                 )
         headers = records[header_row - 1][1] if len(records) >= header_row else (records[0][1] if records else [])
-        raise missing_columns_error(headers, required, f"row {header_row}", delimiter)
+        raise missing_columns_error(headers, required, f"row {header_row}", delimiter, agreed_headings(spec))
     rec_no, headers = found
     header_line = records[rec_no - 1][0]
     if rec_no != header_row:
@@ -233,7 +253,7 @@ def check_zip(path: Path) -> None:
     ratio, info = worst
     if info is not None and info.file_size > 10 * 1024 * 1024 and ratio > MAX_XLSX_RATIO:
         raise Unlandable(
-            f"The workbook looks like a 'zip bomb': part '{info.filename}' expands {ratio:.0f}-fold to "
+            f"The workbook looks like a 'zip bomb': one of its parts expands {ratio:.0f}-fold to "
             f"{info.file_size / 1e6:.0f} MB. It was not opened, to protect the server.",
             "Re-save the workbook from Excel (no hidden padding), or send the data as CSV.",
         )
@@ -321,7 +341,11 @@ def open_workbook(path: Path) -> _Workbook:
     try:
         return _CalamineWorkbook(path) if fast else _OpenpyxlWorkbook(path)
     except Exception as exc:  # noqa: BLE001 - any reader failure means "not a readable workbook"
-        raise Unlandable(f"The workbook could not be opened ({type(exc).__name__}: {str(exc)[:120]}).",
+        # the reader's text can quote the workbook's contents: the borough reads a template, the central team
+        # finds the details on the pipeline's stderr (the exception is chained)
+        _log.warning("workbook could not be opened: %s", scrub(f"{type(exc).__name__}: {exc}")[0][:500])
+        raise Unlandable("The workbook could not be opened by the Excel reader (it may be damaged, protected "
+                         "with a password or saved in an older format).",
                          "Open it in Excel, 'Save As' Excel Workbook (.xlsx) and send it again.") from exc
 
 
@@ -342,11 +366,12 @@ def _stream_sheet(wb: _Workbook, path: Path, spec: Any, tmp_dir: Path) -> Prepar
     warnings: list[tuple[str, str]] = []
     names = list(wb.sheetnames)
     if wanted_sheet is not None and wanted_sheet not in names:
-        raise Unlandable(f"The workbook has no sheet called '{wanted_sheet}'. Sheets found: "
-                         f"{', '.join(repr(n) for n in names)}.",
+        raise Unlandable(f"The workbook has no sheet called '{wanted_sheet}' (the agreed sheet name); it has "
+                         f"{len(names)} sheet(s) with other names.",
                          f"Put the data on a sheet named '{wanted_sheet}' (or ask the hub data team to update "
                          "the borough mapping).")
     candidates = [wanted_sheet] if wanted_sheet is not None else names
+    first_head: list[tuple[int, list[str]]] = []
     for sheet_name in candidates:
         rows_iter = wb.rows(sheet_name)
         head: list[tuple[int, list[str]]] = []
@@ -354,18 +379,23 @@ def _stream_sheet(wb: _Workbook, path: Path, spec: Any, tmp_dir: Path) -> Prepar
             head.append((rownum, [_cell_text(v).strip() for v in values]))
             if rownum >= HEADER_SEARCH_ROWS:
                 break
+        if sheet_name == candidates[0]:
+            first_head = head
         found = choose_header(head, header_row, mapped, required)
         if found is None:
             if sheet_name == candidates[-1]:
-                first_cells = dict(head).get(header_row, head[0][1] if head else [])
-                if not head:
+                if not first_head:
                     raise Unlandable("The workbook's sheet is empty (no heading row and no data).",
                                      "Re-export the file from your system and send it again.")
-                raise missing_columns_error(first_cells, required, f"sheet '{candidates[0]}', row {header_row}")
+                first_cells = dict(first_head).get(header_row, first_head[0][1])
+                sheet = f"sheet '{wanted_sheet}'" if wanted_sheet is not None else "the first sheet"
+                raise missing_columns_error(first_cells, required, f"{sheet}, row {header_row}",
+                                            agreed=agreed_headings(spec))
             continue
         rownum_h, headers = found
         if sheet_name != names[0] and wanted_sheet is None:
-            warnings.append((f"The data was found on sheet '{sheet_name}', not on the first sheet.",
+            warnings.append((f"The data was found on sheet {names.index(sheet_name) + 1} of {len(names)}, not on "
+                             "the first sheet.",
                              "No action needed; putting the data on the first sheet avoids this warning."))
         if rownum_h != header_row:
             warnings.append((

@@ -1,6 +1,9 @@
 """Per-delivery receipts for borough data officers: ``receipts/<slug>/<run_id>.md`` (readable summary: what
 landed, what was rejected, which row, which column, why, how to fix) and ``.csv`` (every problem row,
-formula-neutralised so it is safe to open in a spreadsheet). Receipts never show raw identifiers."""
+formula-neutralised so it is safe to open in a spreadsheet). Receipts never quote what a file contains: a
+delivery is named by its label (borough, extract, period, delivery id) and its file name as delivered only when
+that name follows the agreed pattern (otherwise masked); a problem is named by row, agreed column and the
+value's masked shape (issue 13)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from fhub.landing.labels import receipt_file_name
 from fhub.landing.quarantine import safe_file_name
 from fhub.landing.result import DeliveryOutcome
 from fhub.landing.sqlkit import lit
@@ -57,14 +61,15 @@ def _write_csv(con: duckdb.DuckDBPyConnection, path: Path, ids: list[str], run_i
     neut = "case when left({c}, 1) in ('=', '+', '-', '@') then '''' || {c} else {c} end"
     cols = ", ".join(f"{neut.format(c=c)} as {c}" for c in ("column_name", "value_excerpt", "reason", "fix"))
     query = f"""
-        select source_file as file, outcome, row_number as "row", line_number as line, {cols}
+        select d.delivery_label as delivery, outcome, row_number as "row", line_number as line, {cols}
         from (
             select *, 'row rejected' as outcome, 0 as o from landing.rejects
             where delivery_id in ({id_list}) and run_id = {lit(run_id)}
             union all
             select *, case when row_number is null then 'file warning' else 'row landed with warning' end,
                    1 from landing.warnings where delivery_id in ({id_list}) and run_id = {lit(run_id)}
-        ) order by file, o, "row" nulls first, column_name
+        ) p join landing.deliveries d using (delivery_id)
+        order by delivery, o, "row" nulls first, column_name
     """
     tmp = path.with_suffix(".csv.tmp")
     con.execute(f"copy ({query}) to {lit(str(tmp))} (header, delimiter ',', quote '\"')")
@@ -80,7 +85,9 @@ def _markdown(con: duckdb.DuckDBPyConnection, slug: str, run_id: str, items: lis
              f"Every problem row is listed in `{csv_name}` (open it in a spreadsheet).", ""]
     problems = _problems(con, [o.delivery_id for o in items if o.status in ("landed", "superseded")], run_id)
     for o in items:
-        lines += [f"## {_md_cell(o.source_file)}", "", f"- **Status:** {_STATUS_TEXT.get(o.status, o.status)}"]
+        lines += [f"## {_md_cell(o.label)}", "",
+                  f"- **File:** {_md_cell(receipt_file_name(o.source_file, o.extract_type is not None))}",
+                  f"- **Status:** {_STATUS_TEXT.get(o.status, o.status)}"]
         if o.extract_type:
             lines.append(f"- **Extract:** {o.extract_type} · **period:** {o.period}")
         lines.append(f"- **SHA-256:** `{o.sha256}`")
@@ -147,7 +154,7 @@ def _problem_sections(o: DeliveryOutcome, problems: dict[tuple[str, str], tuple]
             shown = rows if len(rows) <= 80 else rows[:80].rsplit(",", 1)[0] + ", …"
             out.append(f"| {_md_cell(col)} | {_md_cell(reason)} | {n:,} | {_md_cell(shown)} | {_md_cell(fix)} |")
         out += ["", f"### {title} — first {min(len(detail), MD_DETAIL_ROWS)} in detail", "",
-                "| row | line | column | value | problem | how to fix |", "|---|---|---|---|---|---|"]
+                "| row | line | column | value (shape) | problem | how to fix |", "|---|---|---|---|---|---|"]
         out += [f"| {r} | {ln if ln is not None else ''} | {_md_cell(c)} | {_md_cell(v)} | {_md_cell(p)} | "
                 f"{_md_cell(f)} |" for r, ln, c, v, p, f in detail]
     return out

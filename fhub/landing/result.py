@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fhub.landing.labels import delivery_label
+
 
 @dataclass
 class DeliveryOutcome:
@@ -35,10 +37,15 @@ class DeliveryOutcome:
     def __post_init__(self) -> None:
         self.delivery_id = self.delivery_id or self.sha256
 
+    @property
+    def label(self) -> str:
+        """How messages, logs and published records name this delivery (never by its file name)."""
+        return delivery_label(self.borough_slug, self.extract_type, self.period, self.delivery_id)
+
     def check_accounting(self) -> None:
         if self.rows_landed + self.rows_rejected != self.rows_delivered:
             raise AssertionError(
-                f"{self.source_file}: landed {self.rows_landed} + rejected {self.rows_rejected} "
+                f"{self.label}: landed {self.rows_landed} + rejected {self.rows_rejected} "
                 f"!= delivered {self.rows_delivered}"
             )
 

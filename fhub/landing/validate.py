@@ -4,8 +4,13 @@ Input: temp tables ``_src`` (``_f`` file number, ``_row``, ``_line``, ``c0..cN``
 (``_f``, ``period``). Output: temp tables ``_m`` (one row per data row: mapped text ``m_<col>``, typed
 contract values ``v_<col>`` computed once, reject reasons ``e_<col>`` and warnings ``w_<col>`` over the typed
 values), ``_rej`` (one row per rejected row × problem) and ``_warn`` (one row per accepted row × warning).
-Raw values only ever live in these connection-local temp tables; what is persisted is masked (see
-``_fhub_excerpt``).
+Raw values only ever live in these connection-local temp tables; what is persisted of a problem value is its
+masked shape (``fhub_shape``), and every reason and fix is a template (issue 13): agreed column names, row
+numbers, counts, codes and periods only, never a value.
+
+Text columns: identifier-like *substrings* (:mod:`fhub.privacy.identifiers`, through the cheap SQL pre-filter)
+reject the row in a reference column (:data:`fhub.contracts.REFERENCE_TEXT_COLUMNS`), are replaced by a tag in
+a declared ``scrub`` free-text column, and blank the value (with a warning) in any other text column.
 
 Layers (one statement): ``s0`` trims each used source column once → ``s`` maps them (value maps,
 constants) → ``t`` computes the
@@ -21,9 +26,11 @@ from typing import Any
 
 import duckdb
 
-from fhub.contracts import Column, Contract
+from fhub.contracts import REFERENCE_TEXT_COLUMNS, Column, Contract
 from fhub.landing.columns import ColumnPlan
 from fhub.landing.sqlkit import date_lit, human_date_format, ident, lit, swapped_day_month, trimmed
+from fhub.privacy.duckdb_functions import identifier_kinds_sql, kind_names_sql
+from fhub.privacy.identifiers import TAGS
 
 _NULL = "cast(null as varchar)"
 _TRUE = ("true", "t", "1", "y", "yes")
@@ -34,9 +41,9 @@ EARLIEST_DATE = dt.date(1990, 1, 1)
 EARLIEST_BIRTH_MONTH = dt.date(1900, 1, 1)
 #: a birth month may be an expected due month: up to this many days after today
 DUE_MONTH_HORIZON_DAYS = 300
-#: text columns that are row keys or references: an identifier-shaped value rejects the row
-#: (other text columns are blanked with a warning instead)
-_STRICT_TEXT = {"contact_id", "referral_id", "assessment_id", "hub_id", "academic_year", "school_urn"}
+#: text columns that are row keys or references: an identifier-like value rejects the row
+#: (other text columns are blanked with a warning instead; declared free text is scrubbed)
+_STRICT_TEXT = REFERENCE_TEXT_COLUMNS
 
 
 @dataclass
@@ -100,24 +107,36 @@ def column_sql(col: Column, spec: Any, plan: ColumnPlan, ctx: Context) -> Column
         fix = miss_fix
     elif col.kind == "text":
         k = ident(f"k_{col.name}")
-        helpers[f"k_{col.name}"] = f"_fhub_pii_kind({m})"
-        formula = (f"case when left({m}, 1) in ('=', '+', '-', '@') then 'The value in {heading} starts with '"
-                   f" || left({m}, 1) || ', which spreadsheets treat as a formula; it was kept as text and is "
-                   f"neutralised in every export.' end")
+        helpers[f"k_{col.name}"] = identifier_kinds_sql(m)
+        kinds = kind_names_sql(k)
+        formula = (f"case when left({m}, 1) in ('=', '+', '-', '@') then 'The value in {heading} starts with =, +, "
+                   f"- or @, which spreadsheets treat as a formula; it was kept as text and is neutralised in every "
+                   f"export.' end")
         formula_fix = (f"case when left({m}, 1) in ('=', '+', '-', '@') then 'Check the value is meant to start "
                        f"with that character.' end")
+        policy = (getattr(spec, "free_text", None) or {}).get(col.name)
         if col.name in _STRICT_TEXT:
             v = m
-            e = (f"case {missing} when {k} is not null then 'The value in {heading} looks like ' || {k} || "
+            e = (f"case {missing} when {k} is not null then 'The value in {heading} looks like ' || {kinds} || "
                  f"'; personal identifiers must not be sent in this column.' end")
             fix = (f"case when {m} is null then {miss_fix} else 'Send your system''s own reference in "
-                   f"{heading}, not an NHS number, UPN or postcode.' end")
+                   f"{heading}, not an NHS number, UPN, phone number, e-mail address or postcode.' end")
             w, wf = formula, formula_fix
+        elif policy == "scrub":  # agreed free text: identifier-like parts replaced by a tag, the rest kept
+            v = f"case when {k} is null then {m} else fhub_scrub({m}) end"
+            e = f"case {missing} end" if missing else null
+            fix = miss_fix
+            tags = kind_names_sql(k, TAGS)
+            w = (f"coalesce(case when {k} is not null then 'The value in {heading} contained ' || {kinds} || "
+                 f"'; that part was replaced by ' || {tags} || ' and the rest of the text was kept.' end, "
+                 f"{formula})")
+            advice = lit(f"Do not type personal identifiers, contact details or addresses into {heading}.")
+            wf = f"case when {k} is not null then {advice} else {formula_fix} end"
         else:
             v = f"case when {k} is null then {m} end"
             e = f"case {missing} end" if missing else null
             fix = miss_fix
-            w = (f"coalesce(case when {k} is not null then 'The value in {heading} looked like ' || {k} || "
+            w = (f"coalesce(case when {k} is not null then 'The value in {heading} looked like ' || {kinds} || "
                  f"' and was removed.' end, {formula})")
             wf = (f"case when {k} is not null then {lit(f'Do not put personal identifiers or addresses in {heading}.')}"
                   f" else {formula_fix} end")
@@ -269,8 +288,8 @@ def _row_warnings(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan) -
             where v_birth_month is not null and e_birth_month is null
         )
         select _f, _row, _line, {lit(heading)}, 'month', m_birth_month,
-               'The child was born in ' || strftime(v_birth_month, '%B %Y') || ', but a Reception child in '
-               || y0 || '/' || right(cast(y0 + 1 as varchar), 2) || ' is born between September ' || (y0 - 5)
+               'The month of birth in {heading} does not fit a Reception child in ' || y0 || '/'
+               || right(cast(y0 + 1 as varchar), 2) || ', who is born between September ' || (y0 - 5)
                || ' and August ' || (y0 - 4) || ' (kept; check the birth month or the academic year).',
                'Check the month of birth; children outside their year group are rare.'
         from y
@@ -314,8 +333,9 @@ def _row_checks(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ctx
         con.execute(f"""
             insert into _rej
             select m._f, m._row, m._line, {lit(heading)}, 'text', m.v_hub_id,
-                   case when h.hub_id is null then 'The hub ' || m.v_hub_id || ' is not a known family hub.'
-                        else 'The hub ' || m.v_hub_id || ' belongs to another borough (' || h.borough_code || ').' end,
+                   case when h.hub_id is null then 'The value in {heading} is not a known family hub id.'
+                        else 'The hub ' || h.hub_id || ' (a known hub id) belongs to another borough ('
+                             || h.borough_code || ').' end,
                    'Use the hub id from the family hub list for your borough (ask the hub data team to add a new hub).'
             from _m m join _files f using (_f) left join _hubs h on h.hub_id = m.v_hub_id
             where m.v_hub_id is not null and m.e_hub_id is null
@@ -338,7 +358,7 @@ def _row_checks(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ctx
             select _f, _row, _line, {lit(heading)}, 'text', v_academic_year,
                    case when not regexp_full_match(v_academic_year, '[0-9]{{4}}/[0-9]{{2}}')
                         then 'The academic year is not written like 2023/24.'
-                        else 'This row is for academic year ' || v_academic_year || ' but the file is for '
+                        else 'This row is for another academic year than the file, which is for '
                              || f.period || '.' end,
                    'Write the academic year as YYYY/YY and send each year in its own file.'
             from _m join _files f using (_f)

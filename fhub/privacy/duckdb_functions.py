@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 from duckdb.sqltypes import VARCHAR
 
-from fhub.privacy.identifiers import find_identifiers, scrub, shape
+from fhub.privacy.identifiers import KIND_NAMES, find_identifiers, scrub, shape
 
 
 def _scrub(values: pa.Array) -> pa.Array:
@@ -51,7 +51,37 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+#: A necessary condition for any identifier kind of :mod:`fhub.privacy.identifiers` (checked against its
+#: examples and generated text in tests/unit/test_identifiers.py): an ``@``; any non-ASCII character (NFKC may
+#: turn it into a digit, a space or an ``@``); ten digits (NHS, phone, long numbers, UPNs); a digit then ``e9``
+#: (a 10-digit number in scientific notation); the NI number shape; a letter + digit followed by a postcode's
+#: inward code (every outward code holds a letter then a digit); GIR 0AA. Most values - names, codes, ids such
+#: as ``C000012345`` - match none of these, so the Python functions never see them.
+PREFILTER_RX = (
+    r"@|[^\x00-\x7F]|(?:[0-9][^0-9]*){10}|[0-9][eE]\+?0?9"
+    r"|[A-Za-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d]"
+    r"|[A-Za-z][0-9][0-9A-Za-z]? *[0-9][A-Za-z]{2}|(?i:gir ?0aa)"
+)
+
+
 def may_hold_identifier_sql(expr: str) -> str:
-    """SQL that is true when ``expr`` could hold an identifier-like substring (a digit, ``@`` or any non-ASCII
-    character, which NFKC may turn into a digit). False for most names and free text."""
-    return f"regexp_matches({expr}, '[0-9@]|[^\\x00-\\x7F]')"
+    """SQL that is true when ``expr`` could hold an identifier-like substring (:data:`PREFILTER_RX`). False
+    for most names, codes and free text."""
+    return f"regexp_matches({expr}, '{PREFILTER_RX}')"
+
+
+def identifier_kinds_sql(expr: str) -> str:
+    """SQL: the identifier kinds in ``expr`` (``'nhs_number,postcode'``), or null - through the pre-filter, so
+    ordinary values cost one regular-expression test."""
+    return f"case when {may_hold_identifier_sql(expr)} then fhub_identifier_kinds({expr}) end"
+
+
+def kind_names_sql(kinds_expr: str, names: dict[str, str] | None = None) -> str:
+    """SQL: plain-language names of the kinds in ``kinds_expr`` (a result of ``fhub_identifier_kinds``), e.g.
+    ``an NHS number (10 digits) and a full postcode``, for message templates (the kinds are codes).
+    ``names`` = :data:`~fhub.privacy.identifiers.TAGS` gives their tags instead."""
+    parts = ", ".join(
+        f"case when list_contains(string_split({kinds_expr}, ','), '{kind}') then '{name}' end"
+        for kind, name in (names or KIND_NAMES).items()
+    )
+    return f"concat_ws(' and ', {parts})"

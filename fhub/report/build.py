@@ -502,7 +502,7 @@ def dq_section(data: ReportData, code: str | None, name: str, prefix: str, downl
                                               "Deliveries behind it"],
                    [[r["metric_id"], r["geography_code"], r["period"], cell(r.get("previous_value")),
                      cell(r.get("current_value")), cell(r.get("value_change")), r.get("revision_kind") or "r",
-                     r.get("causing_files") or ""] for r in revs], slug="revisions", numeric={3, 4, 5})
+                     r.get("causing_deliveries") or ""] for r in revs], slug="revisions", numeric={3, 4, 5})
         write_downloads(rt, downloads, prefix)
         tables.append(rt)
     return Section("dq", "Data quality", svg=svg, tables=tables,

@@ -187,13 +187,13 @@ def build_sample_published(path: Path, seed: int = 7, run_id: str = "sample-run"
         )
         checks = [
             ("E09000012", "contacts", "2024-05", "rows_rejected", "landing", "validity", "withhold_scope", "fail", 38,
-             "hackney_contacts_2024-05.csv: 38 of 400 rows (9.5%) were rejected — hub_id: not a Hackney hub (30)",
+             "hackney contacts 2024-05 (delivery 3f2a91c0): 38 of 400 rows (9.5%) were rejected — HubCode: The value in HubCode is not a known family hub id. (30)",
              "Use the hub ids in the hub register (e.g. HAC-01), or ask us to add a new hub."),
             ("E09000012", "eyfsp", "2023/24", "expect_column_values_to_not_be_null(birth_month)", "gx",
              "completeness", "warn", "warn", 12, "eyfsp 2023/24: 12 pupils have no birth month.",
              "Fill in the birth month so summer-born analysis includes them."),
             ("E09000012", "register", None, "file_landed", "landing", "completeness", "warn", "warn", None,
-             "hackney_register.xlsx was quarantined: sheet 'Register' not found. An earlier delivery is used.",
+             "hackney register 2024-05 (delivery 7c01d2e4) was quarantined: the workbook has no sheet called 'Register' (the agreed sheet name). An earlier delivery is still used.",
              "Send the register with the sheet named as in the mapping file."),
             ("E09000012", "referrals", "2024/25 Q1", "rows_with_warnings", "landing", "validity", "warn", "warn", 4,
              "4 referrals have an outcome date before the referral date.", "Check the dates at source."),

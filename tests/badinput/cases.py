@@ -156,7 +156,7 @@ CASES: list[Case] = [
          _text(XLSX_NAME, lambda: csv_text(rows())), spec=XLSX_SPEC),
     Case("xlsx_header_row3", "XLSX with a title above the headings", "warned", "found on row 3",
          _xlsx(XLSX_NAME, [("Contacts", [["Hackney contacts May 2024"], [], HEADERS, *rows()])]), spec=XLSX_SPEC),
-    Case("xlsx_several_sheets", "XLSX with the data on the second sheet", "warned", "on sheet 'Data'",
+    Case("xlsx_several_sheets", "XLSX with the data on the second sheet", "warned", "on sheet 2 of 2",
          _xlsx(XLSX_NAME, [("Notes", [["read me"]]), ("Data", [HEADERS, *rows()])]), spec=XLSX_SPEC),
     Case("xlsx_merged_header", "XLSX with merged heading cells", "quarantined", "merged heading cells",
          _xlsx(XLSX_NAME, [("Contacts", [["Contact", None, *HEADERS[2:]], *rows()])], merge="A1:B1"),

@@ -50,7 +50,7 @@ create table if not exists landing.deliveries (
     delivery_id varchar primary key, borough_code varchar, borough_slug varchar, extract_type varchar,
     period varchar, source_file varchar, sha256 varchar, size_bytes bigint, received_at timestamp,
     loaded_at timestamp, run_id varchar, status varchar, rows_delivered bigint, rows_landed bigint,
-    rows_rejected bigint, rows_warned bigint, superseded_by varchar
+    rows_rejected bigint, rows_warned bigint, superseded_by varchar, key_label varchar, delivery_label varchar
 )
 """
 
@@ -115,7 +115,8 @@ def land(
         [sha, code, extract, period],
     )
     con.execute(
-        "insert into landing.deliveries values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 'landed', ?, ?, 0, 0, null)",
+        "insert into landing.deliveries values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 'landed', ?, ?, 0, 0, null, 'demo', "
+        "? || ' ' || ? || ' ' || ? || ' (delivery ' || left(?, 8) || ')')",
         [
             sha,
             code,
@@ -129,6 +130,10 @@ def land(
             run_id,
             len(rows),
             len(rows),
+            slug,
+            extract,
+            period,
+            sha,
         ],
     )
     return sha

@@ -141,7 +141,8 @@ def test_nil_return_then_data_then_empty_resubmission(tmp_path: Path) -> None:
     assert hist == [("superseded", 0), ("landed", 3), ("superseded", 0)]
     assert _q(paths, "select count(*) from raw.hub_contacts") == [(3,)]
     # withdrawing the period is a deliberate step: the delivery stops counting, its history stays
-    assert withdraw_delivery(paths, second.deliveries[0].sha256, "run4", "borough confirmed no activity") == f.name
+    assert withdraw_delivery(paths, second.deliveries[0].sha256, "run4", "borough confirmed no activity") == (
+        second.deliveries[0].label)
     assert _q(paths, "select count(*) from landing.deliveries where status = 'landed'") == [(0,)]
     assert _q(paths, "select reason from landing.warnings where run_id = 'run4'") == [
         ("Withdrawn by the hub data team: borough confirmed no activity",)]

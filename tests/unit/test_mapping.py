@@ -72,7 +72,7 @@ def test_match_returns_spec_and_canonical_period(tmp_path):
     assert spec.extract == "contacts" and period == "2024-05"
     assert m.match("hackney_contacts_2024-05.xlsx") is None
     assert m.match("camden_contacts_2024-05.csv") is None
-    with pytest.raises(PeriodError, match="2024-13"):
+    with pytest.raises(PeriodError, match="not a valid month"):
         m.match("hackney_contacts_2024-13.csv")
 
 

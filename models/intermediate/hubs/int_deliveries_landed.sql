@@ -11,7 +11,7 @@ landed as (
         borough_code,
         extract_type,
         period,
-        source_file,
+        delivery_label,
         received_at,
         loaded_at,
         run_id,

@@ -18,7 +18,7 @@ explained as (
         r.breakdown_type,
         r.breakdown_value,
         string_agg(distinct a.delivery_id, ', ' order by a.delivery_id) as causing_delivery_ids,
-        string_agg(distinct a.source_file, ', ' order by a.source_file) as causing_files
+        string_agg(distinct a.delivery_label, ', ' order by a.delivery_label) as causing_deliveries
     from revised as r
     inner join arrivals as a
         on a.run_id = r.run_id
@@ -63,7 +63,7 @@ final as (
             else 'value revised'
         end as revision_kind,
         e.causing_delivery_ids,
-        e.causing_files
+        e.causing_deliveries
     from revised as r
     left join explained as e
         on e.run_id = r.run_id

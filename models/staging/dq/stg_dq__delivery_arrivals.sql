@@ -13,7 +13,7 @@ renamed as (
         cast(period as varchar) as period,
         cast(period_start as date) as period_start,
         cast(period_end as date) as period_end,
-        cast(source_file as varchar) as source_file,
+        cast(delivery_label as varchar) as delivery_label,
         cast(received_at as timestamp) as received_at,
         cast(loaded_at as timestamp) as loaded_at,
         {{ financial_quarter_of('received_at') }} as cycle,

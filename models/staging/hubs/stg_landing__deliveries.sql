@@ -11,7 +11,7 @@ renamed as (
         cast(borough_slug as varchar) as borough_slug,
         cast(extract_type as varchar) as extract_type,
         cast(period as varchar) as period,
-        cast(source_file as varchar) as source_file,
+        cast(delivery_label as varchar) as delivery_label,
         cast(sha256 as varchar) as sha256,
         cast(size_bytes as bigint) as size_bytes,
         cast(received_at as timestamp) as received_at,
