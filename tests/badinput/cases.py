@@ -4,6 +4,12 @@
 landed, the listed rows rejected with ``message`` in the reason for ``column``), ``warned`` (landed with a
 file- or row-level warning containing ``message``) or ``landed`` (clean). ``docs/bad-input-catalogue.md`` is
 generated from this list (see test_catalogue.py), so the table cannot drift from the tests.
+
+Every case is also a leak test (issue 13): no text of the delivered file - cell, heading, sheet name, file name
+(unless it follows the agreed pattern), nor the case's ``planted`` text - may appear in any reason, fix, value
+excerpt, receipt, quarantine note, progress line or data-quality result, and no identifier-like substring may
+reach the work file's text columns. ``stored`` says what a row's text column holds after landing (free text
+scrubbed or dropped).
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from pathlib import Path
 from tests.badinput.fixtures import HEADERS, csv_text, good_row
 
 NAME = "hackney_contacts_2024-05.csv"
+NHS = "9434765919"  # a valid NHS number (check digit 9)
+CHILD = "Amelia Okonkwo"
 
 
 @dataclass
@@ -29,6 +37,8 @@ class Case:
     rows: list[int] = field(default_factory=list)  # rejected data rows (1-based)
     column: str | None = None
     spec: dict | None = None  # mapping overrides for this case
+    planted: tuple[str, ...] = ()  # text that must never be quoted (beyond the file's own cells and headings)
+    stored: dict[int, dict[str, object]] = field(default_factory=dict)  # data row → raw column → value
 
 
 def rows(n: int = 5) -> list[list[str]]:
@@ -186,3 +196,94 @@ CASES: list[Case] = [
          _text(NAME, lambda: csv_text(rows(2)) + "C3,P3,F3,HAC-H01,hub,IF,direct,Smith, Jones,01/05/2024,Y\n"),
          rows=[3]),
 ]
+
+
+SCRUB = {"free_text": {"partner_name": "scrub"}}
+XLSX_SCRUB = {**XLSX_SPEC, **SCRUB}
+
+
+def _headerless() -> str:
+    child = [*good_row(1)[:1], NHS, *good_row(1)[2:7], CHILD, *good_row(1)[8:]]
+    return csv_text(rows(3), headers=child)
+
+
+def _scrubbed(case_id: str, title: str, value: str, kind: str, stored: str, spec: dict = SCRUB,
+              write: Callable[[Path], Path] | None = None) -> Case:
+    """Free text (declared ``scrub``): the identifier-like part is replaced by its tag, the rest lands."""
+    return Case(case_id, title, "warned", f"contained {kind}", write or _text(NAME, _with(1, 7, value)),
+                spec=spec, stored={1: {"partner_name": stored}})
+
+
+PRIVACY_CASES: list[Case] = [
+    # file names: never published; one that does not follow the agreed pattern is set aside under its id
+    Case("file_name_nhs_number", "A file named with nothing but an NHS number", "quarantined",
+         "does not match any agreed file name", _text(f"{NHS}.csv", lambda: csv_text(rows())), planted=(NHS,)),
+    Case("file_name_child", "A child's name in the file name", "quarantined", "does not match any agreed file name",
+         _text(f"hackney_contacts_2024-05 {CHILD}.csv", lambda: csv_text(rows())), planted=("Amelia", "Okonkwo")),
+    Case("file_name_full_width_digits", "Full-width digits in the period of the file name", "quarantined",
+         "does not match any agreed file name",
+         _text("hackney_contacts_\uff12\uff10\uff12\uff14-05.csv", lambda: csv_text(rows()))),
+    # headings: described by position and shape; without its heading row the first "headings" are a record
+    Case("headerless_file", "No heading row: the first row is a child's record", "quarantined",
+         "the heading row is missing", _text(NAME, _headerless), planted=(NHS, "Amelia", "Okonkwo")),
+    Case("headerless_xlsx", "XLSX without its heading row (an NHS number as a number cell)", "quarantined",
+         "the heading row is missing",
+         _xlsx(XLSX_NAME, [("Contacts", [["C1", int(NHS), "F1", "HAC-H01", "hub", "IF", "direct", CHILD,
+                                           "02/05/2024", "Y"], *rows(2)])]),
+         spec=XLSX_SPEC, planted=(NHS, "Amelia", "Okonkwo")),
+    Case("heading_is_a_name", "A required heading replaced by a child's name", "quarantined",
+         "'ContactDate' not found", _text(NAME, lambda: csv_text(rows(), headers=[*HEADERS[:8], CHILD, "Attended"])),
+         planted=("Amelia", "Okonkwo")),
+    Case("xlsx_sheet_named_after_child", "The agreed sheet is missing; the sheet there is named after a child",
+         "quarantined", "no sheet called 'Contacts'",
+         _xlsx(XLSX_NAME, [(f"{CHILD} {NHS}"[:31], [HEADERS, *rows()])]),
+         spec={**XLSX_SPEC, "sheet": "Contacts"}, planted=(NHS, "Amelia", "Okonkwo")),
+    Case("xlsx_data_on_child_sheet", "XLSX data on a second sheet named after a child", "warned", "on sheet 2 of 2",
+         _xlsx(XLSX_NAME, [("Notes", [["read me"]]), (CHILD, [HEADERS, *rows()])]), spec=XLSX_SPEC,
+         planted=("Amelia", "Okonkwo")),
+    # cells: reasons name the agreed column and the row, the value only by its shape
+    Case("child_name_as_hub", "A child's name in the hub column", "rejected", "not a known family hub id",
+         _text(NAME, _with(2, 3, CHILD)), rows=[2], column="HubCode", planted=("Amelia", "Okonkwo")),
+    Case("nhs_number_dots_as_contact_id", "An NHS number with dots as the contact id", "rejected",
+         "looks like an NHS number", _text(NAME, _with(3, 0, "943.476.5919")), rows=[3], column="ContactRef",
+         planted=("943.476.5919",)),
+    Case("phone_in_text", "A phone number inside a text column not agreed as free text", "warned",
+         "looked like a phone number", _text(NAME, _with(1, 7, "ring 07700 900123")), planted=("07700",),
+         stored={1: {"partner_name": None}}),
+    Case("email_in_text", "An e-mail address inside a text column not agreed as free text", "warned",
+         "looked like an e-mail address", _text(NAME, _with(2, 7, "jo.bloggs@example.org")),
+         planted=("jo.bloggs",), stored={2: {"partner_name": None}}),
+    # free text agreed in the mapping (free_text: {partner_name: scrub}): scrubbed, the rest of the text lands
+    _scrubbed("free_text_nhs_dots", "Free text: an NHS number with dots", "call re 943.476.5919",
+              "an NHS number", "call re [NHS number removed]"),
+    _scrubbed("free_text_nhs_no_break_spaces", "Free text: an NHS number with no-break spaces",
+              "NHS 943\u00a0476\u00a05919 seen", "an NHS number", "NHS [NHS number removed] seen"),
+    _scrubbed("free_text_nhs_bad_check_digit", "Free text: an NHS number failing the check digit",
+              "943 476 5910 Home-Start", "an NHS number", "[NHS number removed] Home-Start"),
+    _scrubbed("free_text_email", "Free text: an e-mail address", "Home-Start jo.bloggs@example.org",
+              "an e-mail address", "Home-Start [email removed]"),
+    _scrubbed("free_text_uk_phone", "Free text: UK phone numbers in two spellings",
+              "Home-Start (020) 7946-0000 or +44 7700 900123", "a phone number",
+              "Home-Start [phone number removed] or [phone number removed]"),
+    _scrubbed("free_text_postcode_no_break_space", "Free text: a postcode with a no-break space",
+              "Hall E8\u00a01DY", "a full postcode", "Hall [postcode removed]"),
+    _scrubbed("free_text_upn", "Free text: a UPN", "pupil A123456789012", "a UPN", "pupil [UPN removed]"),
+    _scrubbed("free_text_full_width_digits", "Free text: full-width digits",
+              "NHS \uff19\uff14\uff13\uff14\uff17\uff16\uff15\uff19\uff11\uff19", "an NHS number",
+              "NHS [NHS number removed]"),
+    _scrubbed("free_text_xlsx_number_cell", "Free text in XLSX: an NHS number as a number cell", "", "an NHS number",
+              "[NHS number removed]", spec=XLSX_SCRUB,
+              write=_xlsx(XLSX_NAME, [("Contacts", [HEADERS, [*good_row(1)[:7], int(NHS), *good_row(1)[8:]],
+                                                   *rows(4)[1:]])])),
+    _scrubbed("free_text_xlsx_phone", "Free text in XLSX: a phone number with no-break spaces", "", "a phone number",
+              "Home-Start [phone number removed]", spec=XLSX_SCRUB,
+              write=_xlsx(XLSX_NAME, [("Contacts", [HEADERS, [*good_row(1)[:7], "Home-Start 07700\u00a0900123",
+                                                              *good_row(1)[8:]], *rows(4)[1:]])])),
+    Case("free_text_ordinary", "Free text without identifiers (kept as sent)", "landed", "",
+         _text(NAME, _with(1, 7, "Café £5 group, Home-Start")), spec=SCRUB,
+         stored={1: {"partner_name": "Café £5 group, Home-Start"}}),
+    Case("free_text_dropped", "Free text agreed as drop: never stored", "landed", "",
+         _text(NAME, _with(1, 7, f"{CHILD} 07700 900123")), spec={"free_text": {"partner_name": "drop"}},
+         planted=("Amelia", "07700"), stored={1: {"partner_name": None}}),
+]
+CASES += PRIVACY_CASES

@@ -32,7 +32,30 @@ def render() -> str:
               "missing/extra columns, five encodings, truncated bytes, NHS numbers/UPNs/postcodes in text "
               "columns, a names column — never crash, always account for every row and never leak a raw "
               "value into the work file, receipts or quarantine notes (`test_properties.py`, hypothesis).",
+              "", "Every case is also a leak test (issue 13, `tests/badinput/leaks.py`): no cell, heading, sheet "
+              "name or file name of the delivered file (unless the name follows the agreed pattern), nor the "
+              "case's planted names and numbers, appears in any reason, fix, value shape, receipt, quarantine "
+              "note or file name in quarantine, progress line or data-quality result; and "
+              "`fhub_identifier_kinds` finds no identifier-like substring in any text column of `raw.*` and "
+              "`landing.*` (except `source_file`, which keeps the delivered name in the work file only).",
               "", "Rules worth knowing:", "",
+              "- **Messages are templates.** A receipt names the row, the agreed column (the mapping's heading, "
+              "or `column N` for one that is not agreed) and the value's masked shape (`NN/NN/NNNN`, `text of "
+              "12 characters`, `10 digits`), never the value. A heading row that lacks agreed headings is "
+              "described by column position and shape; when no cell is an agreed heading the receipt says the "
+              "heading row may be missing. Sheets are named by position (`sheet 2 of 2`) unless the mapping "
+              "agrees a sheet name.",
+              "- **File names.** A name must match an agreed pattern in full (ASCII digits only). A delivery is "
+              "named everywhere by its label, `hackney contacts 2024-05 (delivery 3f2a91c0)`; a name that does "
+              "not match is quarantined under `<slug>_unrecognised_<id>` and shown masked in the receipt "
+              "(`a name of 10 digits + .csv`).",
+              "- **Free text.** Columns a mapping declares `free_text: {partner_name: scrub}` keep their text "
+              "with every identifier-like part (NHS numbers in any spacing, valid check digit or not; UPNs; "
+              "e-mail addresses; UK phone numbers; NI numbers; postcodes, after NFKC) replaced by a tag such as "
+              "`[NHS number removed]`, with a warning naming row, column and kind; `drop` never stores the "
+              "column. Any other text column holding something identifier-like is blanked with a warning, and "
+              "a reference column (contact, referral and assessment ids, hub, school, academic year) rejects "
+              "the row.",
               "- **Nil return.** A file with a heading row and no data rows is landed with 0 rows and the "
               "receipt warning \"treated as a nil return (no activity) for <period>\". It replaces only "
               "an earlier *empty* delivery for the period. If the period already has rows, the empty file "

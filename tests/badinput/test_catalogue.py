@@ -10,7 +10,8 @@ import pytest
 
 from fhub.landing import land_all, land_file
 from tests.badinput.cases import CASES, NAME, Case, rows
-from tests.badinput.fixtures import KEY, TODAY, csv_text, good_row, setup
+from tests.badinput.fixtures import CONTACTS_SPEC, KEY, TODAY, csv_text, good_row, setup
+from tests.badinput.leaks import file_texts, identifier_like_text, quoted, shown_texts
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "bad-input-catalogue.md"
 
@@ -20,12 +21,21 @@ def _land(tmp_path: Path, case: Case):
     f = case.write(paths.incoming / "hackney")
     out = land_file(paths, f, "run1", KEY, key_label="demo", config_dir=config, hubs_csv=tmp_path / "hubs.csv",
                     today=TODAY)
-    return paths, out
+    return paths, out, f
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_case(tmp_path: Path, case: Case) -> None:
-    paths, out = _land(tmp_path, case)
+    paths, out, delivered = _land(tmp_path, case)
+    # nothing the file holds is quoted anywhere (cells, headings, sheet names, its name if not as agreed) ...
+    needles = file_texts(delivered, {**CONTACTS_SPEC, **(case.spec or {})}) | set(case.planted)
+    assert quoted(shown_texts(paths, out, "run1"), needles) == []
+    # ... and nothing identifier-like reaches a text column of the work file (raw and landing)
+    assert identifier_like_text(paths.work_db) == []
+    _check_case(paths, case, out)
+
+
+def _check_case(paths, case: Case, out) -> None:
     con = duckdb.connect(str(paths.work_db), read_only=True)
     try:
         # nothing lost: the original bytes are archived whatever happened
@@ -59,6 +69,10 @@ def test_case(tmp_path: Path, case: Case) -> None:
         elif case.outcome == "landed":
             assert warnings == []
             assert d[2] == 0
+        for row, values in case.stored.items():
+            cols = ", ".join(values)
+            assert con.execute(f"select {cols} from raw.hub_contacts where _row_number = ?", [row]).fetchone() == (
+                tuple(values.values()))
     finally:
         con.close()
 
