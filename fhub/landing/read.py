@@ -343,7 +343,7 @@ def open_workbook(path: Path) -> _Workbook:
     except Exception as exc:  # noqa: BLE001 - any reader failure means "not a readable workbook"
         # the reader's text can quote the workbook's contents: the borough reads a template, the central team
         # finds the details on the pipeline's stderr (the exception is chained)
-        _log.warning("workbook could not be opened: %s", scrub(f"{type(exc).__name__}: {exc}")[0][:500])
+        _log.warning("workbook could not be opened: %s: %s", type(exc).__name__, scrub(str(exc))[0][:500])
         raise Unlandable("The workbook could not be opened by the Excel reader (it may be damaged, protected "
                          "with a password or saved in an older format).",
                          "Open it in Excel, 'Save As' Excel Workbook (.xlsx) and send it again.") from exc

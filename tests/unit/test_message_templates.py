@@ -1,0 +1,274 @@
+"""Messages are templates (issue 13): the code that builds reasons, warnings, fixes, data-quality messages,
+receipts, progress lines and the run summary interpolates only values of allowed kinds.
+
+A static check over the message-building modules: every f-string placeholder that ends up in human text - a
+Python message, or a quoted literal inside generated SQL - must be one of :data:`ALLOWED` (each entry says
+which allowed kind it is: an agreed column name, a count or row number, a period or label, a code, a shape,
+configuration). A placeholder in SQL *structure* (outside quotes) is SQL, not text; values reach SQL messages
+only by ``||`` concatenation, and :func:`test_sql_messages_concatenate_only_allowed_values` checks those
+operands. ``tests/badinput`` checks the same promise dynamically: no planted text leaks from any hostile file.
+
+Adding a placeholder to a message means adding it here, with its kind: if it is not one of the allowed kinds
+(a raw cell, a heading as delivered, a sheet name, a file name, an exception's text), the message is wrong.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from fhub.landing.labels import delivery_label, receipt_file_name
+from fhub.privacy.messages import describe_headings, error_kind, masked_file_name, safe_dbt_message
+
+ROOT = Path(__file__).resolve().parents[2]
+MODULES = [
+    "fhub/landing/read.py", "fhub/landing/columns.py", "fhub/landing/engine.py", "fhub/landing/land.py",
+    "fhub/landing/receipts.py", "fhub/landing/scan.py", "fhub/landing/validate.py", "fhub/landing/labels.py",
+    "fhub/landing/result.py", "fhub/dq/landing_results.py", "fhub/dq/dbt_results.py", "fhub/dq/gx_results.py",
+    "fhub/dq/decision.py", "fhub/dq/history.py", "fhub/summary.py", "fhub/privacy/messages.py",
+    "flows/land.py", "flows/nightly.py",
+]
+
+#: Placeholder expressions allowed in human text, by kind.
+ALLOWED: dict[str, str] = {
+    # agreed column names: the mapping's source column names and the landing contract's column names
+    **dict.fromkeys(["heading", "key_heading", "src", "col", "col.name", "m", "column", "what"],
+                    "agreed column name / contract name"),
+    # counts, row and line numbers, positions, sizes
+    **dict.fromkeys(["n", "n_rows", "n:,", "n_rows:,", "len(headers)", "len(names)", "blanks", "more", "i",
+                     "i + 1", "column", "line", "rec_no", "header_row", "rownum_h", "overflow", "width", "limit",
+                     "rejected", "delivered", "warned", "share:.1%", "failures", "unexpected", "len(clean)",
+                     "len(skipped):,", "self.done", "self.total", "done", "total", "exact[h] + 1", "idx + 1",
+                     "names.index(sheet_name) + 1", "exc.start", "ratio:.0f", "total / 1e9:.1f",
+                     "MAX_XLSX_UNCOMPRESSED / 1e9:.1f", "info.file_size / 1e6:.0f", "keep['rows']:,",
+                     "o.rows_landed:,", "o.rows_rejected:,", "o.rows_delivered:,", "o.rows_warned:,",
+                     "sum(o.rows_landed for o in clean):,", "self.rows_landed", "self.rows_rejected",
+                     "self.rows_delivered", "len(self.landed)", "len(self.quarantined)", "len(self.skipped)",
+                     "len(self.by_status('waiting'))", "self.rows_landed:,", "self.rows_rejected:,",
+                     "self.rows_delivered:,", "unknown[scope]", "len(self.withheld_scopes)", "self.warnings",
+                     "col.min_value:g", "col.max_value:g", "DUE_MONTH_HORIZON_DAYS // 30", "MD_DETAIL_ROWS",
+                     "min(len(detail), MD_DETAIL_ROWS)", "r", "ln if ln is not None else ''", "n:,"],
+                    "count / row, line or column number / size"),
+    # periods and labels built from the agreed file-name pattern; delivery ids; run ids
+    **dict.fromkeys(["period", "out.period", "o.period", "label", "o.label", "self.label", "keep['source']",
+                     "seen.label or 'an earlier delivery'", "short", "who", "extract", "o.extract_type",
+                     "spec.extract", "periods[0]", "periods[-1]", "extracts", "where", "run_id", "seen.run_id",
+                     "seen.status", "o.status", "status", "scope_text", "sheet", "o.sha256", "delivery_id",
+                     "item.out.label if item else 'a delivery'", "code", "borough", "slug", "o.borough_slug",
+                     "f'{spec.extract} file' if spec else 'file'", "_STATUS_TEXT.get(o.status, o.status)",
+                     "borough or 'a borough'", "extract or 'file'", "period or ''", "earlier", "folders",
+                     "unknown_period", "stem", "csv_name", "key_label", "f' ({code})' if code else ''"],
+                    "period / delivery label / id / status"),
+    # codes: agreed code lists, borough names and codes from configuration, date formats, delimiters, kinds
+    **dict.fromkeys(["human", "fmt", "what", "lo", "hi", "yes_no", "allowed_txt", "src_codes", "other", "mine",
+                     "mapping.borough_name", "patterns", "_dlm_name(delimiter)", "_dlm_name(other)",
+                     "encoding", "declared", "wanted_sheet", "kind", "kind or 'an error'", "check_name",
+                     "etype", "spec.period_format if spec else 'period'", "_personal_kind(h)", "m.group(0)",
+                     "w['borough_code']", "w.get('extract_type') or 'all extracts'", "w.get('period') or 'all periods'",
+                     "s.borough_code", "s.extract_type or 'all extracts'", "s.period or 'all periods'", "verb",
+                     "subject", "model", "table", "column_text", "etype.replace('_', ' ')", "dimension",
+                     "f['node']", "node", "source", "MIGRATION_ID", "_REPLACED", "shown_ext", "tail", "ext",
+                     "extension", "summary['run_id']", "mode", "data", "paths.data"],
+                    "code / agreed list / configuration"),
+    # masked shapes and descriptions built only from the kinds above
+    **dict.fromkeys(["shape(h)", "shape(close[0])", "shape(stem)", "shape(value)", "describe_headings(headers, agreed)",
+                     "masked_file_name(name)", "desc", "safe_dbt_message(f.get('message'))",
+                     "safe_dbt_message(res.get('message'))", "listed", "standing", "reason.rstrip('.')",
+                     "text", "what", "hints", "line", "notes", "'; '.join(notes)", "share", "tail", "parts"],
+                    "masked shape / description built from allowed parts"),
+}
+
+#: An f-string is SQL when its text has SQL syntax or it interpolates SQL-building helpers.
+_SQL = re.compile(r"\|\||::|\b(select|case|when|join|insert into|create|update|delete from|drop table|cast|"
+                  r"coalesce|regexp_\w+|string_agg|date_trunc|describe|attach|union|pragma|set \w+ =|read_csv|"
+                  r"is not null|count\(\*\))\b", re.I)
+_SQL_CALLS = re.compile(r"^(ident|lit|date_lit|trimmed|_value_map|_source_expr|[a-z_]*_sql)\(")
+
+
+def _unwrap(expr: str) -> str:
+    """``_md_cell(x)`` (Markdown escaping) shows ``x``."""
+    m = re.fullmatch(r"_md_cell\((.*)\)", expr)
+    return _unwrap(m.group(1)) if m else expr
+
+
+def _placeholders(path: Path) -> list[tuple[int, str, bool]]:
+    """(line, placeholder expression, in human text) for every f-string placeholder of a module. In SQL, only
+    placeholders inside a quoted literal are text."""
+    out: list[tuple[int, str, bool]] = []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nested = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+              for v in ast.walk(node) if isinstance(v, ast.JoinedStr) and v is not node}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.JoinedStr) or id(node) in nested:
+            continue
+        consts = "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
+        exprs = [ast.unparse(v.value) for v in node.values if isinstance(v, ast.FormattedValue)]
+        is_sql = bool(_SQL.search(consts)) or any(_SQL_CALLS.match(e) for e in exprs)
+        quotes = 0
+        for v in node.values:
+            if isinstance(v, ast.Constant):
+                quotes += str(v.value).count("'")
+            elif isinstance(v, ast.FormattedValue):
+                expr = ast.unparse(v.value)
+                if v.format_spec is not None:
+                    expr += ":" + "".join(str(c.value) for c in v.format_spec.values if isinstance(c, ast.Constant))
+                in_text = (quotes % 2 == 1) if is_sql else True
+                out.append((node.lineno, _unwrap(expr), in_text))
+    return out
+
+
+#: Placeholders allowed at one place only, with the reason.
+ALLOWED_HERE: dict[tuple[str, str], str] = {
+    ("fhub/landing/land.py", "path.name"): "the borough mapping's YAML file name (configuration)",
+    ("fhub/landing/land.py", "exc"): "a MappingError: names the mapping file's key and fix (configuration)",
+    ("fhub/landing/land.py", "reason"): "withdraw_delivery: the hub data team's own words",
+    ("fhub/landing/engine.py", "sha"): "nil_return_id: the text hashed into a delivery id, never shown",
+    ("fhub/landing/engine.py", "borough_code"): "nil_return_id: the text hashed into a delivery id",
+    ("fhub/landing/receipts.py", "neut.format(c=c)"): "SQL select list of the receipt CSV",
+    ("fhub/landing/receipts.py", "c"): "SQL select list of the receipt CSV (column names)",
+    ("fhub/landing/columns.py", "name"): "the agreed heading a delivered heading normalises to (agreed_name)",
+    ("fhub/privacy/messages.py", "name"): "the agreed heading a delivered heading normalises to (agreed_name)",
+    ("fhub/dq/landing_results.py", "name"): "SQL: a landing.deliveries column name",
+    ("fhub/dq/dbt_results.py", "name"): "a dbt model's name (code)",
+    ("fhub/summary.py", "name"): "a quarantined delivery's label (flows/land.py)",
+    ("fhub/landing/engine.py", "alias"): "SQL: a quoted key-cache alias",
+    ("fhub/landing/engine.py", "landed"): "an accounting AssertionError: row counts",
+    ("fhub/landing/engine.py", "expected"): "an accounting AssertionError: row counts",
+    ("fhub/landing/engine.py", "o.delivery_id[:8]"): "the neutral name a quarantined file is stored under",
+    ("fhub/landing/engine.py", "s.extract"): "the agreed file-name patterns (configuration)",
+    ("fhub/landing/engine.py", "s.pattern"): "the agreed file-name patterns (configuration)",
+    ("fhub/landing/validate.py", "k"): "SQL: 'v_<key> is not null' over quoted identifiers",
+    ("fhub/landing/validate.py", "plan.source_index[col.name]"): "SQL: a source column's number",
+    ("fhub/landing/land.py", "duckdb_memory_limit()"): "a DuckDB setting (configuration)",
+    ("fhub/landing/land.py", "DUCKDB_DISABLED_COMPRESSION"): "a DuckDB setting (configuration)",
+    ("fhub/landing/land.py", "row and row[1]"): "withdraw_delivery: a delivery status code",
+    ("fhub/dq/landing_results.py", "default"): "SQL: a default for a missing column",
+    ("fhub/dq/dbt_results.py", "run_results_path"): "a developer error: dbt's target folder",
+    ("fhub/dq/gx_results.py", "type(results).__name__"): "a developer error: a Python type name",
+    ("fhub/dq/gx_results.py", "_short(row.get('observed_value'), 60)"):
+        "GX's observed value over gx_inputs (counts and keys per delivery, no identifiers)",
+    ("fhub/dq/decision.py", "relation"): "a work-file relation name (code)",
+    ("fhub/dq/decision.py", "missing"): "missing key column names (code)",
+    ("fhub/dq/decision.py", "dupes"): "a count",
+    ("fhub/dq/decision.py", "', '.join(key)"): "key column names (code)",
+    ("fhub/dq/decision.py", "scopes"): "borough codes, extracts and periods",
+}
+
+#: Values built by these modules from allowed kinds only (templates, shapes, labels, counts), read back.
+ALLOWED.update(dict.fromkeys([
+    "o.reason", "o.fix", "reason", "fix", "p", "f", "v", "shown", "title", "', '.join(map(_md_cell, o.supersedes))",
+    "receipt_file_name(o.source_file, o.extract_type is not None)", "', '.join((repr(m) for m in missing))",
+    "info.file_size / 1000000.0:.0f", "total / 1000000000.0:.1f", "MAX_XLSX_UNCOMPRESSED / 1000000000.0:.1f",
+    "sum((o.rows_landed for o in clean)):,", "one if n == 1 else many or one + 's'", "len(boroughs)",
+    "share:.4f", "float(observed or 0):.1%", "etype.replace('expect_', '').replace('_', ' ')",
+    "summary.get('mode')", "summary.get('key_label')", "summary.get('code_version')",
+    "'yes' if summary.get('published') else 'NO'", "boroughs['summary']", "reference['summary']",
+    "summary['dbt']", "summary['gx']", "shape(heading)", "summary_path", "paths.published_db",
+    "paths.exports / 'current'", "paths.manifests / (summary['run_id'] + '.json')", "paths.receipts",
+    "paths.gx_docs / 'index.html'", "paths.dbt_docs / 'index.html'", "paths.reports / 'performance' / 'index.html'",
+    "paths.reports / 'run-summary.md'",
+], "a template, shape, label, count or path built from allowed kinds"))
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_message_placeholders_are_of_allowed_kinds(module: str) -> None:
+    bad = []
+    for line, expr, in_text in _placeholders(ROOT / module):
+        if not in_text or expr in ALLOWED or (module, expr) in ALLOWED_HERE:
+            continue
+        bad.append(f"{module}:{line}: {{{expr}}}")
+    assert bad == [], "placeholders in message text that are not of an allowed kind:\n" + "\n".join(bad)
+
+
+#: Values concatenated into SQL-built messages (``'text' || expr || 'text'``): counts, row lists, periods and
+#: codes from agreed lists (a known hub id, a borough code), never a delivered value.
+SQL_OPERANDS = {"g.n", "g.first_row", "left(g.rows_list, 60)", "f.period", "h.hub_id", "h.borough_code", "y0",
+                "(y0 - 5)", "(y0 - 4)", "right(cast(y0 + 1 as varchar), 2)", "{kinds}", "{tags}",
+                "coalesce(nullif(max(found), ''), 'fewer')", "coalesce(nullif(max(found), ''), 'more')",
+                "{width}", "lower(any_value(error_type))", "{c}", " || {c}", "{quoted}", " || {quoted}"}
+
+
+def _strings(source: str) -> list[str]:
+    """Every string literal of a module (an f-string with its placeholders as ``{expr}``)."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            out.append(node.value)
+        elif isinstance(node, ast.JoinedStr):
+            out.append("".join(str(v.value) if isinstance(v, ast.Constant) else "{" + ast.unparse(v.value) + "}"
+                               for v in node.values))
+    return out
+
+
+def concatenated_operands(text: str) -> set[str]:
+    """The non-literal operands of ``||`` in a SQL text."""
+    pieces = [p.strip() for p in text.split("||")]
+    if len(pieces) < 2:
+        return set()
+    found = set(pieces[1:-1])
+    if not pieces[0].endswith("'"):
+        found.add(re.split(r"[\s,(]", pieces[0])[-1])
+    if not pieces[-1].startswith("'"):
+        found.add(re.split(r"[\s,)]", pieces[-1])[0])
+    return {re.sub(r"\s+", " ", o) for o in found
+            if o and not (o.startswith("'") and o.endswith("'")) and not o.startswith("case when")}
+
+
+@pytest.mark.parametrize("module", ["fhub/landing/validate.py", "fhub/landing/scan.py", "fhub/landing/engine.py",
+                                    "fhub/landing/receipts.py"])
+def test_sql_messages_concatenate_only_allowed_values(module: str) -> None:
+    operands = set().union(*(concatenated_operands(t) for t in _strings((ROOT / module).read_text("utf-8"))))
+    assert operands <= SQL_OPERANDS, f"SQL messages concatenate values of unknown kind: {operands - SQL_OPERANDS}"
+
+
+def test_the_lint_catches_a_quoted_value(tmp_path: Path) -> None:
+    """The check fails for the offenders issue 13 found: a heading, a file name, an exception, a raw cell."""
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "def f(h, name, exc, con):\n"
+        "    a = f\"Headings found: {', '.join(h)}\"\n"
+        "    b = f\"The file name '{name}' does not match\"\n"
+        "    c = f\"internal error: {exc}\"\n"
+        "    con.execute(f\"select 'The hub {h} is unknown' from t\")\n"
+        "    con.execute(f\"select m.{h} from t\")\n",
+        encoding="utf-8",
+    )
+    flagged = sorted((line, expr) for line, expr, in_text in _placeholders(bad) if in_text and expr not in ALLOWED)
+    # the heading list, the file name, the exception and the value inside a SQL literal; not the SQL column
+    assert flagged == [(2, "', '.join(h)"), (3, "name"), (4, "exc"), (5, "h")]
+    operands = concatenated_operands("select 'The hub ' || m.v_hub_id || ' is not a known family hub.'")
+    assert operands == {"m.v_hub_id"} and not operands <= SQL_OPERANDS
+    assert concatenated_operands("then 'Academic year ' || v_academic_year") == {"v_academic_year"}
+
+
+# --------------------------------------------------------------------------------------------------
+# the descriptions messages use
+# --------------------------------------------------------------------------------------------------
+def test_headings_are_described_by_position_agreed_name_and_shape() -> None:
+    text = describe_headings(["ContactRef", "9434765919", "Amelia Okonkwo", "", "contact date"],
+                             ["ContactRef", "ContactDate"])
+    assert text == ("column 1 'ContactRef', column 2 (not agreed: 10 digits), column 3 (not agreed: text of 14 "
+                    "characters), column 4 (blank), column 5 'ContactDate'")
+    assert "more" in describe_headings(["x"] * 20, [], limit=15)
+
+
+def test_file_names_are_labelled_or_masked() -> None:
+    sha = "3f2a91c0" + "0" * 56
+    assert delivery_label("hackney", "contacts", "2024-05", sha) == "hackney contacts 2024-05 (delivery 3f2a91c0)"
+    assert delivery_label("hackney", None, None, sha) == "hackney file with an unrecognised name (delivery 3f2a91c0)"
+    assert receipt_file_name("hackney_contacts_2024-05.csv", matched=True) == "hackney_contacts_2024-05.csv"
+    assert receipt_file_name("9434765919.csv", matched=False) == "a name of 10 digits + .csv"
+    # a pattern with a wildcard could let an identifier through: masked even when it matched
+    assert receipt_file_name("hackney_9434765919_2024-05.csv", matched=True) == "a name of text of 26 characters + .csv"
+    assert masked_file_name("Amelia Okonkwo.weird") == "a name of text of 14 characters + another extension"
+
+
+def test_error_texts_are_reduced_to_their_kind() -> None:
+    leak = "Conversion Error: Could not convert string 'Amelia Okonkwo 9434765919' to DATE"
+    assert error_kind(leak) == "Conversion Error"
+    assert "Amelia" not in safe_dbt_message(leak) and "9434765919" not in safe_dbt_message(leak)
+    assert safe_dbt_message("Got 3 results, configured to fail if != 0") == "Got 3 results, configured to fail if != 0"
+    assert safe_dbt_message(None) == "an error (the error text is in the dbt log, not repeated here)"
