@@ -6,6 +6,8 @@ import re
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fhub.privacy import duckdb_functions, find_identifiers, has_identifier, normalise_text, scrub, shape
 
@@ -134,3 +136,36 @@ def test_duckdb_functions_match_python():
         assert masked == shape(v)
         if kinds:
             assert may, f"the pre-filter must never skip a value holding an identifier: {v!r}"
+
+
+# --------------------------------------------------------------------------------------------------
+# the SQL pre-filter: false for ordinary values, never false for a value holding an identifier
+# --------------------------------------------------------------------------------------------------
+def _prefilter(values: list[str]) -> list[bool]:
+    con = duckdb.connect()
+    con.execute("create table t as select unnest(?) as v, generate_subscripts(?, 1) as i", [values, values])
+    got = con.execute(f"select {duckdb_functions.may_hold_identifier_sql('v')} from t order by i").fetchall()
+    con.close()
+    return [g[0] for g in got]
+
+
+def test_prefilter_passes_every_identifier_spelling():
+    texts = [t for t, _ in FOUND] + [f"Home-Start {t} ok" for t, _ in FOUND]
+    assert all(_prefilter(texts)), [t for t, ok in zip(texts, _prefilter(texts), strict=True) if not ok]
+
+
+def test_prefilter_is_false_for_ordinary_values():
+    ordinary = ["Home-Start", "Breastfeeding Network", "C000012345", "HAC-H01", "E01000001", "2023/24",
+                "01/05/2024", "P00017", "Solace Women's Aid", "stay_and_play", "123456789"]
+    assert _prefilter(ordinary) == [False] * len(ordinary)
+
+
+_PIECES = st.sampled_from(["0", "7", "9", " ", ".", "-", "(", ")", "+", "@", "a", "B", "Q", "Z", "e", "\u00a0",
+                           "\uff19", "x.y", "44", "07700", "E8", "1DY", "GIR", "0AA", ",", "/"])
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(st.lists(_PIECES, min_size=1, max_size=24).map("".join))
+def test_prefilter_never_hides_an_identifier(text):
+    if find_identifiers(text):
+        assert _prefilter([text]) == [True], text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -173,3 +174,83 @@ def test_committed_borough_mappings_are_valid_and_cover_every_extract():
     for m in mappings:
         assert {s.extract for s in m.files} == set(CONTRACTS), m.slug
         assert {s.format for s in m.files} <= {"csv", "xlsx"}
+
+
+# --------------------------------------------------------------------------------------------------
+# file names: the whole name matches, ASCII digits only (issue 13)
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name",
+    [
+        "hackney_contacts_2024-05.csv\n",  # '$' would match before a trailing newline
+        "hackney_contacts_2024-05.csv Amelia Okonkwo",
+        "x hackney_contacts_2024-05.csv",
+        "hackney_contacts_\uff12\uff10\uff12\uff14-05.csv",  # full-width digits
+        "hackney_contacts_\u0662\u0660\u0662\u0664-05.csv",  # Arabic-Indic digits
+    ],
+)
+def test_a_name_matches_only_in_full_and_with_ascii_digits(tmp_path, name):
+    unanchored = MINIMAL.replace("'^hackney_contacts_(?P<period>\\d{4}-\\d{2})\\.csv$'",
+                                 "'hackney_contacts_(?P<period>\\d{4}-\\d{2})\\.csv'")
+    for text in (MINIMAL, unanchored):
+        assert load_borough_mapping(_write(tmp_path, text)).match(name) is None
+
+
+def test_committed_patterns_describe_the_whole_name():
+    """A name that follows an agreed pattern says nothing but borough, extract and period: so receipts may
+    show it. No committed pattern lets free text (``.``, ``\\w``, ``\\S``) into the name."""
+    for m in load_borough_mappings(CONFIG):
+        for spec in m.files:
+            start = spec.pattern.index("(?P<period>")
+            depth, end = 0, start
+            for end in range(start, len(spec.pattern)):
+                depth += {"(": 1, ")": -1}.get(spec.pattern[end], 0)
+                if depth == 0:
+                    break
+            outside_period = spec.pattern[:start] + spec.pattern[end + 1:]
+            assert not re.search(r"(?<!\\)\.|\\[wWsSD]|\[\^", outside_period), (m.slug, spec.pattern)
+
+
+# --------------------------------------------------------------------------------------------------
+# free text (issue 13)
+# --------------------------------------------------------------------------------------------------
+FREE = MINIMAL.replace("      contact_date: ContactDate\n", "      contact_date: ContactDate\n      partner_name: Partner\n")
+
+
+def test_free_text_columns_are_declared_with_a_policy(tmp_path):
+    m = load_borough_mapping(_write(tmp_path, FREE + "    free_text: {partner_name: scrub}\n"))
+    assert m.files[0].free_text == {"partner_name": "scrub"}
+    m = load_borough_mapping(_write(tmp_path, FREE + "    free_text: {partner_name: drop}\n"))
+    assert m.files[0].free_text == {"partner_name": "drop"}
+    assert load_borough_mapping(_write(tmp_path, FREE)).files[0].free_text == {}
+
+
+@pytest.mark.parametrize(
+    ("free_text", "needle"),
+    [
+        ("{partner_name: keep}", "'keep' is not a free-text policy"),
+        ("{contact_id: scrub}", "contact_id is not a free-text column (text, a reference)"),
+        ("{hub_id: drop}", "hub_id is not a free-text column"),
+        ("{contact_date: scrub}", "contact_date is not a free-text column (date)"),
+        ("{venue: scrub}", "venue is not a free-text column (code)"),
+        ("{nickname: scrub}", "unknown contract column for contacts"),
+        ("[partner_name]", "expected 'contract column: policy' pairs"),
+    ],
+)
+def test_free_text_validation_names_key_and_fix(tmp_path, free_text, needle):
+    path = _write(tmp_path, FREE + f"    free_text: {free_text}\n")
+    with pytest.raises(MappingError) as err:
+        load_borough_mapping(path)
+    assert needle in str(err.value) and "free_text" in str(err.value) and " — " in str(err.value)
+
+
+def test_free_text_must_be_mapped(tmp_path):
+    with pytest.raises(MappingError, match="is not mapped in columns"):
+        load_borough_mapping(_write(tmp_path, MINIMAL + "    free_text: {partner_name: scrub}\n"))
+
+
+def test_committed_mappings_scrub_partner_names():
+    for m in load_borough_mappings(CONFIG):
+        for spec in m.files:
+            if spec.extract == "contacts":
+                assert spec.free_text == {"partner_name": "scrub"}, m.slug
