@@ -1,5 +1,8 @@
 """Nothing raw leaks: no table in the work or published file, no export and no receipt holds an NHS number,
-UPN, full postcode or any of the names the demo extracts carried; published counts are suppressed."""
+UPN, full postcode or any of the names the demo extracts carried; no text column of the work file (raw,
+staging, marts, landing, dq) holds an identifier-like substring - the demo's partner names carry typed phone
+numbers, e-mail addresses and NHS numbers, which landing scrubs; no file name is published; published counts are
+suppressed."""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from fhub.privacy import find_identifier_like_values, find_needles
+from fhub.landing.sqlkit import ident
+from fhub.privacy import duckdb_functions, find_identifier_like_values, find_needles
 
 pytestmark = pytest.mark.e2e
 
@@ -94,3 +98,68 @@ def test_published_small_numbers_are_suppressed(baseline):
         con.close()
     assert suppressed == 0, "a suppressed cell still shows its value"
     assert visible_small == [], f"small counts published: {visible_small[:5]}"
+
+
+#: Work-file columns that keep a delivered file's original name by design (never published).
+ORIGINAL_NAMES = {("landing", "deliveries", "source_file"), ("landing", "quarantine", "source_file"),
+                  ("landing", "rejects", "source_file"), ("landing", "warnings", "source_file"),
+                  ("dq", "delivery_arrivals", "source_file")}
+
+
+def _identifier_like_columns(con) -> list[str]:
+    duckdb_functions.register(con)
+    columns = con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where data_type = 'VARCHAR' and table_catalog = current_database() "
+        "and table_schema not in ('ref', 'information_schema', 'pg_catalog') order by all"
+    ).fetchall()
+    found = []
+    for schema, table, column in columns:
+        if (schema, table, column) in ORIGINAL_NAMES or f"{schema}.{table}".startswith(PUBLISHED_STATISTICS_VIEWS):
+            continue
+        kinds = con.execute(
+            f"select string_agg(distinct k, ',') from (select {duckdb_functions.identifier_kinds_sql(ident(column))} "
+            f"as k from {ident(schema)}.{ident(table)}) where k is not null"
+        ).fetchone()[0]
+        if kinds:
+            found.append(f"{schema}.{table}.{column}: {kinds}")
+    return found
+
+
+def test_no_identifier_like_substring_in_the_work_file(baseline):
+    """``fhub_identifier_kinds`` over every text column of the work file (raw, landing, staging, intermediate,
+    marts, dq; the ref schema holds published statistics): nothing. The demo's typed contact details were there
+    and were replaced by tags, in raw and in the mart."""
+    con = duckdb.connect(str(baseline["data"] / "work" / "warehouse.duckdb"), read_only=True)
+    try:
+        assert _identifier_like_columns(con) == []
+        for relation in ("raw.hub_contacts", "marts.fct_hub_contacts"):
+            tagged = con.execute(f"select count(*) from {relation} where partner_name like '%removed]%'").fetchone()
+            assert tagged[0] > 0, f"{relation}: the demo's typed contact details should have been scrubbed"
+    finally:
+        con.close()
+
+
+def test_file_names_are_not_published(baseline):
+    con = duckdb.connect(str(baseline["data"] / "published" / "warehouse.duckdb"), read_only=True)
+    try:
+        columns = {r[0] for r in con.execute("describe deliveries").fetchall()}
+        assert "source_file" not in columns and "delivery_label" in columns
+        labels = con.execute("select count(*) from deliveries "
+                             "where regexp_matches(delivery_label, ' \\(delivery [0-9a-f]{8}\\)$')").fetchone()[0]
+        assert labels == con.execute("select count(*) from deliveries").fetchone()[0] > 0
+        landing = con.execute("select target_relation, message from dq_check_results where source = 'landing'"
+                              ).fetchall()
+        assert landing and all("(delivery " in t and "(delivery " in m for t, m in landing)
+    finally:
+        con.close()
+    work = duckdb.connect(str(baseline["data"] / "work" / "warehouse.duckdb"), read_only=True)
+    try:
+        delivered = [r[0] for r in work.execute("select distinct source_file from landing.deliveries").fetchall()]
+    finally:
+        work.close()
+    published = [baseline["data"] / "published" / "exports" / "current", baseline["data"] / "reports"]
+    texts = [p.read_text(errors="replace") for root in published for p in root.rglob("*")
+             if p.is_file() and p.suffix in {".csv", ".md", ".html", ".json"}]
+    texts += [p.read_text() for p in (baseline["data"] / "published" / "manifests").glob("*.json")]
+    assert delivered and not [n for n in delivered for t in texts if n in t]
