@@ -5,7 +5,7 @@ Public API::
 
     land_all(paths, run_id, key, *, key_label, config_dir=None, progress=None) -> LandingResult
     land_file(paths, file_path, run_id, key, *, key_label, ...) -> DeliveryOutcome
-    withdraw_delivery(paths, delivery_id, run_id, reason) -> source file name
+    withdraw_delivery(paths, delivery_id, run_id, reason) -> the delivery's label
     ensure_landing_schema(con)
     neutralise_formula(value)          # for exporters: '=1+1' → "'=1+1"
 """
