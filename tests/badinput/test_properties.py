@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from fhub.landing import land_file
 from fhub.privacy import find_identifier_like_values, find_needles
 from tests.badinput.fixtures import HEADERS, KEY, TODAY, csv_text, good_row, setup
+from tests.badinput.leaks import identifier_like_text
 
 NAME = "hackney_contacts_2024-05.csv"
 POSTCODES = ("E8 1DY", "SW1A 1AA", "N1 9GU", "SE15 4QN", "W10 6TH")
@@ -126,6 +127,7 @@ def test_malformed_extracts_never_crash_lose_rows_or_leak(extract: tuple[bytes, 
             assert find_needles(con, needles) == []
         finally:
             con.close()
+        assert identifier_like_text(paths.work_db) == []  # no identifier-like substring in raw/landing text
         shown = [p.read_text(encoding="utf-8", errors="replace") for p in paths.receipts.rglob("*.*")]
         shown += [p.read_text(encoding="utf-8", errors="replace") for p in paths.quarantine.rglob("reason.txt")]
         for text in shown:
