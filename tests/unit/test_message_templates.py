@@ -35,11 +35,10 @@ MODULES = [
 #: Placeholder expressions allowed in human text, by kind.
 ALLOWED: dict[str, str] = {
     # agreed column names: the mapping's source column names and the landing contract's column names
-    **dict.fromkeys(["heading", "key_heading", "src", "col", "col.name", "m", "column", "what"],
+    **dict.fromkeys(["heading", "key_heading", "src", "col.name", "what"],
                     "agreed column name / contract name"),
     # counts, row and line numbers, positions, sizes
-    **dict.fromkeys(["n", "n_rows", "n:,", "n_rows:,", "len(headers)", "len(names)", "blanks", "more", "i",
-                     "i + 1", "column", "line", "rec_no", "header_row", "rownum_h", "overflow", "width", "limit",
+    **dict.fromkeys(["n_rows", "n:,", "n_rows:,", "len(headers)", "len(names)", "blanks", "more",                      "i + 1", "rec_no", "header_row", "rownum_h", "overflow", "width", "limit",
                      "rejected", "delivered", "warned", "share:.1%", "failures", "unexpected", "len(clean)",
                      "len(skipped):,", "self.done", "self.total", "done", "total", "exact[h] + 1", "idx + 1",
                      "names.index(sheet_name) + 1", "exc.start", "ratio:.0f", "total / 1e9:.1f",
@@ -50,40 +49,38 @@ ALLOWED: dict[str, str] = {
                      "len(self.by_status('waiting'))", "self.rows_landed:,", "self.rows_rejected:,",
                      "self.rows_delivered:,", "unknown[scope]", "len(self.withheld_scopes)", "self.warnings",
                      "col.min_value:g", "col.max_value:g", "DUE_MONTH_HORIZON_DAYS // 30", "MD_DETAIL_ROWS",
-                     "min(len(detail), MD_DETAIL_ROWS)", "r", "ln if ln is not None else ''", "n:,"],
+                     "min(len(detail), MD_DETAIL_ROWS)", "ln if ln is not None else ''", "n:,"],
                     "count / row, line or column number / size"),
     # periods and labels built from the agreed file-name pattern; delivery ids; run ids
-    **dict.fromkeys(["period", "out.period", "o.period", "label", "o.label", "self.label", "keep['source']",
-                     "seen.label or 'an earlier delivery'", "short", "who", "extract", "o.extract_type",
-                     "spec.extract", "periods[0]", "periods[-1]", "extracts", "where", "run_id", "seen.run_id",
-                     "seen.status", "o.status", "status", "scope_text", "sheet", "o.sha256", "delivery_id",
-                     "item.out.label if item else 'a delivery'", "code", "borough", "slug", "o.borough_slug",
+    **dict.fromkeys(["out.period", "o.period", "o.label", "self.label", "keep['source']",
+                     "seen.label or 'an earlier delivery'", "o.extract_type",
+                     "spec.extract", "periods[0]", "periods[-1]", "extracts", "run_id", "seen.run_id",
+                     "seen.status", "o.status", "scope_text", "sheet", "o.sha256", "delivery_id",
+                     "item.out.label if item else 'a delivery'", "o.borough_slug",
                      "f'{spec.extract} file' if spec else 'file'", "_STATUS_TEXT.get(o.status, o.status)",
-                     "borough or 'a borough'", "extract or 'file'", "period or ''", "earlier", "folders",
-                     "unknown_period", "stem", "csv_name", "key_label", "f' ({code})' if code else ''"],
+                     "borough or 'a borough'", "extract or 'file'", "period or ''",                      "unknown_period", "csv_name", "key_label", "f' ({code})' if code else ''"],
                     "period / delivery label / id / status"),
     # codes: agreed code lists, borough names and codes from configuration, date formats, delimiters, kinds
-    **dict.fromkeys(["human", "fmt", "what", "lo", "hi", "yes_no", "allowed_txt", "src_codes", "other", "mine",
+    **dict.fromkeys(["human", "fmt", "lo", "hi", "yes_no", "allowed_txt", "src_codes", "other", "mine",
                      "mapping.borough_name", "patterns", "_dlm_name(delimiter)", "_dlm_name(other)",
-                     "encoding", "declared", "wanted_sheet", "kind", "kind or 'an error'", "check_name",
+                     "encoding", "declared", "wanted_sheet", "kind or 'an error'", "check_name",
                      "etype", "spec.period_format if spec else 'period'", "_personal_kind(h)", "m.group(0)",
                      "w['borough_code']", "w.get('extract_type') or 'all extracts'", "w.get('period') or 'all periods'",
                      "s.borough_code", "s.extract_type or 'all extracts'", "s.period or 'all periods'", "verb",
-                     "subject", "model", "table", "column_text", "etype.replace('_', ' ')", "dimension",
-                     "f['node']", "node", "source", "MIGRATION_ID", "_REPLACED", "shown_ext", "tail", "ext",
-                     "extension", "summary['run_id']", "mode", "data", "paths.data"],
+                     "subject", "column_text", "etype.replace('_', ' ')", "dimension",
+                     "f['node']", "MIGRATION_ID", "_REPLACED", "shown_ext",                      "summary['run_id']", "paths.data"],
                     "code / agreed list / configuration"),
     # masked shapes and descriptions built only from the kinds above
     **dict.fromkeys(["shape(h)", "shape(close[0])", "shape(stem)", "shape(value)", "describe_headings(headers, agreed)",
-                     "masked_file_name(name)", "desc", "safe_dbt_message(f.get('message'))",
-                     "safe_dbt_message(res.get('message'))", "listed", "standing", "reason.rstrip('.')",
-                     "text", "what", "hints", "line", "notes", "'; '.join(notes)", "share", "tail", "parts"],
+                     "masked_file_name(name)", "safe_dbt_message(f.get('message'))",
+                     "safe_dbt_message(res.get('message'))", "reason.rstrip('.')",
+                     "'; '.join(notes)", "parts"],
                     "masked shape / description built from allowed parts"),
 }
 
 #: An f-string is SQL when its text has SQL syntax or it interpolates SQL-building helpers.
 _SQL = re.compile(r"\|\||::|\b(select|case|when|join|insert into|create|update|delete from|drop table|cast|"
-                  r"coalesce|regexp_\w+|string_agg|date_trunc|describe|attach|union|pragma|set \w+ =|read_csv|"
+                  r"try_cast|coalesce|regexp_\w+|string_agg|date_trunc|describe|attach|union|pragma|set \w+ =|read_csv|"
                   r"is not null|count\(\*\))\b", re.I)
 _SQL_CALLS = re.compile(r"^(ident|lit|date_lit|trimmed|_value_map|_source_expr|[a-z_]*_sql)\(")
 
@@ -124,7 +121,6 @@ def _placeholders(path: Path) -> list[tuple[int, str, bool]]:
 ALLOWED_HERE: dict[tuple[str, str], str] = {
     ("fhub/landing/land.py", "path.name"): "the borough mapping's YAML file name (configuration)",
     ("fhub/landing/land.py", "exc"): "a MappingError: names the mapping file's key and fix (configuration)",
-    ("fhub/landing/land.py", "reason"): "withdraw_delivery: the hub data team's own words",
     ("fhub/landing/engine.py", "sha"): "nil_return_id: the text hashed into a delivery id, never shown",
     ("fhub/landing/engine.py", "borough_code"): "nil_return_id: the text hashed into a delivery id",
     ("fhub/landing/receipts.py", "neut.format(c=c)"): "SQL select list of the receipt CSV",
@@ -157,9 +153,42 @@ ALLOWED_HERE: dict[tuple[str, str], str] = {
     ("fhub/dq/decision.py", "scopes"): "borough codes, extracts and periods",
 }
 
+#: Short local names, allowed only in the module that binds them to an allowed kind.
+_LOCAL: dict[str, dict[str, str]] = {
+    "fhub/landing/read.py": {"where": "'row N' / agreed sheet and row", "column": "a column number",
+                             "m": "a missing agreed column name"},
+    "fhub/landing/columns.py": {"col": "a contract column name"},
+    "fhub/landing/engine.py": {"slug": "the borough's configured folder name", "line": "a line number",
+                               "code": "a borough code (agreed list)"},
+    "fhub/landing/land.py": {"where": "a borough slug or a count of boroughs", "i": "a count", "n": "a count",
+                             "earlier": "counts by status", "folders": "a count", "status": "a status code",
+                             "reason": "withdraw_delivery: the hub data team's own words"},
+    "fhub/landing/receipts.py": {"slug": "the borough's folder name", "stem": "the run id as a file name",
+                                 "col": "agreed column or 'column N' (landing.rejects/warnings)",
+                                 "r": "a row number, or a file warning (a template)", "v": "a masked shape",
+                                 "p": "a stored reason (a template)", "f": "a stored fix (a template)",
+                                 "reason": "a stored reason (a template)", "fix": "a stored fix (a template)",
+                                 "shown": "row numbers", "title": "a section title (constant)"},
+    "fhub/landing/scan.py": {"i": "a column number"},
+    "fhub/landing/labels.py": {"who": "the borough's slug", "short": "8 characters of the delivery id",
+                               "extract": "the extract type", "period": "the canonical period"},
+    "fhub/dq/landing_results.py": {"label": "the delivery label", "text": "'<agreed column>: <template>'",
+                                   "n": "a count", "standing": "a fixed sentence", "listed": "templates + counts"},
+    "fhub/dq/dbt_results.py": {"model": "a dbt model name", "column": "a mart column name", "kind": "a test kind"},
+    "fhub/dq/gx_results.py": {"table": "a GX input table", "kind": "an error kind (error_kind)"},
+    "fhub/dq/decision.py": {"source": "landing | dbt | gx"},
+    "fhub/dq/history.py": {"label": "the delivery label", "status": "a status code", "n": "a count",
+                           "share": "a percentage", "tail": "a fixed sentence"},
+    "fhub/summary.py": {"reason": "a block reason: data-quality messages (templates), dbt kinds"},
+    "fhub/privacy/messages.py": {"tail": "a known extension", "extension": "a known extension",
+                                 "i": "a column number", "desc": "describe_heading (agreed name or shape)"},
+    "flows/nightly.py": {"mode": "demo | production", "reason": "a block reason (templates)"},
+}
+ALLOWED_HERE.update({(module, expr): kind for module, names in _LOCAL.items() for expr, kind in names.items()})
+
 #: Values built by these modules from allowed kinds only (templates, shapes, labels, counts), read back.
 ALLOWED.update(dict.fromkeys([
-    "o.reason", "o.fix", "reason", "fix", "p", "f", "v", "shown", "title", "', '.join(map(_md_cell, o.supersedes))",
+    "o.reason", "o.fix", "', '.join(map(_md_cell, o.supersedes))",
     "receipt_file_name(o.source_file, o.extract_type is not None)", "', '.join((repr(m) for m in missing))",
     "info.file_size / 1000000.0:.0f", "total / 1000000000.0:.1f", "MAX_XLSX_UNCOMPRESSED / 1000000000.0:.1f",
     "sum((o.rows_landed for o in clean)):,", "one if n == 1 else many or one + 's'", "len(boroughs)",
