@@ -1,12 +1,15 @@
-"""Suites over the outcome mart: the publish gate for what analysts will see."""
+"""Suites over the outcome mart: the publish gate for what analysts will see.
+
+``public_relation`` names the published relation a suite validates; ``{relation}`` in its query is the work
+relation the publish contract (dbt: meta.publish, fhub/dbt/contract.py) publishes under that name."""
 
 from fhub.quality.spec import Check, SuiteSpec
 
 INDICATOR_VALUES = SuiteSpec(
     name="indicator_values",
-    query="select * from marts.fct_indicator_values",
+    query="select * from {relation}",
+    public_relation="indicator_values",
     index_columns=("metric_id", "geography_code", "period", "breakdown_type", "breakdown_value"),
-    requires=("marts.fct_indicator_values",),
     checks=(
         Check(
             "ExpectTableRowCountToBeBetween",
@@ -43,12 +46,12 @@ GLD_PLAUSIBILITY = SuiteSpec(
     name="gld_plausibility",
     query="""
         select geography_code as borough_code, 'eyfsp' as extract_type, period, value, denominator
-        from marts.fct_indicator_values
+        from {relation}
         where metric_id = 'eyfs_gld' and geography_level = 'borough' and breakdown_type = 'total'
           and value is not null and denominator >= 30
     """,
+    public_relation="indicator_values",
     index_columns=("borough_code", "extract_type", "period"),
-    requires=("marts.fct_indicator_values",),
     checks=(
         Check(
             "ExpectColumnValuesToBeBetween",
@@ -69,10 +72,10 @@ CONFIDENCE_INTERVALS = SuiteSpec(
                case when value is null or lower_95 is null then 0
                     when lower_998 <= lower_95 and lower_95 <= value and value <= upper_95
                          and upper_95 <= upper_998 then 0 else 1 end as ci_out_of_order
-        from marts.fct_indicator_values
+        from {relation}
     """,
+    public_relation="indicator_values",
     index_columns=("metric_id", "geography_code", "period", "breakdown_type", "breakdown_value"),
-    requires=("marts.fct_indicator_values",),
     checks=(
         Check(
             "ExpectColumnValuesToBeBetween",

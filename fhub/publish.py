@@ -27,60 +27,18 @@ from pathlib import Path
 
 import duckdb
 
+from fhub.dbt.contract import PublicRelation, public_relations
 from fhub.settings import Paths
 
 Progress = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class PublicRelation:
-    name: str  # name analysts query in the published file
-    source: str  # schema.relation in the work file
-    required: bool = False
-    description: str = ""
-
-
-#: Everything that may leave the work file. Row-level data never appears here.
-PUBLIC_RELATIONS: tuple[PublicRelation, ...] = (
-    PublicRelation(
-        "indicator_values",
-        "marts.fct_indicator_values",
-        True,
-        "one row per metric x geography x period x breakdown, small numbers suppressed",
-    ),
-    PublicRelation(
-        "gld_target_tracker", "marts.fct_gld_target_tracker", True, "GLD against the 75% ambition"
-    ),
-    PublicRelation(
-        "hub_contribution", "marts.fct_hub_contribution", False, "GLD for children known to hubs or not"
-    ),
-    PublicRelation("data_availability", "marts.fct_data_availability", True, "one row per borough x metric"),
-    PublicRelation("framework_domains", "marts.dim_framework_domains", True, "the five domains"),
-    PublicRelation("framework_layers", "marts.dim_framework_layers", True, "the three layers"),
-    PublicRelation("framework_outcomes", "marts.dim_framework_outcomes", True, "outcomes"),
-    PublicRelation("framework_indicators", "marts.dim_framework_indicators", True, "indicators"),
-    PublicRelation("framework_metrics", "marts.dim_framework_metrics", True, "metric definitions"),
-    PublicRelation("framework_glossary", "marts.dim_framework_glossary", True, "the shared language"),
-    PublicRelation("framework_crosswalk", "marts.dim_framework_crosswalk", True, "links to other frameworks"),
-    PublicRelation(
-        "dq_scorecard", "marts.dq_scorecard", False, "data-quality score per borough x cycle x dimension"
-    ),
-    PublicRelation("dq_check_results", "marts.fct_dq_check_results", False, "data-quality check results"),
-    PublicRelation("dq_revisions", "marts.dq_revisions", False, "published values revised between runs"),
-    PublicRelation("boroughs", "marts.dim_boroughs", True, "the 33 London boroughs and any other participating authority"),
-    PublicRelation("hubs", "marts.dim_hubs", True, "family hubs"),
-    PublicRelation("periods", "marts.dim_periods", True, "academic years, financial years and quarters"),
-    PublicRelation("deliveries", "landing.deliveries", True, "what each borough delivered and what landed"),
-)
-
-
-#: Columns of landing.deliveries that are safe to publish (no file contents, just bookkeeping). A delivery is
-#: named by its label (borough, extract, period from the agreed file-name pattern + delivery id), never by its
-#: file name, which stays in the work file (issue 13).
-_DELIVERY_COLUMNS = (
-    "delivery_id, delivery_label, borough_code, extract_type, period, size_bytes, received_at, loaded_at, "
-    "run_id, status, rows_delivered, rows_landed, rows_rejected, superseded_by"
-)
+def __getattr__(name: str):
+    """``PUBLIC_RELATIONS``, for code written before the contract moved into dbt: the relations declared in the
+    manifest of the default data folder. New code: ``fhub.dbt.contract.public_relations(paths.dbt_target)``."""
+    if name == "PUBLIC_RELATIONS":
+        return public_relations(Paths.from_env().dbt_target)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class PublishRefused(RuntimeError):
@@ -119,12 +77,13 @@ def assemble_public_file(
     post_assemble: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     progress: Progress | None = None,
 ) -> AssembleResult:
-    """Build the public file from the work file. Only :data:`PUBLIC_RELATIONS` are copied, as tables."""
+    """Build the public file from the work file. Only the public relations are copied, as tables: ``relations``,
+    by default the publish contract in the dbt manifest of ``paths.dbt_target`` (:mod:`fhub.dbt.contract`)."""
     staging = paths.staging_publish_db
     staging.parent.mkdir(parents=True, exist_ok=True)
     remove_file_and_wal(staging)
     result = AssembleResult(staging_file=staging)
-    relations = PUBLIC_RELATIONS if relations is None else relations
+    relations = public_relations(paths.dbt_target) if relations is None else relations
     con = duckdb.connect(str(staging))
     try:
         con.execute(f"attach '{paths.work_db}' as work (read_only)")
@@ -136,12 +95,7 @@ def assemble_public_file(
                     )
                 result.skipped.append(rel.name)
                 continue
-            select = (
-                f"select {_DELIVERY_COLUMNS} from work.{rel.source}"
-                if rel.source == "landing.deliveries"
-                else f"select * from work.{rel.source}"
-            )
-            con.execute(f"create table main.{rel.name} as {select}")
+            con.execute(f"create table main.{rel.name} as select * from work.{rel.source}")
             if rel.description:
                 con.execute(f"comment on table main.{rel.name} is '{rel.description.replace(chr(39), '')}'")
             result.tables[rel.name] = con.execute(f"select count(*) from main.{rel.name}").fetchone()[0]
@@ -165,10 +119,9 @@ def assemble_public_file(
     return result
 
 
-def audit_public_file(
-    staging: Path, required: tuple[str, ...] = ("indicator_values", "boroughs")
-) -> list[str]:
-    """Return a list of problems (empty = fit to publish). Opens the file read-only."""
+def audit_public_file(staging: Path, required: tuple[str, ...] = ()) -> list[str]:
+    """Return a list of problems (empty = fit to publish). Opens the file read-only. ``required``: relations
+    that must be present and non-empty (the contract's ``non_empty``)."""
     problems: list[str] = []
     con = duckdb.connect(str(staging), read_only=True)
     try:
@@ -312,10 +265,11 @@ def publish(
     from fhub import faults
 
     say = progress or (lambda _m: None)
+    relations = public_relations(paths.dbt_target) if relations is None else relations
     assembled = assemble_public_file(
         paths, run_id, relations=relations, manifest=manifest, post_assemble=post_assemble, progress=progress
     )
-    problems = audit_public_file(assembled.staging_file)
+    problems = audit_public_file(assembled.staging_file, tuple(r.name for r in relations if r.non_empty))
     if problems:
         raise PublishRefused("Audit of the public file failed: " + "; ".join(problems))
     say(f"publish: audit passed ({len(assembled.tables)} relations)")

@@ -12,6 +12,7 @@ import duckdb
 from prefect import flow, task
 
 from fhub import dq
+from fhub.dbt.contract import ContractError, public_relations, source_of
 from fhub.privacy.messages import safe_dbt_message
 from fhub.pseudonymise import resolve_key
 from fhub.runinfo import code_version, new_run_id
@@ -37,9 +38,19 @@ def record_quality(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> dq.Pub
             if dbt_outcome.success:
                 raise
         dq.record_gx_results(con, run_id, gx_outcome.dq_rows())
-        decision = dq.decide_publish(con, run_id, indicator_relation="marts.fct_indicator_values")
+        try:  # the work relation published as indicator_values, from the contract in the dbt manifest
+            indicator_values, contract_problem = (
+                source_of(public_relations(paths.dbt_target), "indicator_values"),
+                None,
+            )
+        except ContractError as exc:
+            indicator_values, contract_problem = None, str(exc)
+        decision = dq.decide_publish(con, run_id, indicator_relation=indicator_values)
     finally:
         con.close()
+    if contract_problem:
+        decision.block_all = True
+        decision.block_reasons.append(contract_problem)
     if not dbt_outcome.success:
         reasons = [f"{f['node']}: {safe_dbt_message(f.get('message'))}" for f in dbt_outcome.failures[:5]]
         decision.block_all = True
@@ -51,7 +62,7 @@ def record_quality(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> dq.Pub
 def dbt_build_dq(paths: Paths, run_id: str):
     from fhub.transform import run_dbt
 
-    selection = ["--select", "path:models/staging/dq path:models/intermediate/dq path:models/marts/dq"]
+    selection = ["--selector", "data_quality_marts"]  # selectors.yml
     return run_dbt(paths, "build", args=selection, run_id=run_id, progress=progress_logger("dbt (dq): "))
 
 

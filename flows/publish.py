@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from prefect import flow, task
 
-from fhub.dq import PublishDecision, apply_withholdings
+from fhub.dbt.contract import public_relations
+from fhub.dq import PublishDecision, apply_withholdings, withholding_plan
 from fhub.publish import PublishResult
 from fhub.publish import publish as publish_public_file
 from fhub.settings import Paths
@@ -13,11 +14,19 @@ from flows._common import progress_logger
 
 @task(name="publish-public-file")
 def publish_task(paths: Paths, run_id: str, manifest: dict, decision: PublishDecision) -> PublishResult:
+    relations = public_relations(paths.dbt_target)  # the publish contract in tonight's dbt manifest
+    plan = withholding_plan(relations)
+
     def post_assemble(con):
-        apply_withholdings(con, decision)
+        apply_withholdings(con, decision, plan)
 
     return publish_public_file(
-        paths, run_id, manifest=manifest, post_assemble=post_assemble, progress=progress_logger()
+        paths,
+        run_id,
+        manifest=manifest,
+        post_assemble=post_assemble,
+        relations=relations,
+        progress=progress_logger(),
     )
 
 

@@ -27,3 +27,14 @@
     ({{ _two_year_label(_year_start(date_expr, 4)) }} || ' Q'
         || cast(((month({{ date_expr }}) + 8) % 12) // 3 + 1 as varchar))
 {%- endmacro %}
+
+{#- Last day of a financial quarter string: '2024/25 Q1' -> 2024-06-30. -#}
+{% macro financial_quarter_end(period_expr) -%}
+    (make_date(cast(left({{ period_expr }}, 4) as integer), 4, 1)
+     + to_months(3 * cast(right({{ period_expr }}, 1) as integer)) - interval 1 day)::date
+{%- endmacro %}
+
+{#- Start year of an academic or financial year string: '2023/24' -> 2023. -#}
+{% macro period_start_year(period_expr) -%}
+    cast(left({{ period_expr }}, 4) as integer)
+{%- endmacro %}

@@ -106,3 +106,25 @@ def release_held(state_root, data):
         target = data / "incoming" / folder.name
         for f in folder.iterdir():
             shutil.copy2(f, target / f.name)
+
+
+@pytest.fixture(scope="session")
+def dbt_target(tmp_path_factory) -> Path:
+    """A dbt target folder holding this project's ``manifest.json`` (one ``dbt parse`` per session): the publish
+    contract and the project's structure are read from it."""
+    from fhub.settings import Paths
+    from fhub.transform import run_dbt
+
+    paths = Paths(project=PROJECT, data=tmp_path_factory.mktemp("dbt-parse"))
+    outcome = run_dbt(paths, "parse")
+    assert outcome.success, outcome.failures
+    return paths.dbt_target
+
+
+@pytest.fixture(scope="session")
+def withholding_plan(dbt_target):
+    """The withholding plan the publish contract declares (fhub.dq.withhold.withholding_plan)."""
+    from fhub.dbt.contract import public_relations
+    from fhub.dq import withholding_plan as plan_of
+
+    return plan_of(public_relations(dbt_target))

@@ -7,9 +7,9 @@ The pipeline calls, in order (all on the WORK file connection unless stated)::
     record_landing_results(con, run_id)          # after landing
     record_dbt_results(con, run_id, target_dir)  # after dbt build
     record_gx_results(con, run_id, checkpoint_result_or_dicts)
-    decision = decide_publish(con, run_id)       # block_all / withheld scopes
-    # while assembling the public file (public connection):
-    apply_withholdings(public_con, decision)
+    decision = decide_publish(con, run_id, indicator_relation=...)  # block_all / withheld scopes
+    # while assembling the public file (public connection), the plan from the publish contract:
+    apply_withholdings(public_con, decision, withholding_plan(public_relations(paths.dbt_target)))
     # after the swap:
     record_indicator_snapshot(con, run_id, paths.published_db)
 """
@@ -21,7 +21,13 @@ from fhub.dq.landing_results import record_delivery_arrivals, record_landing_res
 from fhub.dq.results import CheckResult, write_check_results
 from fhub.dq.schema import ensure_dq_schema
 from fhub.dq.snapshots import record_indicator_snapshot
-from fhub.dq.withhold import WithholdingSummary, apply_withholdings
+from fhub.dq.withhold import (
+    WithholdingPlan,
+    WithholdingSummary,
+    YearTable,
+    apply_withholdings,
+    withholding_plan,
+)
 
 __all__ = [
     "CheckResult",
@@ -29,6 +35,9 @@ __all__ = [
     "WithheldScope",
     "WithholdingSummary",
     "apply_withholdings",
+    "withholding_plan",
+    "WithholdingPlan",
+    "YearTable",
     "audit_indicator_values",
     "dbt_check_results",
     "decide_publish",

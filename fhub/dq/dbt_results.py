@@ -4,7 +4,7 @@ Recorded: every data test and unit test, and every model/seed that errored. Mapp
 
 * dimension: unique → uniqueness, not_null → completeness, accepted_values → validity, relationships →
   consistency, unit tests → consistency, anything else → validity. ``config.meta.dq_dimension`` overrides.
-* severity: a failing test on a public mart (the relations in ``fhub.publish.PUBLIC_RELATIONS``), a failing
+* severity: a failing test on a public mart (a model declared ``access: public``, fhub/dbt/contract.py), a failing
   unit test, a test that errored and a model that failed to build are ``blocking_all`` (the mart cannot be
   trusted); a test configured ``severity: warn`` is ``warn``; any other failing test is ``blocking_all``
   because a dbt test cannot say which borough it concerns — unless its ``meta`` carries ``borough_code`` /
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from fhub.dbt.contract import public_model_names
 from fhub.dq.results import CheckResult, write_check_results
 from fhub.privacy.messages import safe_dbt_message
 
@@ -41,15 +42,6 @@ _FIX = {
     "unit": "The transformation logic no longer gives the expected answer: a code change broke it. Fix the "
     "model before publishing.",
 }
-
-
-def _public_model_names() -> set[str]:
-    try:
-        from fhub.publish import PUBLIC_RELATIONS
-    except Exception:  # noqa: BLE001 - publish module optional in isolated tests
-        return {"fct_indicator_values", "indicator_values"}
-    names = {rel.source.split(".", 1)[-1] for rel in PUBLIC_RELATIONS}
-    return names | {"fct_indicator_values"}
 
 
 def _attached_model(node: dict, manifest: dict) -> str | None:
@@ -82,7 +74,7 @@ def dbt_check_results(target_dir: Path) -> list[CheckResult]:
     manifest_path = target_dir / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
-    public = _public_model_names()
+    public = public_model_names(manifest)  # the publish contract: models declared access: public
     out: list[CheckResult] = []
     for res in run_results.get("results", []):
         uid: str = res.get("unique_id", "")

@@ -51,7 +51,7 @@ class PublishDecision:
         return "publish: all checks passed" + (f" ({self.warnings} warnings)" if self.warnings else "")
 
 
-def audit_indicator_values(con: duckdb.DuckDBPyConnection, relation: str = "marts.indicator_values") -> list[str]:
+def audit_indicator_values(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
     """Faults that make the whole indicator mart untrustworthy (empty / missing / duplicate keys)."""
     schema, name = relation.split(".", 1)
     if not table_exists(con, schema, name):
@@ -70,9 +70,10 @@ def audit_indicator_values(con: duckdb.DuckDBPyConnection, relation: str = "mart
 
 
 def decide_publish(
-    con: duckdb.DuckDBPyConnection, run_id: str, *, indicator_relation: str | None = "marts.indicator_values"
+    con: duckdb.DuckDBPyConnection, run_id: str, *, indicator_relation: str | None
 ) -> PublishDecision:
-    """Read this run's check results (and audit the indicator mart when ``indicator_relation`` is given)."""
+    """Read this run's check results, and audit the indicator mart when ``indicator_relation`` is given (the work
+    relation published as ``indicator_values``: ``fhub.dbt.contract.source_of(relations, "indicator_values")``)."""
     ensure_dq_schema(con)
     rows = con.execute(
         "select borough_code, extract_type, period, severity, status, message, check_name, source "

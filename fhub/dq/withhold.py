@@ -70,16 +70,72 @@ def _scope_label(borough: str, extract: str | None, period: str | None, names: d
     return f"{names.get(borough, borough)} {extract or 'all extracts'} {period or 'all periods'}"
 
 
+@dataclass(frozen=True)
+class YearTable:
+    """A public table keyed by geography × academic year that also carries values from borough deliveries."""
+
+    table: str
+    geography: str
+    year: str
+    extracts: frozenset[str]
+    nulled: tuple[str, ...]
+    source_column: str | None = None  # rows whose source starts with 'published' are national statistics
+    series_columns: tuple[str, ...] = ()  # nulled on every row of an affected geography (projections)
+
+
+@dataclass(frozen=True)
+class WithholdingPlan:
+    """Which published tables a withheld scope touches, as the publish contract declares them (dbt model YAML,
+    ``meta.publish.withhold``): the indicator table (rule ``by_metric``) with the tables it reads the metrics'
+    extracts, the hubs' boroughs and the borough names from, and the academic-year tables (``by_academic_year``)."""
+
+    table: str
+    metrics_table: str
+    hubs_table: str
+    boroughs_table: str
+    year_tables: tuple[YearTable, ...] = ()
+
+
+def withholding_plan(relations, schema: str = "main") -> WithholdingPlan:
+    """The plan declared by the public relations of the contract (:func:`fhub.dbt.contract.public_relations`)."""
+    by_metric = [r for r in relations if r.withhold.get("rule") == "by_metric"]
+    if len(by_metric) != 1:
+        raise ValueError(
+            f"The publish contract must declare exactly one relation with withhold rule by_metric, not {len(by_metric)}."
+        )
+    rule = by_metric[0].withhold
+    year_tables = tuple(
+        YearTable(
+            f"{schema}.{r.name}",
+            rule_of["geography"],
+            rule_of["year"],
+            frozenset(rule_of["extracts"]),
+            tuple(rule_of["nulled"]),
+            source_column=rule_of.get("national_source_column"),
+            series_columns=tuple(rule_of.get("series_columns") or ()),
+        )
+        for r in relations
+        if (rule_of := r.withhold).get("rule") == "by_academic_year"
+    )
+    return WithholdingPlan(
+        table=f"{schema}.{by_metric[0].name}",
+        metrics_table=f"{schema}.{rule['metrics']}",
+        hubs_table=f"{schema}.{rule['hubs']}",
+        boroughs_table=f"{schema}.{rule['boroughs']}",
+        year_tables=year_tables,
+    )
+
+
 def apply_withholdings(
-    public_con: duckdb.DuckDBPyConnection,
-    decision: PublishDecision,
-    *,
-    table: str = "main.indicator_values",
-    metrics_table: str = "main.framework_metrics",
-    hubs_table: str = "main.hubs",
-    boroughs_table: str = "main.boroughs",
+    public_con: duckdb.DuckDBPyConnection, decision: PublishDecision, plan: WithholdingPlan
 ) -> WithholdingSummary:
-    """Withhold dependent rows of ``table`` in place; returns counts. A blocked decision is refused."""
+    """Withhold dependent rows of the plan's tables in place; returns counts. A blocked decision is refused."""
+    table, metrics_table, hubs_table, boroughs_table = (
+        plan.table,
+        plan.metrics_table,
+        plan.hubs_table,
+        plan.boroughs_table,
+    )
     if decision.block_all:
         raise ValueError("The decision blocks the whole publish; nothing should be assembled or withheld.")
     schema, name = table.split(".", 1)
@@ -201,8 +257,9 @@ def apply_withholdings(
             f"select count(*) from {table} where dq_status is distinct from 'withheld' "
             "and dq_reason like 'London comparison withheld%'"
         ).fetchone()[0]
-    for spec in _YEAR_TABLES:
-        summary.rows_withheld_elsewhere[spec.table] = _withhold_year_table(public_con, schema, spec)
+    for spec in plan.year_tables:
+        y_schema, y_name = spec.table.split(".", 1)
+        summary.rows_withheld_elsewhere[y_name] = _withhold_year_table(public_con, y_schema, spec, y_name)
     _write_withholdings_table(
         public_con,
         schema,
@@ -216,45 +273,15 @@ def apply_withholdings(
     return summary
 
 
-@dataclass(frozen=True)
-class _YearTable:
-    """A public table keyed by geography × academic year that also carries values from borough deliveries."""
-
-    table: str
-    geography: str
-    year: str
-    extracts: frozenset[str]
-    nulled: tuple[str, ...]
-    source_column: str | None = None  # rows whose source starts with 'published' are national statistics
-    series_columns: tuple[str, ...] = ()  # nulled on every row of an affected geography (projections)
-
-
-_YEAR_TABLES = (
-    _YearTable(
-        "gld_target_tracker", "geography_code", "academic_year", frozenset({"eyfsp"}),
-        ("gld_value", "gld_numerator", "gld_denominator", "fsm_gap_pp", "gap_to_target_pp",
-         "required_annual_change_pp"),
-        source_column="gld_source",
-        series_columns=("trend_slope_pp_per_year", "projected_value", "projection_lower_95", "projection_upper_95",
-                        "verdict"),
-    ),
-    _YearTable(
-        "hub_contribution", "borough_code", "academic_year", frozenset({"eyfsp", "register", "contacts"}),
-        ("children", "children_at_gld", "gld_pct", "lower_95", "upper_95", "not_known_gld_pct",
-         "difference_vs_not_known_pp", "compared_to_not_known"),
-    ),
-)
-
-
-def _withhold_year_table(con: duckdb.DuckDBPyConnection, schema: str, spec: _YearTable) -> int:
+def _withhold_year_table(con: duckdb.DuckDBPyConnection, schema: str, spec: YearTable, name: str) -> int:
     """Withhold rows of ``spec.table`` for scopes in ``_wh_scopes`` (borough rows and London rows)."""
-    cols = columns_of(con, schema, spec.table)
+    cols = columns_of(con, schema, name)
     if not cols or spec.geography not in cols or spec.year not in cols:
         return 0
     for col in ("dq_status", "dq_reason"):
         if col not in cols:
-            con.execute(f"alter table {schema}.{spec.table} add column {col} varchar")
-    years = [r[0] for r in con.execute(f"select distinct {spec.year} from {schema}.{spec.table}").fetchall()]
+            con.execute(f"alter table {schema}.{name} add column {col} varchar")
+    years = [r[0] for r in con.execute(f"select distinct {spec.year} from {schema}.{name}").fetchall()]
     con.execute("create or replace temp table _wh_years (period varchar, p_start date, p_end date)")
     insert_rows(con, "_wh_years", ["period", "p_start", "p_end"], [(y, *_range_or_open(y)) for y in years])
     extracts = ", ".join(f"'{e}'" for e in sorted(spec.extracts))
@@ -268,7 +295,7 @@ def _withhold_year_table(con: duckdb.DuckDBPyConnection, schema: str, spec: _Yea
                string_agg(distinct case when t.{spec.geography} = '{LONDON_CODE}'
                                         then 'London total includes ' || s.reason else s.reason end,
                           ' | ') as reason
-        from {schema}.{spec.table} t
+        from {schema}.{name} t
         join _wh_years y on y.period = t.{spec.year}
         join _wh_scopes s
           on (s.extract_type is null or lower(s.extract_type) in ({extracts}))
@@ -283,12 +310,12 @@ def _withhold_year_table(con: duckdb.DuckDBPyConnection, schema: str, spec: _Yea
     if "suppression_symbol" in cols:
         sets.append("suppression_symbol = 'x'")
     con.execute(
-        f"update {schema}.{spec.table} t set {', '.join(sets)} from _wh_year_hits h where t.rowid = h.rid"
+        f"update {schema}.{name} t set {', '.join(sets)} from _wh_year_hits h where t.rowid = h.rid"
     )
     series = [c for c in spec.series_columns if c in cols]
     if series:
         con.execute(
-            f"update {schema}.{spec.table} t set {', '.join(f'{c} = null' for c in series)}, "
+            f"update {schema}.{name} t set {', '.join(f'{c} = null' for c in series)}, "
             "dq_reason = coalesce(t.dq_reason, 'Projection withheld: it uses a withheld year.') "
             f"where t.{spec.geography} in (select geo from _wh_year_hits)"
         )

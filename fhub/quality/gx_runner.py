@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from fhub.dbt.contract import PublicRelation, public_relations
 from fhub.quality.spec import SuiteSpec
 from fhub.settings import Paths, apply_offline_env
 
@@ -196,6 +197,7 @@ def run_checkpoint(
     paths: Paths,
     *,
     suites: list[SuiteSpec] | None = None,
+    relations: tuple[PublicRelation, ...] | None = None,
     build_docs: bool = True,
     progress: Progress | None = None,
 ) -> GxOutcome:
@@ -203,6 +205,9 @@ def run_checkpoint(
     apply_offline_env()
     say = progress or (lambda _m: None)
     suites = suites if suites is not None else load_suites(paths.project)
+    if any(s.public_relation for s in suites):  # suites over published relations: the contract says which
+        contract = relations if relations is not None else public_relations(paths.dbt_target)
+        suites = [s.bind({r.name: r.source for r in contract}) for s in suites]
     present = _existing_relations(paths.work_db)
     runnable = [s for s in suites if all(r in present for r in s.requires)]
     outcome = GxOutcome(success=True, skipped_suites=[s.name for s in suites if s not in runnable])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -31,3 +32,23 @@ class SuiteSpec:
     index_columns: tuple[str, ...] = ()
     #: Relations that must exist in the work file for the suite to run (else it is reported as skipped).
     requires: tuple[str, ...] = ()
+    #: The published relation the suite validates (a name of the publish contract, e.g. ``indicator_values``):
+    #: ``{relation}`` in the query stands for the work relation published under that name (:meth:`bind`).
+    public_relation: str = ""
+
+    def bind(self, sources: Mapping[str, str]) -> SuiteSpec:
+        """The suite over the work relation published as :attr:`public_relation` (``sources``: published name
+        -> schema.relation, from :func:`fhub.dbt.contract.public_relations`)."""
+        if not self.public_relation:
+            return self
+        if self.public_relation not in sources:
+            raise KeyError(
+                f"Suite {self.name} validates {self.public_relation!r}, which the publish contract does not declare."
+            )
+        source = sources[self.public_relation]
+        return replace(
+            self,
+            query=self.query.replace("{relation}", source),
+            requires=(*self.requires, source),
+            public_relation="",
+        )

@@ -49,7 +49,7 @@ vegaEmbed('#c', {}).then(function(){});</script></body></html>"""
 
 
 @pytest.fixture(scope="module")
-def report_pages(tmp_path_factory) -> list[Path]:
+def report_pages(tmp_path_factory, withholding_plan) -> list[Path]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` (make setup).")
     playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev dependency group")
@@ -64,7 +64,7 @@ def report_pages(tmp_path_factory) -> list[Path]:
 
         con = duckdb.connect(str(published))
         apply_withholdings(con, PublishDecision(block_all=False, withheld_scopes=[
-            WithheldScope("E09000012", "eyfsp", "2023/24", ("12 pupils have no birth month",))]))
+            WithheldScope("E09000012", "eyfsp", "2023/24", ("12 pupils have no birth month",))]), withholding_plan)
         con.close()
     return build_report(published, root / "reports" / "performance", run_summary="browser test")
 

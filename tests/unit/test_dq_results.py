@@ -30,7 +30,12 @@ def con():
 
 def _write_dbt_target(tmp_path, statuses: dict[str, tuple[str, int]]):
     nodes = {
-        "model.family_hubs.indicator_values": {"name": "indicator_values", "alias": "indicator_values"},
+        "model.family_hubs.indicator_values": {
+            "name": "indicator_values",
+            "alias": "indicator_values",
+            "resource_type": "model",
+            "access": "public",
+        },
         "model.family_hubs.fct_hub_contacts": {"name": "fct_hub_contacts", "alias": "fct_hub_contacts"},
         "test.family_hubs.unique_indicator_values_id.abc": {
             "name": "unique_indicator_values_id",
@@ -273,15 +278,15 @@ def test_audit_blocks_empty_and_duplicate_indicator_values(con):
         "create table marts.indicator_values (metric_id varchar, geography_level varchar, "
         "geography_code varchar, period varchar, breakdown_type varchar, breakdown_value varchar)"
     )
-    assert decide_publish(con, "r9").block_reasons == ["marts.indicator_values is empty"]
+    assert decide_publish(con, "r9", indicator_relation="marts.indicator_values").block_reasons == ["marts.indicator_values is empty"]
     con.execute(
         "insert into marts.indicator_values values ('gld','borough','E09000012','2023/24','total','total')"
     )
-    assert not decide_publish(con, "r9").block_all
+    assert not decide_publish(con, "r9", indicator_relation="marts.indicator_values").block_all
     con.execute(
         "insert into marts.indicator_values values ('gld','borough','E09000012','2023/24','total','total')"
     )
-    assert "duplicated primary keys" in decide_publish(con, "r9").block_reasons[0]
+    assert "duplicated primary keys" in decide_publish(con, "r9", indicator_relation="marts.indicator_values").block_reasons[0]
 
 
 def test_periods():

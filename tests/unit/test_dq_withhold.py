@@ -31,9 +31,9 @@ def _scope(extract, period, reason="hackney failed"):
     return PublishDecision(block_all=False, withheld_scopes=[WithheldScope(HACKNEY, extract, period, (reason,))])
 
 
-def test_eyfsp_failure_withholds_only_hackney_eyfsp_year_and_london(public):
+def test_eyfsp_failure_withholds_only_hackney_eyfsp_year_and_london(public, withholding_plan):
     before = public.execute("select count(*) from indicator_values where value is not null").fetchone()[0]
-    summary = apply_withholdings(public, _scope("eyfsp", "2023/24", "birth month missing for 12 pupils"))
+    summary = apply_withholdings(public, _scope("eyfsp", "2023/24", "birth month missing for 12 pupils"), withholding_plan)
     withheld = public.execute(
         "select metric_id, geography_level, geography_code, period, value, numerator, lower_95, dq_reason, "
         "suppression_symbol from indicator_values where dq_status = 'withheld'"
@@ -71,8 +71,8 @@ def test_eyfsp_failure_withholds_only_hackney_eyfsp_year_and_london(public):
     ]
 
 
-def test_contacts_month_failure_withholds_contact_metrics_for_the_quarter_it_touches(public):
-    apply_withholdings(public, _scope("contacts", "2024-05"))
+def test_contacts_month_failure_withholds_contact_metrics_for_the_quarter_it_touches(public, withholding_plan):
+    apply_withholdings(public, _scope("contacts", "2024-05"), withholding_plan)
     withheld = set(
         public.execute(
             "select metric_id, period from indicator_values where dq_status = 'withheld' and geography_code = ?",
@@ -83,15 +83,15 @@ def test_contacts_month_failure_withholds_contact_metrics_for_the_quarter_it_tou
     assert withheld == {("reach_under5", "2024/25 Q1"), ("engaged_3plus", "2024/25 Q1"), ("dna_rate", "2024/25 Q1")}
 
 
-def test_no_scopes_adds_columns_and_changes_nothing(public):
-    apply_withholdings(public, PublishDecision(block_all=False))
+def test_no_scopes_adds_columns_and_changes_nothing(public, withholding_plan):
+    apply_withholdings(public, PublishDecision(block_all=False), withholding_plan)
     assert public.execute("select count(*) from indicator_values where dq_status = 'withheld'").fetchone()[0] == 0
     assert public.execute("select count(*) from dq_withholdings").fetchone()[0] == 0
 
 
-def test_blocked_decision_is_refused(public):
+def test_blocked_decision_is_refused(public, withholding_plan):
     with pytest.raises(ValueError, match="blocks the whole publish"):
-        apply_withholdings(public, PublishDecision(block_all=True, block_reasons=["empty"]))
+        apply_withholdings(public, PublishDecision(block_all=True, block_reasons=["empty"]), withholding_plan)
 
 
 def test_snapshot_records_published_values_with_borough_and_source(tmp_path):
@@ -109,8 +109,8 @@ def test_snapshot_records_published_values_with_borough_and_source(tmp_path):
     assert work.execute("select count(*) from dq.indicator_snapshots").fetchone()[0] == n
 
 
-def test_gld_tracker_rows_from_pupil_data_are_withheld_too_but_not_national_statistics(public):
-    apply_withholdings(public, _scope("eyfsp", "2023/24", "birth month missing"))
+def test_gld_tracker_rows_from_pupil_data_are_withheld_too_but_not_national_statistics(public, withholding_plan):
+    apply_withholdings(public, _scope("eyfsp", "2023/24", "birth month missing"), withholding_plan)
     rows = {
         (r[0], r[1]): r[2:]
         for r in public.execute(

@@ -1,5 +1,7 @@
 """The GX gate on a small work file: it catches bad data, names the failing scope, and releases the file."""
 
+import shutil
+
 import duckdb
 import pytest
 
@@ -9,9 +11,11 @@ from fhub.settings import PROJECT_DIR, Paths
 
 
 @pytest.fixture(scope="module")
-def outcome(tmp_path_factory):
+def outcome(tmp_path_factory, dbt_target):
     data = tmp_path_factory.mktemp("gx")
     paths = Paths(project=PROJECT_DIR, data=data).ensure()
+    # the suites over the mart validate what the publish contract (dbt manifest) publishes as indicator_values
+    shutil.copytree(dbt_target, paths.dbt_target, dirs_exist_ok=True)
     con = duckdb.connect(str(paths.work_db))
     con.execute("create schema raw; create schema landing; create schema marts")
     for contract in CONTRACTS.values():
@@ -53,8 +57,6 @@ def test_gate_names_the_failing_scopes(outcome):
 
 def test_an_unhashed_key_blocks_everything(outcome, tmp_path):
     paths, _ = outcome
-    import shutil
-
     data = tmp_path / "data"
     shutil.copytree(paths.data, data)
     bad = Paths(project=PROJECT_DIR, data=data)

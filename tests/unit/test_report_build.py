@@ -21,12 +21,12 @@ HACKNEY = "E09000012"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, withholding_plan):
     root = tmp_path_factory.mktemp("rep")
     published = build_sample_published(root / "published" / "warehouse.duckdb")
     con = duckdb.connect(str(published))
     apply_withholdings(con, PublishDecision(block_all=False, withheld_scopes=[
-        WithheldScope(HACKNEY, "eyfsp", "2023/24", ("12 pupils have no birth month",))]))
+        WithheldScope(HACKNEY, "eyfsp", "2023/24", ("12 pupils have no birth month",))]), withholding_plan)
     con.execute("checkpoint")
     con.close()
     digest = hashlib.sha256(published.read_bytes()).hexdigest()

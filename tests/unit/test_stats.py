@@ -24,7 +24,8 @@ class _Exceptions:
 
 
 def render(expr: str) -> str:
-    source = "\n".join((MACROS / name).read_text() for name in ("wilson.sql", "compare.sql", "trend.sql", "periods.sql"))
+    files = [MACROS / name for name in ("wilson.sql", "compare.sql", "trend.sql")] + [MACROS.parent / "periods.sql"]
+    source = "\n".join(path.read_text() for path in files)
     env = jinja2.Environment(autoescape=False)  # noqa: S701 - renders SQL, not HTML
     return env.from_string(source + "\n" + expr).render(exceptions=_Exceptions()).strip()
 
@@ -194,14 +195,17 @@ def test_trend_respects_break_and_gaps():
 
 
 def test_periods():
-    assert sql_scalar("{{ fh_academic_year(\"date '2024-08-31'\") }}") == "2023/24"
-    assert sql_scalar("{{ fh_academic_year(\"date '2024-09-01'\") }}") == "2024/25"
-    assert sql_scalar("{{ fh_academic_year(\"date '1999-12-01'\") }}") == "1999/00"
-    assert sql_scalar("{{ fh_financial_quarter(\"date '2024-04-01'\") }}") == "2024/25 Q1"
-    assert sql_scalar("{{ fh_financial_quarter(\"date '2024-12-31'\") }}") == "2024/25 Q3"
-    assert sql_scalar("{{ fh_financial_quarter(\"date '2025-03-31'\") }}") == "2024/25 Q4"
-    assert str(sql_scalar("{{ fh_financial_quarter_end(\"'2024/25 Q4'\") }}")) == "2025-03-31"
-    assert str(sql_scalar("{{ fh_financial_quarter_end(\"'2024/25 Q1'\") }}")) == "2024-06-30"
+    """macros/periods.sql: the one set of period macros (the calendar and the DQ cycles use them)."""
+    assert sql_scalar("{{ academic_year_of(\"date '2024-08-31'\") }}") == "2023/24"
+    assert sql_scalar("{{ academic_year_of(\"date '2024-09-01'\") }}") == "2024/25"
+    assert sql_scalar("{{ academic_year_of(\"date '1999-12-01'\") }}") == "1999/00"
+    assert sql_scalar("{{ financial_quarter_of(\"date '2024-04-01'\") }}") == "2024/25 Q1"
+    assert sql_scalar("{{ financial_quarter_of(\"date '2024-12-31'\") }}") == "2024/25 Q3"
+    assert sql_scalar("{{ financial_quarter_of(\"date '2025-03-31'\") }}") == "2024/25 Q4"
+    assert sql_scalar("{{ financial_year_of(\"date '2025-03-31'\") }}") == "2024/25 FY"
+    assert sql_scalar("{{ period_start_year(\"'2023/24'\") }}") == 2023
+    assert str(sql_scalar("{{ financial_quarter_end(\"'2024/25 Q4'\") }}")) == "2025-03-31"
+    assert str(sql_scalar("{{ financial_quarter_end(\"'2024/25 Q1'\") }}")) == "2024-06-30"
 
 
 @pytest.mark.parametrize("df", range(1, 11))

@@ -1,4 +1,4 @@
-{#- PUBLIC (published as framework_crosswalk): the framework's crosswalk as maintained in seeds/framework/framework_crosswalk.csv
+{#- The framework's crosswalk as maintained in seeds/framework/framework_crosswalk.csv
     (or loaded from the borough workbook by fhub.framework). STARTER catalogue - the official London rows are not
     public. -#}
 with

@@ -1,4 +1,4 @@
-{#- PUBLIC (published as framework_domains): the framework's domains as maintained in seeds/framework/framework_domains.csv
+{#- The framework's domains as maintained in seeds/framework/framework_domains.csv
     (or loaded from the borough workbook by fhub.framework). STARTER catalogue - the official London rows are not
     public. -#}
 with

@@ -1,4 +1,4 @@
-{#- PUBLIC (published as framework_glossary): the framework's glossary as maintained in seeds/framework/framework_glossary.csv
+{#- The framework's glossary as maintained in seeds/framework/framework_glossary.csv
     (or loaded from the borough workbook by fhub.framework). STARTER catalogue - the official London rows are not
     public. -#}
 with

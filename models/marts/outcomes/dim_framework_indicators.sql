@@ -1,4 +1,4 @@
-{#- PUBLIC (published as framework_indicators): the framework's indicators as maintained in seeds/framework/framework_indicators.csv
+{#- The framework's indicators as maintained in seeds/framework/framework_indicators.csv
     (or loaded from the borough workbook by fhub.framework). STARTER catalogue - the official London rows are not
     public. -#}
 with

@@ -1,4 +1,4 @@
-{#- PUBLIC (published as framework_layers): the framework's layers as maintained in seeds/framework/framework_layers.csv
+{#- The framework's layers as maintained in seeds/framework/framework_layers.csv
     (or loaded from the borough workbook by fhub.framework). STARTER catalogue - the official London rows are not
     public. -#}
 with

@@ -1,4 +1,4 @@
-{#- PUBLIC (published as framework_metrics): the framework's metrics as maintained in seeds/framework/framework_metrics.csv
+{#- The framework's metrics as maintained in seeds/framework/framework_metrics.csv
     (or loaded from the borough workbook by fhub.framework). STARTER catalogue - the official London rows are not
     public. -#}
 with

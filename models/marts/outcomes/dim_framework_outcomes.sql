@@ -1,4 +1,4 @@
-{#- PUBLIC (published as framework_outcomes): the framework's outcomes as maintained in seeds/framework/framework_outcomes.csv
+{#- The framework's outcomes as maintained in seeds/framework/framework_outcomes.csv
     (or loaded from the borough workbook by fhub.framework). STARTER catalogue - the official London rows are not
     public. -#}
 with

@@ -1,4 +1,4 @@
-{#- PUBLIC (published as data_availability): one row per London borough × framework metric: available (the
+{#- One row per London borough × framework metric: available (the
     borough's data landed, passed the landing checks and the metric was computed for it), accessible (held
     locally but needs extraction or a sharing agreement) or missing (not collected), always with the reason.
     Available comes from what was computed; accessible and missing come from the borough's declaration

@@ -1,4 +1,4 @@
-{#- PUBLIC (published as gld_target_tracker): one row per geography (London borough, London) × academic year of
+{#- One row per geography (London borough, London) × academic year of
     GLD history (real published figures where they exist, else pupil-level), with the FSM gap over time. On the
     latest year's row (is_latest): the target (75% by default, local targets from seeds/targets), the gap, the
     required annual change to reach the target in the target year, a projection to the target year from the

@@ -1,4 +1,4 @@
-{#- PUBLIC (published as hub_contribution): one row per borough × academic year (of the EYFS profile) × hub
+{#- One row per borough × academic year (of the EYFS profile) × hub
     status × breakdown: GLD for children known to hubs versus not known, linked through the pseudonymised person
     key shared by the hub and EYFSP extracts. Hub status at the start of Reception (1 September of the academic
     year): engaged_3plus = registered and 3 or more attended contacts (the child's own or their family's) before
@@ -31,7 +31,7 @@ boroughs as (
 pupils as (
     select
         results.*,
-        make_date({{ fh_period_start_year('results.academic_year') }}, 9, 1) as reception_start
+        make_date({{ period_start_year('results.academic_year') }}, 9, 1) as reception_start
     from results
 ),
 

@@ -1,4 +1,4 @@
-{#- PUBLIC (published as indicator_values): one row per metric × geography × period × breakdown, after
+{#- One row per metric × geography × period × breakdown, after
     disclosure control. Primary suppression by the thresholds of var disclosure_view (macros/stats/disclosure.sql);
     secondary suppression, repeated until stable for the cases we know (var disclosure_secondary_rounds, 6: national-scale demo data needed more than 3): across sibling breakdown values
     (they add up to the total row), across hubs within a borough and across boroughs within London (they add up to

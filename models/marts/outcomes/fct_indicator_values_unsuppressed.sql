@@ -1,6 +1,6 @@
 {#- INTERNAL (work file only, never published): one row per metric × geography × period × breakdown with
     unsuppressed numerators, denominators and values, plus the helper columns disclosure control needs. The
-    public relation is fct_indicator_values (published as indicator_values). The DfE-published metrics
+    public relation is fct_indicator_values. The DfE-published metrics
     (*_dfe_published, is_published_statistic) carry the published figures unchanged. -#}
 with
 

@@ -82,7 +82,7 @@ lsoas as (
 quarters as (
     select distinct
         financial_quarter as period,
-        {{ fh_financial_quarter_end('financial_quarter') }} as quarter_end
+        {{ financial_quarter_end('financial_quarter') }} as quarter_end
     from contacts
     where financial_quarter is not null
 ),
@@ -106,7 +106,7 @@ attended as not materialized (
         children.person_key is not null as is_registered_child,
         children.birth_month,
         children.imd_quintile,
-        {{ fh_financial_quarter_end('contacts.financial_quarter') }} as quarter_end
+        {{ financial_quarter_end('contacts.financial_quarter') }} as quarter_end
     from contacts
     left join children
         on contacts.borough_code = children.borough_code

@@ -54,8 +54,8 @@ final as (
         keys.geography_level,
         keys.geography_code,
         keys.period as academic_year,
-        {{ fh_period_start_year('keys.period') }} as start_year,
-        {{ fh_period_start_year('keys.period') }} >= 2021 as is_post_reform,
+        {{ period_start_year('keys.period') }} as start_year,
+        {{ period_start_year('keys.period') }} >= 2021 as is_post_reform,
         coalesce(published_total.value, own_total.value) as gld_value,
         case when published_total.value is not null then published_total.numerator else own_total.numerator end
             as gld_numerator,

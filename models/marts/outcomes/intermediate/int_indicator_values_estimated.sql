@@ -151,9 +151,9 @@ final as (
         unit,
         polarity,
         frequency,
-        case when frequency in ('academic_year', 'financial_year') then {{ fh_period_start_year('period') }} end
+        case when frequency in ('academic_year', 'financial_year') then {{ period_start_year('period') }} end
             as period_year,
-        {{ fh_period_start_year('series_break_period') }} as series_break_year
+        {{ period_start_year('series_break_period') }} as series_break_year
     from combined
 )
 

@@ -1,0 +1,28 @@
+{#- The delivery ledger as analysts and performance teams see it: bookkeeping only (no file contents, no key
+    label). Built again by the data-quality build just before the publish, so it shows tonight's landing. -#}
+with
+
+deliveries as (
+    select * from {{ ref('stg_landing__deliveries') }}
+),
+
+final as (
+    select
+        delivery_id,
+        borough_code,
+        extract_type,
+        period,
+        source_file,
+        size_bytes,
+        received_at,
+        loaded_at,
+        run_id,
+        delivery_status as status,
+        rows_delivered,
+        rows_landed,
+        rows_rejected,
+        superseded_by_delivery_id as superseded_by
+    from deliveries
+)
+
+select * from final
