@@ -20,7 +20,11 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 export UV_COMPILE_BYTECODE := 1
 export UV_NO_PROGRESS := 1
 
-.PHONY: help setup run reference-data demo nightly report docs test test-fast lint bench serve server clean browser-deps
+.PHONY: help setup run reference-data demo nightly report docs test test-fast lint sqllint bench serve server clean browser-deps
+
+# SQLFluff's dbt templater compiles every model with the project's profile: against an in-memory DuckDB, so
+# linting never opens (or locks) the work file; offline like everything else.
+SQLFLUFF := FHUB_WORK_DB=:memory: FHUB_DUCKDB_TEMP_DIR=$(CURDIR)/target/duckdb-tmp $(BIN)/sqlfluff
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^#   //'
@@ -59,6 +63,7 @@ browser-deps:
 
 test: setup browser-deps
 	$(BIN)/ruff check fhub flows expectations tests
+	$(SQLFLUFF) lint models tests/dbt
 	$(BIN)/pytest
 
 test-fast: setup
@@ -66,7 +71,11 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check fhub flows expectations tests
+	$(SQLFLUFF) lint models tests/dbt
 	$(BIN)/ruff format --check fhub flows expectations tests
+
+sqllint: setup
+	$(SQLFLUFF) lint models tests/dbt
 
 bench: setup
 	$(BIN)/python -m fhub.bench --scale $(or $(BENCH_SCALE),london)

@@ -145,22 +145,23 @@ def compare(before: dict[str, dict], after: dict[str, dict]) -> list[str]:
 
 
 def diff_rows(old: Path, new: Path, relation: str, limit: int = 20) -> list[tuple[str, tuple]]:
-    """Rows of ``relation`` only in ``old`` ('-') or only in ``new`` ('+'), volatile columns left out."""
+    """Rows of ``relation`` only in ``old`` ('-') or only in ``new`` ('+'), compared as the checksum compares
+    them (volatile columns left out, floats to 9 significant digits): the rows behind a differing checksum."""
     con = duckdb.connect()
     try:
         con.execute(f"attach '{old}' as old_db (read_only)")
         con.execute(f"attach '{new}' as new_db (read_only)")
         schema, name = relation.split(".", 1)
         columns = [
-            c
-            for (c,) in con.execute(
-                "select column_name from information_schema.columns where table_catalog = 'old_db' "
+            (c, t)
+            for c, t in con.execute(
+                "select column_name, data_type from information_schema.columns where table_catalog = 'old_db' "
                 "and table_schema = ? and table_name = ? order by ordinal_position",
                 [schema, name],
             ).fetchall()
             if c.lower() not in VOLATILE_COLUMNS
         ]
-        cols = ", ".join(_quote(c) for c in columns)
+        cols = ", ".join(f"{_canonical(c, t)} as {_quote(c)}" for c, t in columns)
         rel = f"{_quote(schema)}.{_quote(name)}"
         out: list[tuple[str, tuple]] = []
         for sign, first, second in (("-", "old_db", "new_db"), ("+", "new_db", "old_db")):

@@ -27,8 +27,11 @@ from fhub.reference import ensure_reference_tables
 PROJECT = Path(__file__).resolve().parents[2]
 DBT = Path(sys.executable).parent / "dbt"
 
-#: The incremental models and the key that orders their rows for comparison.
+#: The incremental models (and the facts they feed) and the key that orders their rows for comparison.
 INCREMENTAL_MODELS = {
+    "intermediate.int_hub_contacts_deduplicated": "contact_key",
+    "intermediate.int_referrals_deduplicated": "referral_key",
+    "intermediate.int_assessments_deduplicated": "assessment_key",
     "marts.fct_hub_contacts": "contact_key",
     "marts.fct_referrals": "referral_key",
     "marts.fct_assessments": "assessment_key",
@@ -419,8 +422,14 @@ def test_incremental_night_equals_full_refresh(tmp_path: Path) -> None:
     incremental_run = dbt(tmp_path)
     second = snapshot(db)
     # The second run really was incremental (not a silent rebuild).
-    assert "changed_deliveries" in compiled(incremental_run, "fct_hub_contacts")
-    assert "changed_deliveries" in compiled(incremental_run, "int_eyfsp_results_deduplicated")
+    for model in (
+        "int_hub_contacts_deduplicated",
+        "int_referrals_deduplicated",
+        "int_assessments_deduplicated",
+        "int_hub_registrations_deduplicated",
+        "int_eyfsp_results_deduplicated",
+    ):
+        assert "changed_deliveries" in compiled(incremental_run, model), model
     assert "changed_periods" in compiled(incremental_run, "int_hub_activity_indicators_counted")
     for model in INCREMENTAL_MODELS:
         assert second[model] != before[model], f"{model}: the second night changed nothing"
@@ -453,10 +462,10 @@ def test_incremental_night_equals_full_refresh(tmp_path: Path) -> None:
 
     # A model named in FHUB_REBUILD_MODELS (its definition changed: fhub/rebuild.py) is rebuilt from scratch
     # on an ordinary night; the others stay incremental.
-    named = dbt(tmp_path, rebuild="fct_referrals, int_eyfsp_results_deduplicated")
-    assert "changed_deliveries" not in compiled(named, "fct_referrals")
+    named = dbt(tmp_path, rebuild="int_referrals_deduplicated, int_eyfsp_results_deduplicated")
+    assert "changed_deliveries" not in compiled(named, "int_referrals_deduplicated")
     assert "changed_deliveries" not in compiled(named, "int_eyfsp_results_deduplicated")
-    assert "changed_deliveries" in compiled(named, "fct_hub_contacts")
+    assert "changed_deliveries" in compiled(named, "int_hub_contacts_deduplicated")
     assert snapshot(db) == full
 
     with duckdb.connect(str(db), read_only=True) as con:

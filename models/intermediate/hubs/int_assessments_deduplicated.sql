@@ -10,7 +10,7 @@
 
 with
 
-{#- One row per borough × assessment id (macros/incremental_deliveries.sql). -#}
+{#- One row per borough × assessment id (macros/incremental_deliveries.sql). #}
 {{ latest_landed_rows('stg_hubs__assessments', 'assessments', ['borough_code', 'assessment_id']) }},
 
 calendar_months as (

@@ -10,7 +10,7 @@
 
 with
 
-{#- One row per borough × contact id: a later file corrects an earlier one (macros/incremental_deliveries.sql). -#}
+{#- One row per borough × contact id: a later file corrects an earlier one (macros/incremental_deliveries.sql). #}
 {{ latest_landed_rows('stg_hubs__contacts', 'contacts', ['borough_code', 'contact_id']) }},
 
 calendar_months as (

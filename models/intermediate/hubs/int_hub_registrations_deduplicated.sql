@@ -12,7 +12,7 @@ with
 
 {#- One row per person × borough. A person listed more than once (in several register files, or twice in
     one file, e.g. registered at two hubs) keeps the row from the most recently loaded landed delivery, and
-    within it the latest registration date, then the last row of the file (macros/incremental_deliveries.sql). -#}
+    within it the latest registration date, then the last row of the file (macros/incremental_deliveries.sql). #}
 {{ latest_landed_rows(
     'stg_hubs__register', 'register', ['borough_code', 'person_key'],
     tie_break='registration_date desc nulls last'

@@ -11,7 +11,7 @@
 with
 
 {#- One row per borough × referral id: the most recently loaded file carries the referral's later outcome
-    (macros/incremental_deliveries.sql). -#}
+    (macros/incremental_deliveries.sql). #}
 {{ latest_landed_rows('stg_hubs__referrals', 'referrals', ['borough_code', 'referral_id']) }},
 
 calendar_months as (
