@@ -6,7 +6,8 @@ snapshots as (
 ),
 
 runs as (
-    select run_id, min(snapshot_at) as snapshot_at from snapshots group by run_id
+    select run_id, min(snapshot_at) as snapshot_at from snapshots
+    group by run_id
 ),
 
 ordered_runs as (

@@ -17,40 +17,41 @@ results as (
 counted as (
     select
         *,
-        cast(coalesce(elg_listening_attention_understanding in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_speaking in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_self_regulation in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_managing_self in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_building_relationships in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_gross_motor_skills in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_fine_motor_skills in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_comprehension in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_word_reading in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_writing in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_number in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_numerical_patterns in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_past_and_present in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_people_culture_and_communities in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_the_natural_world in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_creating_with_materials in ('emerging', 'expected'), false) as integer) +
-            cast(coalesce(elg_being_imaginative_and_expressive in ('emerging', 'expected'), false) as integer) as elgs_judged_count,
-        cast(coalesce(elg_listening_attention_understanding = 'expected', false) as integer) +
-            cast(coalesce(elg_speaking = 'expected', false) as integer) +
-            cast(coalesce(elg_self_regulation = 'expected', false) as integer) +
-            cast(coalesce(elg_managing_self = 'expected', false) as integer) +
-            cast(coalesce(elg_building_relationships = 'expected', false) as integer) +
-            cast(coalesce(elg_gross_motor_skills = 'expected', false) as integer) +
-            cast(coalesce(elg_fine_motor_skills = 'expected', false) as integer) +
-            cast(coalesce(elg_comprehension = 'expected', false) as integer) +
-            cast(coalesce(elg_word_reading = 'expected', false) as integer) +
-            cast(coalesce(elg_writing = 'expected', false) as integer) +
-            cast(coalesce(elg_number = 'expected', false) as integer) +
-            cast(coalesce(elg_numerical_patterns = 'expected', false) as integer) +
-            cast(coalesce(elg_past_and_present = 'expected', false) as integer) +
-            cast(coalesce(elg_people_culture_and_communities = 'expected', false) as integer) +
-            cast(coalesce(elg_the_natural_world = 'expected', false) as integer) +
-            cast(coalesce(elg_creating_with_materials = 'expected', false) as integer) +
-            cast(coalesce(elg_being_imaginative_and_expressive = 'expected', false) as integer) as elgs_expected_count
+        cast(coalesce(elg_listening_attention_understanding in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_speaking in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_self_regulation in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_managing_self in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_building_relationships in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_gross_motor_skills in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_fine_motor_skills in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_comprehension in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_word_reading in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_writing in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_number in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_numerical_patterns in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_past_and_present in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_people_culture_and_communities in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_the_natural_world in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_creating_with_materials in ('emerging', 'expected'), false) as integer)
+        + cast(coalesce(elg_being_imaginative_and_expressive in ('emerging', 'expected'), false) as integer)
+            as elgs_judged_count,
+        cast(coalesce(elg_listening_attention_understanding = 'expected', false) as integer)
+        + cast(coalesce(elg_speaking = 'expected', false) as integer)
+        + cast(coalesce(elg_self_regulation = 'expected', false) as integer)
+        + cast(coalesce(elg_managing_self = 'expected', false) as integer)
+        + cast(coalesce(elg_building_relationships = 'expected', false) as integer)
+        + cast(coalesce(elg_gross_motor_skills = 'expected', false) as integer)
+        + cast(coalesce(elg_fine_motor_skills = 'expected', false) as integer)
+        + cast(coalesce(elg_comprehension = 'expected', false) as integer)
+        + cast(coalesce(elg_word_reading = 'expected', false) as integer)
+        + cast(coalesce(elg_writing = 'expected', false) as integer)
+        + cast(coalesce(elg_number = 'expected', false) as integer)
+        + cast(coalesce(elg_numerical_patterns = 'expected', false) as integer)
+        + cast(coalesce(elg_past_and_present = 'expected', false) as integer)
+        + cast(coalesce(elg_people_culture_and_communities = 'expected', false) as integer)
+        + cast(coalesce(elg_the_natural_world = 'expected', false) as integer)
+        + cast(coalesce(elg_creating_with_materials = 'expected', false) as integer)
+        + cast(coalesce(elg_being_imaginative_and_expressive = 'expected', false) as integer) as elgs_expected_count
     from results
 ),
 
@@ -70,57 +71,57 @@ scored as (
             when month(birth_month) between 5 and 8 then 'summer'
         end as term_of_birth,
         is_complete_profile
-            and elg_listening_attention_understanding = 'expected'
-            and elg_speaking = 'expected'
-            and elg_self_regulation = 'expected'
-            and elg_managing_self = 'expected'
-            and elg_building_relationships = 'expected'
-            and elg_gross_motor_skills = 'expected'
-            and elg_fine_motor_skills = 'expected'
-            and elg_comprehension = 'expected'
-            and elg_word_reading = 'expected'
-            and elg_writing = 'expected'
-            and elg_number = 'expected'
-            and elg_numerical_patterns = 'expected'
+        and elg_listening_attention_understanding = 'expected'
+        and elg_speaking = 'expected'
+        and elg_self_regulation = 'expected'
+        and elg_managing_self = 'expected'
+        and elg_building_relationships = 'expected'
+        and elg_gross_motor_skills = 'expected'
+        and elg_fine_motor_skills = 'expected'
+        and elg_comprehension = 'expected'
+        and elg_word_reading = 'expected'
+        and elg_writing = 'expected'
+        and elg_number = 'expected'
+        and elg_numerical_patterns = 'expected'
             as is_gld,
         is_complete_profile and elgs_expected_count = 17 as is_all_elgs_expected,
         is_complete_profile
-            and elg_listening_attention_understanding = 'expected'
-            and elg_speaking = 'expected'
-            and elg_comprehension = 'expected'
-            and elg_word_reading = 'expected'
-            and elg_writing = 'expected'
+        and elg_listening_attention_understanding = 'expected'
+        and elg_speaking = 'expected'
+        and elg_comprehension = 'expected'
+        and elg_word_reading = 'expected'
+        and elg_writing = 'expected'
             as is_comm_lang_lit_expected,
         is_complete_profile
-            and elg_listening_attention_understanding = 'expected'
-            and elg_speaking = 'expected'
+        and elg_listening_attention_understanding = 'expected'
+        and elg_speaking = 'expected'
             as is_communication_and_language_expected,
         is_complete_profile
-            and elg_self_regulation = 'expected'
-            and elg_managing_self = 'expected'
-            and elg_building_relationships = 'expected'
+        and elg_self_regulation = 'expected'
+        and elg_managing_self = 'expected'
+        and elg_building_relationships = 'expected'
             as is_personal_social_emotional_expected,
         is_complete_profile
-            and elg_gross_motor_skills = 'expected'
-            and elg_fine_motor_skills = 'expected'
+        and elg_gross_motor_skills = 'expected'
+        and elg_fine_motor_skills = 'expected'
             as is_physical_development_expected,
         is_complete_profile
-            and elg_comprehension = 'expected'
-            and elg_word_reading = 'expected'
-            and elg_writing = 'expected'
+        and elg_comprehension = 'expected'
+        and elg_word_reading = 'expected'
+        and elg_writing = 'expected'
             as is_literacy_expected,
         is_complete_profile
-            and elg_number = 'expected'
-            and elg_numerical_patterns = 'expected'
+        and elg_number = 'expected'
+        and elg_numerical_patterns = 'expected'
             as is_mathematics_expected,
         is_complete_profile
-            and elg_past_and_present = 'expected'
-            and elg_people_culture_and_communities = 'expected'
-            and elg_the_natural_world = 'expected'
+        and elg_past_and_present = 'expected'
+        and elg_people_culture_and_communities = 'expected'
+        and elg_the_natural_world = 'expected'
             as is_understanding_the_world_expected,
         is_complete_profile
-            and elg_creating_with_materials = 'expected'
-            and elg_being_imaginative_and_expressive = 'expected'
+        and elg_creating_with_materials = 'expected'
+        and elg_being_imaginative_and_expressive = 'expected'
             as is_expressive_arts_and_design_expected
     from profiled
 ),

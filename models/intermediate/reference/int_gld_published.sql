@@ -8,15 +8,18 @@
 with
 
 pre_reform as (
-    select * from {{ ref('stg_dfe__eyfsp_la_results_2013_2019') }} where gender = 'total'
+    select * from {{ ref('stg_dfe__eyfsp_la_results_2013_2019') }}
+    where gender = 'total'
 ),
 
 headline_2022 as (
-    select * from {{ ref('stg_dfe__eyfsp_headline_2022') }} where sex = 'total'
+    select * from {{ ref('stg_dfe__eyfsp_headline_2022') }}
+    where sex = 'total'
 ),
 
 headline_current as (
-    select * from {{ ref('stg_dfe__eyfsp_headline_2022_2025') }} where sex = 'total'
+    select * from {{ ref('stg_dfe__eyfsp_headline_2022_2025') }}
+    where sex = 'total'
 ),
 
 lait as (
@@ -78,7 +81,9 @@ london_from_inner_outer as (
 pre_reform_rows as (
     select
         academic_year, geography_level, geography_code, geography_name, children_count,
-        {%- for m in measures %} {{ m }}_count, {{ m }}_percent, {%- endfor %}
+        {%- for m in measures %} {{ m }}_count,
+        {{ m }}_percent, 
+        {%- endfor %}
         'ees_eyfsp_2013_2019' as source, _source_file as source_file, 3 as priority
     from pre_reform_geo
     where geography_level is not null
@@ -86,7 +91,9 @@ pre_reform_rows as (
     union all
     select
         academic_year, geography_level, geography_code, geography_name, children_count,
-        {%- for m in measures %} {{ m }}_count, {{ m }}_percent, {%- endfor %}
+        {%- for m in measures %} {{ m }}_count,
+        {{ m }}_percent, 
+        {%- endfor %}
         'ees_eyfsp_2013_2019_inner_outer_london' as source, null as source_file, 3 as priority
     from london_from_inner_outer
 ),
@@ -95,6 +102,7 @@ pre_reform_rows as (
 {%- for cte, rel, priority, source in [
         ('headline_2022', 'headline_2022', 2, 'ees_eyfsp_headline_2022'),
         ('headline_current', 'headline_current', 1, 'ees_eyfsp_headline_2022_2025')] %}
+
 {{ cte }}_rows as (
     select
         {{ rel }}.academic_year,
@@ -112,14 +120,18 @@ pre_reform_rows as (
         case when lower({{ rel }}.breakdown_topic) = 'total' then 'total' else 'fsm' end as breakdown_type,
         case
             when lower({{ rel }}.breakdown_topic) = 'total' then 'total'
-            when lower({{ rel }}.breakdown) in ('known to be eligible for free school meals', 'eligible', 'fsm eligible')
+            when lower({{ rel }}.breakdown) in (
+                    'known to be eligible for free school meals', 'eligible', 'fsm eligible'
+                )
                 then 'eligible'
             when lower({{ rel }}.breakdown) in (
-                'not known to be eligible for free school meals', 'not eligible', 'fsm not eligible'
-            ) then 'not_eligible'
+                    'not known to be eligible for free school meals', 'not eligible', 'fsm not eligible'
+                ) then 'not_eligible'
         end as breakdown_value,
         {{ rel }}.children_count,
-        {%- for m in measures %} {{ rel }}.{{ m }}_count, {{ rel }}.{{ m }}_percent, {%- endfor %}
+        {%- for m in measures %} {{ rel }}.{{ m }}_count,
+        {{ rel }}.{{ m }}_percent, 
+        {%- endfor %}
         '{{ source }}' as source,
         {{ rel }}._source_file as source_file,
         {{ priority }} as priority
@@ -220,9 +232,9 @@ chosen as (
         and academic_year not in ('2019/20', '2020/21')
         and value is not null  -- e.g. Isles of Scilly FSM 2021/22: 0 children, percentage "z"
     qualify row_number() over (
-        partition by measure, geography_level, geography_code, academic_year, breakdown_type, breakdown_value
-        order by priority
-    ) = 1
+            partition by measure, geography_level, geography_code, academic_year, breakdown_type, breakdown_value
+            order by priority
+        ) = 1
 ),
 
 final as (

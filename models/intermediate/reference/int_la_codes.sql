@@ -35,9 +35,9 @@ current_codes as (
     from local_authorities
     where dfe_la_code is not null and not is_combined_area
     qualify row_number() over (
-        partition by dfe_la_code
-        order by (status = 'live') desc, coalesce(date_of_termination, date '9999-12-31') desc, la_code desc
-    ) = 1
+            partition by dfe_la_code
+            order by (status = 'live') desc, coalesce(date_of_termination, date '9999-12-31') desc, la_code desc
+        ) = 1
 ),
 
 lait_regions as (

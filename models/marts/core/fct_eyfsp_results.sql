@@ -8,8 +8,8 @@ deprivation as (
     select * from {{ ref('int_lsoa_deprivation') }}
 ),
 
-{#- IMD 2019 / IDACI 2019 quintiles (1 = most deprived) of the home LSOA; null when the LSOA is unknown
-    or not an LSOA 2011 code. -#}
+{# IMD 2019 / IDACI 2019 quintiles (1 = most deprived) of the home LSOA; null when the LSOA is unknown
+    or not an LSOA 2011 code. #}
 final as (
     select
         results.eyfsp_result_key,

@@ -5,7 +5,8 @@ checks as (
 ),
 
 latest_run as (
-    select run_id from checks order by checked_at desc, run_id desc limit 1
+    select run_id from checks
+    order by checked_at desc, run_id desc limit 1
 ),
 
 prioritised as (
@@ -15,13 +16,13 @@ prioritised as (
         case
             when checks.status = 'pass' then null
             else row_number() over (
-                partition by checks.run_id, checks.borough_code, checks.status = 'pass'
-                order by
-                    case checks.severity when 'blocking_all' then 1 when 'withhold_scope' then 2 else 3 end,
-                    case checks.status when 'fail' then 1 else 2 end,
-                    checks.failing_rows desc nulls last,
-                    checks.check_name
-            )
+                    partition by checks.run_id, checks.borough_code, checks.status = 'pass'
+                    order by
+                        case checks.severity when 'blocking_all' then 1 when 'withhold_scope' then 2 else 3 end,
+                        case checks.status when 'fail' then 1 else 2 end,
+                        checks.failing_rows desc nulls last,
+                        checks.check_name asc
+                )
         end as fix_priority
     from checks
 ),

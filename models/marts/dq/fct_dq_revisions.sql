@@ -54,9 +54,9 @@ final as (
         r.previous_dq_status,
         r.current_dq_status,
         case
-            when r.current_dq_status = 'withheld' and r.previous_dq_status is distinct from 'withheld'
+            when r.current_dq_status = 'withheld' and (r.previous_dq_status is distinct from 'withheld')
                 then 'newly withheld'
-            when r.previous_dq_status = 'withheld' and r.current_dq_status is distinct from 'withheld'
+            when r.previous_dq_status = 'withheld' and (r.current_dq_status is distinct from 'withheld')
                 then 'restored after withholding'
             when r.current_value is null and r.previous_value is not null then 'newly suppressed'
             when r.previous_value is null and r.current_value is not null then 'no longer suppressed'

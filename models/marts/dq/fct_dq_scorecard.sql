@@ -107,11 +107,12 @@ final as (
             else 'stable'
         end as trend,
         case
-            when t.dimension = 'timeliness' and a.deliveries_scored > 0 then
-                cast(a.deliveries_late as varchar) || ' of ' || cast(a.deliveries_scored as varchar)
-                || ' deliveries late; median lag ' || coalesce(cast(round(a.median_lag_days) as varchar), '?')
-                || ' days (usually ' || coalesce(cast(round(a.own_usual_lag_days) as varchar), 'no history')
-                || ', peers ' || coalesce(cast(round(a.peer_lag_days) as varchar), 'no peers') || ')'
+            when t.dimension = 'timeliness' and a.deliveries_scored > 0
+                then
+                    cast(a.deliveries_late as varchar) || ' of ' || cast(a.deliveries_scored as varchar)
+                    || ' deliveries late; median lag ' || coalesce(cast(round(a.median_lag_days) as varchar), '?')
+                    || ' days (usually ' || coalesce(cast(round(a.own_usual_lag_days) as varchar), 'no history')
+                    || ', peers ' || coalesce(cast(round(a.peer_lag_days) as varchar), 'no peers') || ')'
             when t.dimension = 'plausibility' and a.row_count_anomalies > 0 then
                 cast(a.row_count_anomalies as varchar) || ' deliveries with unusual row counts'
         end as detail

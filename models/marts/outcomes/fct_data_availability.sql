@@ -27,8 +27,12 @@ computed as (
         max(period) as latest_period
     from {{ ref('fct_indicator_values_unsuppressed') }}
     where geography_level = 'borough'
-        and (denominator > 0 or (unit = 'count' and numerator is not null) or (unit = 'percentage_points' and value is not null)
-             or is_published_statistic)
+        and (
+            denominator > 0
+            or (unit = 'count' and numerator is not null)
+            or (unit = 'percentage_points' and value is not null)
+            or is_published_statistic
+        )
     group by all
 ),
 
@@ -62,10 +66,10 @@ classified as (
         case
             when computed.metric_id is not null and grid.source_extract = 'int_gld_published'
                 then 'Published by DfE (' || grid.source_extract || ') for ' || computed.periods_available
-                     || ' period(s), ' || computed.first_period || ' to ' || computed.latest_period
+                    || ' period(s), ' || computed.first_period || ' to ' || computed.latest_period
             when computed.metric_id is not null
                 then 'Computed from delivered data (' || grid.source_extract || ') for ' || computed.periods_available
-                     || ' period(s), ' || computed.first_period || ' to ' || computed.latest_period
+                    || ' period(s), ' || computed.first_period || ' to ' || computed.latest_period
             when declarations.availability is not null then declarations.reason
             when grid.source_extract = 'int_gld_published'
                 then 'DfE''s published EYFSP files are not loaded (set FHUB_REAL_DATA_DIR to the real-data folder)'

@@ -56,9 +56,9 @@ projections as (
         fit.slope,
         fit.intercept + fit.slope * {{ target_start_year }} as projected_value,
         case when fit.trend_points >= 3 and fit.sxx > 0 then
-            {{ fh_t_975('fit.trend_points - 2') }}
-            * sqrt(residuals.sse / (fit.trend_points - 2))
-            * sqrt(1 + 1.0 / fit.trend_points + power({{ target_start_year }} - fit.mean_year, 2) / fit.sxx)
+                {{ fh_t_975('fit.trend_points - 2') }}
+                * sqrt(residuals.sse / (fit.trend_points - 2))
+                * sqrt(1 + 1.0 / fit.trend_points + power({{ target_start_year }} - fit.mean_year, 2) / fit.sxx)
         end as half_width
     from post_reform_fit as fit
     inner join residuals
@@ -118,16 +118,22 @@ final as (
         case when joined.is_latest and joined.is_post_reform then joined.trend_points end as trend_points,
         case when joined.is_latest and joined.is_post_reform then round(joined.slope, 4) end as trend_slope_pp_per_year,
         case when joined.is_latest and joined.is_post_reform and joined.trend_points >= 2
-             then round(joined.projected_value, 4) end as projected_value,
-        case when joined.is_latest and joined.is_post_reform then round(joined.projected_value - joined.half_width, 4) end
+                then round(joined.projected_value, 4)
+        end as projected_value,
+        case
+            when joined.is_latest and joined.is_post_reform then round(joined.projected_value - joined.half_width, 4)
+        end
             as projection_lower_95,
-        case when joined.is_latest and joined.is_post_reform then round(joined.projected_value + joined.half_width, 4) end
+        case
+            when joined.is_latest and joined.is_post_reform then round(joined.projected_value + joined.half_width, 4)
+        end
             as projection_upper_95,
         case
             when not joined.is_latest then null
             when joined.target_value is null then 'uncertain'
-            when joined.half_width is null then
-                case when joined.gld_value >= joined.target_value then 'on-track' else 'uncertain' end
+            when joined.half_width is null
+                then
+                    case when joined.gld_value >= joined.target_value then 'on-track' else 'uncertain' end
             when joined.projected_value - joined.half_width >= joined.target_value then 'on-track'
             when joined.projected_value + joined.half_width < joined.target_value then 'off-track'
             else 'uncertain'

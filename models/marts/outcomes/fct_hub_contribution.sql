@@ -48,10 +48,10 @@ registered as (
     group by all
 ),
 
-{#- Attended contacts before Reception that are the child's own or their family's, counted once each. The
+{# Attended contacts before Reception that are the child's own or their family's, counted once each. The
     "own or family's" condition is two equi-joins (by person, by family) instead of one join on an OR, which
     DuckDB can only evaluate as a residual filter over every contact of the borough; the family branch skips
-    contacts already counted as the child's own, so count(*) counts each contact (unique contact_key) once. -#}
+    contacts already counted as the child's own, so count(*) counts each contact (unique contact_key) once. #}
 registered_pupils as (
     select
         registered.eyfsp_result_key,
@@ -91,7 +91,7 @@ engagement as (
         select * from own_contacts
         union all
         select * from family_contacts
-    )
+    ) as contacts_before
     group by eyfsp_result_key
 ),
 
@@ -109,14 +109,15 @@ classified as (
 ),
 
 with_breakdowns as (
-    select classified.*, b.breakdown_type, b.breakdown_value
+    select classified.*, b.breakdown_type, b.breakdown_value  -- noqa: RF01
     from classified
     cross join unnest([
-        {'breakdown_type': 'total', 'breakdown_value': 'total'},
-        {'breakdown_type': 'idaci_quintile', 'breakdown_value': coalesce(cast(idaci_quintile as varchar), 'unknown')},
-        {'breakdown_type': 'summer_born', 'breakdown_value': case is_summer_born when true then 'summer_born'
-                                                               when false then 'not_summer_born' else 'unknown' end}
-    ]) as t(b)
+        { 'breakdown_type': 'total', 'breakdown_value': 'total' },
+        { 'breakdown_type': 'idaci_quintile', 'breakdown_value': coalesce(cast(idaci_quintile as varchar), 'unknown') },
+        { 'breakdown_type': 'summer_born', 'breakdown_value': case is_summer_born when true then 'summer_born'
+            when false then 'not_summer_born' else 'unknown'
+        end }
+    ]) as t (b)
 ),
 
 counted as (
@@ -132,8 +133,8 @@ counted as (
     group by all
 ),
 
-{#- The three hub statuses add up to the borough's GLD cell published in indicator_values: where that cell is
-    suppressed there, the statuses here must not reveal it, so they are suppressed too. -#}
+{# The three hub statuses add up to the borough's GLD cell published in indicator_values: where that cell is
+    suppressed there, the statuses here must not reveal it, so they are suppressed too. #}
 published_gld_suppressed as (
     select
         geography_code as borough_code,
@@ -142,15 +143,17 @@ published_gld_suppressed as (
         case when breakdown_type = 'term_of_birth' then 'summer_born' else breakdown_value end as breakdown_value
     from {{ ref('fct_indicator_values') }}
     where metric_id = 'eyfs_gld' and geography_level = 'borough' and suppression_symbol = 'c'
-        and (breakdown_type in ('total', 'idaci_quintile')
-             or (breakdown_type = 'term_of_birth' and breakdown_value = 'summer'))
+        and (
+            breakdown_type in ('total', 'idaci_quintile')
+            or (breakdown_type = 'term_of_birth' and breakdown_value = 'summer')
+        )
 ),
 
 flagged_0 as (
     select
         counted.*,
         {{ fh_primary_suppression('counted.numerator', 'counted.denominator', "'percent'") }}
-            or published_gld_suppressed.borough_code is not null as is_suppressed
+        or published_gld_suppressed.borough_code is not null as is_suppressed
     from counted
     left join published_gld_suppressed
         on counted.borough_code = published_gld_suppressed.borough_code
@@ -210,9 +213,10 @@ final as (
         case when not is_suppressed then round(upper_95, 4) end as upper_95,
         case when not not_known_is_suppressed then round(not_known_gld_pct, 4) end as not_known_gld_pct,
         case when not is_suppressed and not not_known_is_suppressed and hub_status <> 'not_known'
-             then round(gld_pct - not_known_gld_pct, 4) end as difference_vs_not_known_pp,
+                then round(gld_pct - not_known_gld_pct, 4)
+        end as difference_vs_not_known_pp,
         case when not is_suppressed and not not_known_is_suppressed and hub_status <> 'not_known'
-             then {{ fh_compare_to_benchmark('lower_95', 'upper_95', 'not_known_gld_pct', "'no_judgement'") }}
+                then {{ fh_compare_to_benchmark('lower_95', 'upper_95', 'not_known_gld_pct', "'no_judgement'") }}
         end as compared_to_not_known,
         'association, not effect' as interpretation,
         case when is_suppressed then 'c' when gld_pct is null then 'x' end as suppression_symbol,

@@ -19,11 +19,11 @@ boroughs as (
     select * from {{ ref('dim_boroughs') }}
 ),
 
-{#- Disclosure control runs on a narrow copy of the cells (the grain, what the rules read, the flag), and the
+{# Disclosure control runs on a narrow copy of the cells (the grain, what the rules read, the flag), and the
     rounds of secondary suppression partition and order by integers standing for the groups and tie-breaks
     (dense ranks: equal tuples, equal numbers, same order). Twelve windows partitioned by five or six text
     columns, carrying every figure, took ~6 s for 0.2 M cells at London scale. The figures are joined back
-    once, on the grain. -#}
+    once, on the grain. #}
 cells as (
     select
         metric_id,
@@ -33,13 +33,15 @@ cells as (
         breakdown_type,
         breakdown_value,
         not coalesce(is_published_statistic, false)
-            and {{ fh_primary_suppression('numerator', 'denominator', 'unit', 'smallest_component_count',
+        and {{ fh_primary_suppression('numerator', 'denominator', 'unit', 'smallest_component_count',
                                           'smallest_component_denominator') }} as is_suppressed,
         -- hubs add up to their borough; boroughs to their region (London). Authorities outside London have
         -- no region here and no published total sums them, so they have no parent.
         case when geography_level = 'hub' then borough_code
-             when geography_level = 'borough' then (
-                 select boroughs.region_code from boroughs where boroughs.borough_code = unsuppressed.geography_code)
+            when geography_level = 'borough' then (
+                select boroughs.region_code from boroughs
+                where boroughs.borough_code = unsuppressed.geography_code
+            )
         end as parent_geography_code,
         coalesce(denominator, numerator) as cell_size,
         -- sibling breakdown values add up to the total row
@@ -47,7 +49,7 @@ cells as (
             as in_breakdown_scope,
         -- hubs add up to their borough, boroughs to London
         geography_level in ('hub', 'borough') and unit <> 'percentage_points'
-            and not coalesce(is_published_statistic, false) as in_geography_scope
+        and not coalesce(is_published_statistic, false) as in_geography_scope
     from unsuppressed
 ),
 
@@ -88,7 +90,7 @@ flagged as (
     select
         unsuppressed.*,
         flagged_{{ rounds }}.is_suppressed
-            or (unsuppressed.metric_id = 'eyfs_gld_fsm_gap' and fsm_cells_suppressed.period is not null)
+        or (unsuppressed.metric_id = 'eyfs_gld_fsm_gap' and fsm_cells_suppressed.period is not null)
             as is_suppressed
     from unsuppressed
     -- one row per grain (the model's unique key), so the join neither drops nor repeats a cell

@@ -31,8 +31,10 @@ final as (
         case benchmarked.geography_level
             when 'hub' then coalesce(hubs.hub_name, benchmarked.geography_code)
             when 'borough' then boroughs.borough_name
-            when 'region' then case when benchmarked.is_published_statistic then 'London'
-                                    else 'London (participating boroughs)' end
+            when 'region'
+                then case when benchmarked.is_published_statistic then 'London'
+                        else 'London (participating boroughs)'
+                    end
             when 'country' then 'England'
         end as geography_name,
         benchmarked.period,
@@ -56,8 +58,10 @@ final as (
         '{{ var("framework_version", "starter-0.1") }}' as framework_version,
         '{{ env_var("FHUB_RUN_ID", "dev") }}' as run_id,
         -- internal helpers (not in the public relation)
-        coalesce(benchmarked.borough_code,
-                 case when benchmarked.geography_level = 'borough' then benchmarked.geography_code end) as borough_code,
+        coalesce(
+            benchmarked.borough_code,
+            case when benchmarked.geography_level = 'borough' then benchmarked.geography_code end
+        ) as borough_code,
         benchmarked.unit,
         benchmarked.polarity,
         benchmarked.is_published_statistic,

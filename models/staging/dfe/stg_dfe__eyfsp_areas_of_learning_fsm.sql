@@ -14,7 +14,9 @@ renamed as (
         nullif(trim(old_la_code), '') as dfe_la_code,
         nullif(trim(new_la_code), '') as la_code,
         nullif(trim(la_name), '') as la_name,
-        case trim(fsm) when 'Total' then 'total' when 'FSM' then 'eligible' when 'All other pupils' then 'not_eligible' end
+        case trim(fsm)
+            when 'Total' then 'total' when 'FSM' then 'eligible' when 'All other pupils' then 'not_eligible'
+        end
             as fsm_status,
         trim(area_of_learning) as area_of_learning,
         number_of_pupils_int as children_count,

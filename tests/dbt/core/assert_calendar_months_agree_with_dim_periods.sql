@@ -20,7 +20,8 @@ outside_period as (
 ),
 
 known as (
-    select * from (values
+    select * from (
+        values
         (date '2024-08-01', '2023/24', '2024/25 FY', '2024/25 Q2'),
         (date '2024-09-01', '2024/25', '2024/25 FY', '2024/25 Q2'),
         (date '2024-03-01', '2023/24', '2023/24 FY', '2023/24 Q4'),
@@ -30,7 +31,7 @@ known as (
         (date '2024-10-01', '2024/25', '2024/25 FY', '2024/25 Q3'),
         (date '2024-12-01', '2024/25', '2024/25 FY', '2024/25 Q3'),
         (date '2025-01-01', '2024/25', '2024/25 FY', '2024/25 Q4')
-    ) as t (month_start, academic_year, financial_year, financial_quarter)
+    ) as t (month_start, academic_year, financial_year, financial_quarter)  -- noqa: AL05
 ),
 
 wrong_known as (

@@ -18,7 +18,7 @@ landed_keys as (
     group by all
 ),
 
-{#- a grouped count: count(distinct (borough_code, contact_id)) gives the same number ~1.5x slower at London scale -#}
+{# a grouped count: count(distinct (borough_code, contact_id)) gives the same number ~1.5x slower at London scale #}
 expected as (
     select count(*) as contact_count
     from landed_keys

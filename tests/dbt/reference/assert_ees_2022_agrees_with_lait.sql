@@ -32,7 +32,8 @@ lait_coded as (
     inner join la_codes on cast(lait.dfe_la_code as varchar) = la_codes.dfe_la_code
 )
 
-select ees.geography_code, ees.geography_name, ees.breakdown_value, ees.value as ees_value, lait_coded.value as lait_value
+select
+    ees.geography_code, ees.geography_name, ees.breakdown_value, ees.value as ees_value, lait_coded.value as lait_value
 from ees
 inner join lait_coded
     on ees.geography_code = lait_coded.geography_code and ees.breakdown_value = lait_coded.breakdown_value

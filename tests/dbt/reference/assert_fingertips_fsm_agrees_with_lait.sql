@@ -3,11 +3,13 @@
 with
 
 fingertips as (
-    select area_code, academic_year, value from {{ ref('stg_ohid__school_readiness_fsm') }} where value is not null
+    select area_code, academic_year, value from {{ ref('stg_ohid__school_readiness_fsm') }}
+    where value is not null
 ),
 
 la_codes as (
-    select la_code, dfe_la_code from {{ ref('int_la_codes') }} where dfe_la_code is not null
+    select la_code, dfe_la_code from {{ ref('int_la_codes') }}
+    where dfe_la_code is not null
 ),
 
 lait as (

@@ -1,3 +1,6 @@
+-- sqlfluff:exclude_rules:AL03,AM04,LT09,RF02,RF03,RF04,ST06,ST09,LT02
+{# LT02 is left out here too: SQLFluff cannot place the indentation of the lines the Jinja loops below
+   generate (the other rules apply; .sqlfluff says why those are left out). #}
 {#- One row per assessment metric (ASQ-3, SWEMWBS) × geography (hub, borough) × academic year. ASQ-3: the
     latest questionnaire per child in the year whose age has a cutoff row in seeds/framework/asq3_cutoffs.csv;
     "at or above expected" = above the cutoff (an assumption, as in measures.md). SWEMWBS: raw totals are
@@ -41,7 +44,10 @@ asq_scored as (
     from asq_latest
     inner join cutoffs
         on asq_latest.age_months between cutoffs.age_months_from and cutoffs.age_months_to
-    where {% for area in asq_areas %}asq_latest.asq_{{ area }} is not null{% if not loop.last %} and {% endif %}{% endfor %}
+    where
+        {%- for area in asq_areas %}
+        {% if not loop.first %}and {% endif %}asq_latest.asq_{{ area }} is not null
+        {%- endfor %}
 ),
 
 asq_counts as (
@@ -50,12 +56,17 @@ asq_counts as (
         hub_id,
         academic_year as period,
         count(*) as children,
-        count(*) filter (where {% for area in asq_areas %}is_{{ area }}_expected{% if not loop.last %} and {% endif %}{% endfor %}) as all_five
+        count(*) filter (
+            where
+            {%- for area in asq_areas %}
+            {% if not loop.first %}and {% endif %}is_{{ area }}_expected
+            {%- endfor %}
+        ) as all_five
         {%- for area in asq_areas %},
         count(*) filter (where is_{{ area }}_expected) as {{ area }}
         {%- endfor %}
     from asq_scored
-    group by grouping sets ((borough_code, hub_id, academic_year), (borough_code, academic_year))
+    group by grouping sets ((borough_code, hub_id, academic_year), (borough_code, academic_year))  -- noqa: PRS
 ),
 
 swemwbs as (
@@ -79,7 +90,9 @@ swemwbs_later as (
     select *
     from swemwbs
     where stage in ('review', 'exit')
-    qualify row_number() over (partition by borough_code, person_key order by assessment_date desc, assessment_key desc) = 1
+    qualify row_number() over (
+        partition by borough_code, person_key order by assessment_date desc, assessment_key desc
+    ) = 1
 ),
 
 swemwbs_change as (
@@ -105,7 +118,7 @@ swemwbs_counts as (
         sum(change * change) as change_squares,
         count(*) filter (where change >= {{ var('swemwbs_meaningful_change', 3) }}) as improved
     from swemwbs_change
-    group by grouping sets ((borough_code, hub_id, academic_year), (borough_code, academic_year))
+    group by grouping sets ((borough_code, hub_id, academic_year), (borough_code, academic_year))  -- noqa: PRS
 ),
 
 unpivoted as (

@@ -6,8 +6,10 @@ with
 published as (
     select * from {{ ref('int_gld_comparators_mapped') }}
     where metric_id = 'eyfs_gld'
-        and ((geography_level = 'borough' and geography_code in (select borough_code from {{ ref('dim_boroughs') }}))
-             or (geography_level = 'region' and geography_code = 'E12000007'))
+        and (
+            (geography_level = 'borough' and geography_code in (select borough_code from {{ ref('dim_boroughs') }}))
+            or (geography_level = 'region' and geography_code = 'E12000007')
+        )
 ),
 
 own as (
@@ -17,7 +19,8 @@ own as (
 ),
 
 published_total as (
-    select * from published where breakdown_type = 'total'
+    select * from published
+    where breakdown_type = 'total'
 ),
 
 published_gap as (
@@ -36,11 +39,13 @@ published_gap as (
 ),
 
 own_total as (
-    select * from own where metric_id = 'eyfs_gld'
+    select * from own
+    where metric_id = 'eyfs_gld'
 ),
 
 own_gap as (
-    select * from own where metric_id = 'eyfs_gld_fsm_gap'
+    select * from own
+    where metric_id = 'eyfs_gld_fsm_gap'
 ),
 
 keys as (
@@ -62,10 +67,12 @@ final as (
         case when published_total.value is not null then published_total.denominator else own_total.denominator end
             as gld_denominator,
         case when published_total.value is not null then 'published: ' || published_total.source
-             else 'pupil_level' end as gld_source,
+            else 'pupil_level'
+        end as gld_source,
         round(coalesce(published_gap.fsm_gap, own_gap.value), 4) as fsm_gap_pp,
         case when published_gap.fsm_gap is not null then 'published'
-             when own_gap.value is not null then 'pupil_level' end as fsm_gap_source
+            when own_gap.value is not null then 'pupil_level'
+        end as fsm_gap_source
     from keys
     left join published_total
         on keys.geography_code = published_total.geography_code and keys.period = published_total.period

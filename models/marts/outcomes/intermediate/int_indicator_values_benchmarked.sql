@@ -57,15 +57,18 @@ benchmarks as (
 ),
 
 london_published as (
-    select * from benchmarks where geography_level = 'region' and geography_code = 'E12000007'
+    select * from benchmarks
+    where geography_level = 'region' and geography_code = 'E12000007'
 ),
 
 england_published as (
-    select * from benchmarks where geography_level = 'country' and geography_code = 'E92000001'
+    select * from benchmarks
+    where geography_level = 'country' and geography_code = 'E92000001'
 ),
 
 london_computed as (
-    select * from values_trended where geography_level = 'region' and geography_code = 'E12000007'
+    select * from values_trended
+    where geography_level = 'region' and geography_code = 'E12000007'
 ),
 
 targets as (
@@ -77,10 +80,13 @@ joined as (
         values_trended.*,
         coalesce(london_published.value, london_computed.value) as london_value,
         case when london_published.value is not null then 'published' when london_computed.value is not null
-             then 'participating_boroughs' end as london_value_source,
+                then 'participating_boroughs'
+        end as london_value_source,
         england_published.value as england_value,
-        case when values_trended.metric_id in ('eyfs_gld', 'gld_dfe_published') and values_trended.breakdown_type = 'total'
-             then targets.target_value end as target_value
+        case when values_trended.metric_id in ('eyfs_gld', 'gld_dfe_published')
+                and values_trended.breakdown_type = 'total'
+                then targets.target_value
+        end as target_value
     from values_trended
     left join london_published
         on values_trended.metric_id = london_published.metric_id
@@ -100,17 +106,20 @@ joined as (
     left join targets
         on targets.geography_code = coalesce(values_trended.borough_code, values_trended.geography_code)
         and targets.geography_level = case when values_trended.geography_level = 'hub' then 'borough'
-                                           else values_trended.geography_level end
+            else values_trended.geography_level
+        end
 ),
 
 final as (
     select
         *,
         case when geography_level in ('hub', 'borough')
-             then {{ fh_compare_to_benchmark('lower_95', 'upper_95', 'london_value', 'polarity') }} end
+                then {{ fh_compare_to_benchmark('lower_95', 'upper_95', 'london_value', 'polarity') }}
+        end
             as compared_to_london,
         case when geography_level in ('hub', 'borough', 'region')
-             then {{ fh_compare_to_benchmark('lower_95', 'upper_95', 'england_value', 'polarity') }} end
+                then {{ fh_compare_to_benchmark('lower_95', 'upper_95', 'england_value', 'polarity') }}
+        end
             as compared_to_england
     from joined
 )

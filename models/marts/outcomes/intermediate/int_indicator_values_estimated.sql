@@ -34,28 +34,44 @@ estimated as (
             when counts.denominator > 0 then counts.numerator / counts.denominator
         end as raw_value,
         case
-            when metrics.ci_method = 'wilson' then 100.0 * {{ fh_wilson_lower('counts.numerator', 'counts.denominator', 95) }}
-            when metrics.ci_method = 'normal' then {{ fh_mean_lower('counts.numerator', 'counts.sum_of_squares', 'counts.denominator', 95) }}
+            when
+                metrics.ci_method = 'wilson'
+                then 100.0 * {{ fh_wilson_lower('counts.numerator', 'counts.denominator', 95) }}
+            when
+                metrics.ci_method = 'normal'
+                then {{ fh_mean_lower('counts.numerator', 'counts.sum_of_squares', 'counts.denominator', 95) }}
         end as raw_lower_95,
         case
-            when metrics.ci_method = 'wilson' then 100.0 * {{ fh_wilson_upper('counts.numerator', 'counts.denominator', 95) }}
-            when metrics.ci_method = 'normal' then {{ fh_mean_upper('counts.numerator', 'counts.sum_of_squares', 'counts.denominator', 95) }}
+            when
+                metrics.ci_method = 'wilson'
+                then 100.0 * {{ fh_wilson_upper('counts.numerator', 'counts.denominator', 95) }}
+            when
+                metrics.ci_method = 'normal'
+                then {{ fh_mean_upper('counts.numerator', 'counts.sum_of_squares', 'counts.denominator', 95) }}
         end as raw_upper_95,
         case
-            when metrics.ci_method = 'wilson' then 100.0 * {{ fh_wilson_lower('counts.numerator', 'counts.denominator', 99.8) }}
-            when metrics.ci_method = 'normal' then {{ fh_mean_lower('counts.numerator', 'counts.sum_of_squares', 'counts.denominator', 99.8) }}
+            when
+                metrics.ci_method = 'wilson'
+                then 100.0 * {{ fh_wilson_lower('counts.numerator', 'counts.denominator', 99.8) }}
+            when
+                metrics.ci_method = 'normal'
+                then {{ fh_mean_lower('counts.numerator', 'counts.sum_of_squares', 'counts.denominator', 99.8) }}
         end as raw_lower_998,
         case
-            when metrics.ci_method = 'wilson' then 100.0 * {{ fh_wilson_upper('counts.numerator', 'counts.denominator', 99.8) }}
-            when metrics.ci_method = 'normal' then {{ fh_mean_upper('counts.numerator', 'counts.sum_of_squares', 'counts.denominator', 99.8) }}
+            when
+                metrics.ci_method = 'wilson'
+                then 100.0 * {{ fh_wilson_upper('counts.numerator', 'counts.denominator', 99.8) }}
+            when
+                metrics.ci_method = 'normal'
+                then {{ fh_mean_upper('counts.numerator', 'counts.sum_of_squares', 'counts.denominator', 99.8) }}
         end as raw_upper_998,
         case
             when metrics.unit = 'percent' and counts.denominator > 0
                 then 10000.0 * (counts.numerator / counts.denominator) * (1 - counts.numerator / counts.denominator)
-                     / counts.denominator
+                    / counts.denominator
             when metrics.ci_method = 'normal' and counts.denominator > 1
                 then power({{ fh_mean_sd('counts.numerator', 'counts.sum_of_squares', 'counts.denominator') }}, 2)
-                     / counts.denominator
+                    / counts.denominator
         end as value_variance
     from counts
     inner join metrics
@@ -66,7 +82,10 @@ estimated as (
 fsm_gld as (
     select *
     from estimated
-    where metric_id in ({% for component, gap in fsm_gaps %}'{{ component }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    where metric_id in (
+            {% for component, gap in fsm_gaps %}'{{ component }}'{% if not loop.last %},
+            {% endif %}{% endfor %}
+        )
         and breakdown_type = 'fsm'
 ),
 
@@ -101,8 +120,10 @@ fsm_gap as (
         cast(null as double) as raw_upper_998,
         not_fsm.value_variance + fsm.value_variance as value_variance,
         least(not_fsm.denominator, fsm.denominator) as smallest_component_denominator,
-        least(not_fsm.numerator, fsm.numerator, not_fsm.denominator - not_fsm.numerator,
-              fsm.denominator - fsm.numerator) as smallest_component_count
+        least(
+            not_fsm.numerator, fsm.numerator, not_fsm.denominator - not_fsm.numerator,
+            fsm.denominator - fsm.numerator
+        ) as smallest_component_count
     from fsm_gld as not_fsm
     inner join fsm_gld as fsm
         on not_fsm.metric_id = fsm.metric_id
@@ -111,7 +132,10 @@ fsm_gap as (
         and not_fsm.period = fsm.period
         and not_fsm.breakdown_value = 'not_fsm_eligible'
         and fsm.breakdown_value = 'fsm_eligible'
-    inner join (select * from metrics where metric_id = '{{ gap }}') as gap_metric
+    inner join (  -- noqa: ST05
+        select * from metrics
+        where metric_id = '{{ gap }}'
+    ) as gap_metric
         on true
     where not_fsm.metric_id = '{{ component }}'
     {%- endfor %}

@@ -18,10 +18,12 @@ boroughs as (
 in_scope as (
     select published.*
     from published
-    where (published.geography_level = 'borough'
-           and published.geography_code in (select borough_code from boroughs))
-        or (published.geography_level = 'region' and published.geography_code = 'E12000007')
-        or (published.geography_level = 'country' and published.geography_code = 'E92000001')
+    where (
+        published.geography_level = 'borough'
+        and published.geography_code in (select borough_code from boroughs)
+    )
+    or (published.geography_level = 'region' and published.geography_code = 'E12000007')
+    or (published.geography_level = 'country' and published.geography_code = 'E92000001')
 ),
 
 final as (
