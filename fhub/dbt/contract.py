@@ -76,7 +76,9 @@ def public_relations_from_manifest(manifest: Mapping) -> tuple[PublicRelation, .
         problems.append(f"the manifest has no exposure {EXPOSURE!r}")
         exposed: set[str] = set()
     else:
-        exposed = {uid for uid in (exposure.get("depends_on") or {}).get("nodes") or [] if uid.startswith("model.")}
+        exposed = {
+            uid for uid in (exposure.get("depends_on") or {}).get("nodes") or [] if uid.startswith("model.")
+        }
     public = {uid for uid, n in models.items() if _access(n) == "public"}
     declared = {uid for uid, n in models.items() if "publish" in _meta(n)}
     for uid in sorted(public - declared):

@@ -70,7 +70,9 @@ def test_public_models_are_contracted_tables_whose_withheld_columns_exist(manife
 
 
 def _model(manifest, name):
-    return next(n for n in manifest["nodes"].values() if n.get("name") == name and n["resource_type"] == "model")
+    return next(
+        n for n in manifest["nodes"].values() if n.get("name") == name and n["resource_type"] == "model"
+    )
 
 
 def test_disagreeing_declarations_are_refused(manifest):
@@ -84,7 +86,9 @@ def test_disagreeing_declarations_are_refused(manifest):
     broken = copy.deepcopy(manifest)
     _model(broken, "fct_hub_contribution")["access"] = "protected"
     _model(broken, "fct_hub_contribution")["config"]["access"] = "protected"
-    with pytest.raises(ContractError, match="fct_hub_contribution has meta.publish but is not access: public"):
+    with pytest.raises(
+        ContractError, match="fct_hub_contribution has meta.publish but is not access: public"
+    ):
         public_relations_from_manifest(broken)
 
     broken = copy.deepcopy(manifest)
@@ -122,3 +126,25 @@ def test_publish_keeps_public_relations_importable_for_older_callers(dbt_target,
     (tmp_path / "dbt-target" / "manifest.json").write_text(json.dumps(load_manifest(dbt_target)))
     monkeypatch.setenv("FHUB_DATA_DIR", str(tmp_path))
     assert {r.name for r in fhub.publish.PUBLIC_RELATIONS} == set(PUBLISHED)
+
+
+def test_the_withholding_plan_comes_from_the_contract(dbt_target):
+    from dataclasses import replace
+
+    from fhub.dq import withholding_plan
+
+    relations = public_relations(dbt_target)
+    plan = withholding_plan(relations)
+    assert (plan.table, plan.metrics_table, plan.hubs_table, plan.boroughs_table) == (
+        "main.indicator_values",
+        "main.framework_metrics",
+        "main.hubs",
+        "main.boroughs",
+    )
+    by_table = {t.table: t for t in plan.year_tables}
+    assert set(by_table) == {"main.gld_target_tracker", "main.hub_contribution"}
+    assert by_table["main.gld_target_tracker"].source_column == "gld_source"
+    assert by_table["main.hub_contribution"].extracts == frozenset({"eyfsp", "register", "contacts"})
+    without_rule = tuple(replace(r, withhold={}) if r.name == "indicator_values" else r for r in relations)
+    with pytest.raises(ValueError, match="exactly one relation with withhold rule by_metric"):
+        withholding_plan(without_rule)

@@ -47,9 +47,7 @@ def test_every_model_is_in_its_layer_folder_with_its_prefix(models):
         "mart_intermediate": r"int_",
         "mart": r"(fct|dim)_",
     }
-    wrong = [
-        n["original_file_path"] for n in models.values() if not re.match(prefixes[_layer(n)], n["name"])
-    ]
+    wrong = [n["original_file_path"] for n in models.values() if not re.match(prefixes[_layer(n)], n["name"])]
     assert wrong == []
     # staging models live in the folder of their source: models/staging/<source>/stg_<source>__<entity>
     misplaced = [
@@ -86,7 +84,9 @@ def test_every_model_and_seed_has_a_uniqueness_test(manifest):
         if n["resource_type"] == "test" and (n.get("test_metadata") or {}).get("name") in UNIQUENESS_TESTS
     }
     untested = sorted(
-        n["name"] for uid, n in manifest["nodes"].items() if n["resource_type"] in ("model", "seed") and uid not in tested
+        n["name"]
+        for uid, n in manifest["nodes"].items()
+        if n["resource_type"] in ("model", "seed") and uid not in tested
     )
     assert untested == []
 
@@ -106,7 +106,9 @@ def test_one_yaml_per_model_beside_it_with_its_grain(models):
 def test_the_five_extracts_are_deduplicated_in_one_layer_by_one_macro(models):
     by_name = {n["name"]: n for n in models.values()}
     using_macro = {
-        n["name"] for n in models.values() if "macro.family_hubs.latest_landed_rows" in n["depends_on"]["macros"]
+        n["name"]
+        for n in models.values()
+        if "macro.family_hubs.latest_landed_rows" in n["depends_on"]["macros"]
     }
     assert using_macro == set(EXTRACT_STAGING.values())
     for model in using_macro:
@@ -115,7 +117,9 @@ def test_the_five_extracts_are_deduplicated_in_one_layer_by_one_macro(models):
         assert node["config"]["materialized"] == "incremental"
     # each extract's staging rows are read by its de-duplicating model only
     readers = {
-        stg: sorted(n["name"] for n in models.values() if f"model.family_hubs.{stg}" in n["depends_on"]["nodes"])
+        stg: sorted(
+            n["name"] for n in models.values() if f"model.family_hubs.{stg}" in n["depends_on"]["nodes"]
+        )
         for stg in EXTRACT_STAGING
     }
     assert readers == {stg: [dedup] for stg, dedup in EXTRACT_STAGING.items()}
