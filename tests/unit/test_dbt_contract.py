@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import pytest
 
@@ -148,3 +149,15 @@ def test_the_withholding_plan_comes_from_the_contract(dbt_target):
     without_rule = tuple(replace(r, withhold={}) if r.name == "indicator_values" else r for r in relations)
     with pytest.raises(ValueError, match="exactly one relation with withhold rule by_metric"):
         withholding_plan(without_rule)
+
+
+def test_the_architecture_page_lists_what_the_contract_publishes(dbt_target):
+    from pathlib import Path
+
+    from fhub.dbt.contract import WRITTEN_AT_PUBLISH
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = page.split("## Public relations (the published file)", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`([a-z_]+)`", section))
+    published = {r.name for r in public_relations(dbt_target)} | set(WRITTEN_AT_PUBLISH)
+    assert published <= named, f"docs/architecture.md does not name {sorted(published - named)}"
