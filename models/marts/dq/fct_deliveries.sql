@@ -1,5 +1,6 @@
 {#- The delivery ledger as analysts and performance teams see it: bookkeeping only (no file contents, no key
-    label). Built again by the data-quality build just before the publish, so it shows tonight's landing. -#}
+    label). A delivery is named by its label, never by its file name, which stays in the work file (issue 13).
+    Built again by the data-quality build just before the publish, so it shows tonight's landing. -#}
 with
 
 deliveries as (
@@ -9,10 +10,10 @@ deliveries as (
 final as (
     select
         delivery_id,
+        delivery_label,
         borough_code,
         extract_type,
         period,
-        source_file,
         size_bytes,
         received_at,
         loaded_at,
