@@ -7,16 +7,14 @@ Everything happens in ONE transaction on the loader's connection:
    PostgreSQL types and filled by ``COPY ... FROM STDIN`` from the published DuckDB file (restricted
    figures from the work file); row counts are checked against DuckDB; table and column comments come from
    the dbt docs; configured indexes are built; row-level security and grants are set; tables analysed;
-3. the swap: ACCESS EXCLUSIVE locks on every table of the old ``mart`` and ``restricted`` (so no query is
-   half-way through the old mart when it goes, and no query can see one old and one new table), the old
-   schemas renamed to ``__retired``, the new ones renamed into place, the retired ones dropped; commit.
+3. the swap (:mod:`fhub.serving.swap`): while every table of the old ``mart`` and ``restricted`` is locked
+   ACCESS EXCLUSIVE, the old schemas are renamed to ``__retired`` and the new ones into place; commit; then
+   the retired schemas are dropped.
 
 Readers (READ COMMITTED, as BI tools use) see the old mart or the new one, never half of one: a query already
-reading the old tables finishes on them before the swap can take its locks; a query arriving during the swap
-waits for the commit, then resolves the names again and reads the new tables. The locks are tried for at
-most ``lock_timeout_ms`` at a time (then released and retried until ``give_up_after_s``), so readers never
-queue behind the swap for long and never meet a deadlock. A failure or a kill anywhere before the commit rolls
-the whole transaction back: yesterday's mart keeps serving and nothing is left behind.
+reading the old tables finishes on them before the swap gets its locks; a query arriving during the swap
+waits for the commit, then resolves the names again and reads the new tables. A failure or a kill anywhere
+before the commit rolls the whole transaction back: yesterday's mart keeps serving and nothing is left behind.
 """
 
 from __future__ import annotations
@@ -34,16 +32,12 @@ from fhub.serving.config import BoroughRole, ServingConfig
 from fhub.serving.restricted import RLS_COLUMN, restricted_comment, restricted_table
 from fhub.serving.roles import grant_schema, restrict_rows
 from fhub.serving.source import MartFiles, OpenedSource, SourceTable, open_source
+from fhub.serving.swap import Connect, LockGate, drop_retired, lock_budget_ms, rename_into_place, tables_in
 
 Progress = Callable[[str], None]
 LOAD_INFO = "load_info"
 #: pg_advisory_xact_lock key: one load at a time per database (any constant; "fhub" in ASCII)
 _LOAD_LOCK = 0x66687562
-_RETRYABLE = (psycopg.errors.LockNotAvailable, psycopg.errors.QueryCanceled, psycopg.errors.DeadlockDetected)
-
-
-class SwapGaveUp(RuntimeError):
-    """Readers held the old mart for longer than the configured time; nothing was changed."""
 
 
 @dataclass
@@ -51,6 +45,7 @@ class LoadResult:
     run_id: str
     tables: dict[str, int] = field(default_factory=dict)  # "schema.table" -> rows
     restricted_note: str | None = None
+    retired_left: bool = False  # yesterday's schemas could not be dropped after the swap (the next load does)
     skipped_undeclared: list[str] = field(default_factory=list)
     seconds: float = 0.0
     copy_seconds: float = 0.0
@@ -94,8 +89,10 @@ def _create_and_copy(conn: psycopg.Connection, source: OpenedSource, schema: str
 
 
 def _comment(conn: psycopg.Connection, schema: str, table: SourceTable, comment: Comment) -> None:
+    """The table's and its columns' comments, sent as one batch of statements (one round trip)."""
+    statements: list[sql.Composable] = []
     if comment.table:
-        conn.execute(
+        statements.append(
             sql.SQL("comment on table {} is {}").format(
                 _ident(schema, table.name), sql.Literal(comment.table)
             )
@@ -103,11 +100,13 @@ def _comment(conn: psycopg.Connection, schema: str, table: SourceTable, comment:
     for column in table.columns:
         text = comment.columns.get(column.name)
         if text:
-            conn.execute(
+            statements.append(
                 sql.SQL("comment on column {} is {}").format(
                     _ident(schema, table.name, column.name), sql.Literal(text)
                 )
             )
+    if statements:
+        conn.execute(sql.SQL("; ").join(statements))
 
 
 def _index(conn: psycopg.Connection, schema: str, table: SourceTable, column_lists: list[list[str]]) -> None:
@@ -143,74 +142,51 @@ def _write_load_info(conn: psycopg.Connection, schema: str, result: LoadResult) 
     )
 
 
-def _tables_in(conn: psycopg.Connection, schemas: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [
-        (r[0], r[1])
-        for r in conn.execute(
-            "select schemaname, tablename from pg_tables where schemaname = any(%s) order by 1, 2",
-            [list(schemas)],
-        ).fetchall()
-    ]
-
-
-def _schema_exists(conn: psycopg.Connection, schema: str) -> bool:
-    return conn.execute("select 1 from pg_namespace where nspname = %s", [schema]).fetchone() is not None
-
-
-def _swap(conn: psycopg.Connection, config: ServingConfig, clock: Callable[[], float]) -> int:
-    """Inside the load transaction: lock the old mart, rename old out and new in, drop the old. Returns the
-    number of attempts; raises :class:`SwapGaveUp` when readers held the old mart too long."""
-    live = (config.mart_schema, config.restricted_schema)
-    incoming, retired = config.incoming_schemas, config.retired_schemas
-    deadlock_ms = conn.execute(
-        "select setting::int from pg_settings where name = 'deadlock_timeout'"
-    ).fetchone()[0]
-    budget_ms = max(10, min(config.lock_timeout_ms, deadlock_ms // 2))  # readers never wait long enough on
-    deadline = clock() + config.give_up_after_s  # us for their deadlock check to fire
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            with conn.transaction():  # a savepoint: a timed-out attempt releases every lock it took
-                old = _tables_in(conn, live)
-                if old:
-                    conn.execute(
-                        sql.SQL("set local statement_timeout = {}").format(sql.Literal(f"{budget_ms}ms"))
-                    )
-                    conn.execute(
-                        sql.SQL("lock table {} in access exclusive mode").format(
-                            sql.SQL(", ").join(_ident(s, t) for s, t in old)
-                        )
-                    )
-                    conn.execute("set local statement_timeout = 0")
-                for live_name, incoming_name, retired_name in zip(live, incoming, retired, strict=True):
-                    conn.execute(
-                        sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(retired_name))
-                    )
-                    if _schema_exists(conn, live_name):
-                        conn.execute(
-                            sql.SQL("alter schema {} rename to {}").format(
-                                sql.Identifier(live_name), sql.Identifier(retired_name)
-                            )
-                        )
-                    conn.execute(
-                        sql.SQL("alter schema {} rename to {}").format(
-                            sql.Identifier(incoming_name), sql.Identifier(live_name)
-                        )
-                    )
-                for retired_name in retired:
-                    conn.execute(
-                        sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(retired_name))
-                    )
-                faults.point("serving.swapping")
-            return attempt
-        except _RETRYABLE as exc:
-            if clock() >= deadline:
-                raise SwapGaveUp(
-                    f"readers held the old mart for more than {config.give_up_after_s:.0f} s "
-                    f"({attempt} attempts); the old mart keeps serving"
-                ) from exc
-            time.sleep(min(0.05 * attempt, 1.0))
+def _build_incoming(
+    conn: psycopg.Connection,
+    source: OpenedSource,
+    config: ServingConfig,
+    result: LoadResult,
+    *,
+    public: list[SourceTable],
+    restricted: SourceTable,
+    boroughs: list[BoroughRole],
+    analyst_roles: list[str],
+    descriptions: DbtDescriptions,
+    say: Progress,
+    clock: Callable[[], float],
+) -> None:
+    """Inside the load transaction: the new schemas, filled, commented, indexed, secured and granted."""
+    mart_in, restricted_in = config.incoming_schemas
+    for schema in (mart_in, restricted_in):
+        conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
+        conn.execute(sql.SQL("create schema {}").format(sql.Identifier(schema)))
+    copy_started = clock()
+    for number, table in enumerate(public, start=1):
+        result.tables[f"{config.mart_schema}.{table.name}"] = _create_and_copy(conn, source, mart_in, table)
+        _comment(conn, mart_in, table, descriptions.for_public(table.name))
+        _index(conn, mart_in, table, config.indexes.get(table.name, []))
+        say(f"serving: copied {table.name} ({table.rows:,} rows; {number} of {len(public)})")
+        if number == 1:
+            faults.point("serving.copied")
+    result.tables[f"{config.restricted_schema}.{restricted.name}"] = _create_and_copy(
+        conn, source, restricted_in, restricted
+    )
+    _comment(conn, restricted_in, restricted, restricted_comment(descriptions))
+    _index(conn, restricted_in, restricted, [[RLS_COLUMN]])
+    restrict_rows(conn, restricted_in, restricted.name, RLS_COLUMN, boroughs)
+    say(f"serving: copied restricted {restricted.name} ({restricted.rows:,} rows)")
+    result.copy_seconds = clock() - copy_started
+    _write_load_info(conn, mart_in, result)
+    grant_schema(conn, mart_in, [*analyst_roles, *(b.role for b in boroughs)])
+    grant_schema(conn, restricted_in, [b.role for b in boroughs])
+    conn.execute(
+        sql.SQL("analyze {}").format(
+            sql.SQL(", ").join(
+                _ident(schema, name) for schema, name in tables_in(conn, (mart_in, restricted_in))
+            )
+        )
+    )
 
 
 def load_mart(
@@ -221,13 +197,15 @@ def load_mart(
     boroughs: list[BoroughRole],
     analyst_roles: list[str],
     descriptions: DbtDescriptions,
+    connect: Connect,
     progress: Progress | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> LoadResult:
     """Load the published mart (and the restricted figures) and swap it in; all or nothing.
 
-    ``conn`` must be in autocommit mode (the function opens its own transaction). ``analyst_roles`` read the
-    public mart; ``boroughs`` read the public mart and their own restricted rows.
+    ``conn`` must be in autocommit mode (the function opens its own transaction); ``connect`` opens more
+    connections as the same (loader) role for the swap's lock gate. ``analyst_roles`` read the public mart;
+    ``boroughs`` read the public mart and their own restricted rows.
     """
     say = progress or (lambda _m: None)
     started = clock()
@@ -240,38 +218,42 @@ def load_mart(
         )
         if any(t.name == LOAD_INFO for t in public):
             raise RuntimeError(f"a public relation is called {LOAD_INFO}, a name the serving load reserves")
-        mart_in, restricted_in = config.incoming_schemas
-        with conn.transaction():
-            conn.execute("select pg_advisory_xact_lock(%s)", [_LOAD_LOCK])
-            for schema in (mart_in, restricted_in):
-                conn.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
-                conn.execute(sql.SQL("create schema {}").format(sql.Identifier(schema)))
-            copy_started = clock()
-            for number, table in enumerate(public, start=1):
-                result.tables[f"{config.mart_schema}.{table.name}"] = _create_and_copy(
-                    conn, source, mart_in, table
+        budget_ms = lock_budget_ms(conn, config.lock_timeout_ms)
+        gate = LockGate(connect)
+        try:
+            with conn.transaction():
+                conn.execute("select pg_advisory_xact_lock(%s)", [_LOAD_LOCK])
+                _build_incoming(
+                    conn,
+                    source,
+                    config,
+                    result,
+                    public=public,
+                    restricted=restricted,
+                    boroughs=boroughs,
+                    analyst_roles=analyst_roles,
+                    descriptions=descriptions,
+                    say=say,
+                    clock=clock,
                 )
-                _comment(conn, mart_in, table, descriptions.for_public(table.name))
-                _index(conn, mart_in, table, config.indexes.get(table.name, []))
-                say(f"serving: copied {table.name} ({table.rows:,} rows; {number} of {len(public)})")
-                if number == 1:
-                    faults.point("serving.copied")
-            result.tables[f"{config.restricted_schema}.{restricted.name}"] = _create_and_copy(
-                conn, source, restricted_in, restricted
-            )
-            _comment(conn, restricted_in, restricted, restricted_comment(descriptions))
-            _index(conn, restricted_in, restricted, [[RLS_COLUMN]])
-            restrict_rows(conn, restricted_in, restricted.name, RLS_COLUMN, boroughs)
-            say(f"serving: copied restricted {restricted.name} ({restricted.rows:,} rows)")
-            result.copy_seconds = clock() - copy_started
-            _write_load_info(conn, mart_in, result)
-            grant_schema(conn, mart_in, [*analyst_roles, *(b.role for b in boroughs)])
-            grant_schema(conn, restricted_in, [b.role for b in boroughs])
-            for schema, name in _tables_in(conn, (mart_in, restricted_in)):
-                conn.execute(sql.SQL("analyze {}").format(_ident(schema, name)))
-            swap_started = clock()
-            result.swap_attempts = _swap(conn, config, clock)
-            result.swap_seconds = clock() - swap_started
+                swap_started = clock()
+                result.swap_attempts = rename_into_place(
+                    conn,
+                    gate,
+                    live=(config.mart_schema, config.restricted_schema),
+                    incoming=config.incoming_schemas,
+                    retired=config.retired_schemas,
+                    budget_ms=budget_ms,
+                    give_up_after_s=config.give_up_after_s,
+                    clock=clock,
+                )
+            result.swap_seconds = clock() - swap_started  # committed: tonight's mart is served
+        finally:
+            gate.release()  # after the commit (or the rollback): queued readers go on, to the new mart
+            gate.close()
+        result.retired_left = not drop_retired(
+            conn, config.retired_schemas, budget_ms, config.give_up_after_s
+        )
     finally:
         source.close()
     result.seconds = clock() - started

@@ -83,7 +83,7 @@ def _reason(exc: BaseException) -> str:
     import psycopg
 
     from fhub.mapping import MappingError
-    from fhub.serving.load import SwapGaveUp
+    from fhub.serving.swap import SwapGaveUp
 
     if isinstance(exc, SwapGaveUp):
         return str(exc)
@@ -142,6 +142,7 @@ def load_into(
             boroughs=[b for b in boroughs if b.role in roles.present],
             analyst_roles=[config.analyst_role] if config.analyst_role in roles.present else [],
             descriptions=read_dbt_descriptions(paths.dbt_target / "manifest.json"),
+            connect=lambda: psycopg.connect(target.dsn, application_name="fhub-serving-swap"),
             progress=progress,
         )
     return result, roles
@@ -170,6 +171,10 @@ def serve_published_mart(
         outcome.notes = [*roles.notes]
         if result.restricted_note:
             outcome.notes.append(result.restricted_note)
+        if result.retired_left:
+            outcome.notes.append(
+                "yesterday's schemas could not be dropped after the swap; the next load drops them"
+            )
         if result.skipped_undeclared:
             outcome.notes.append(
                 f"{len(result.skipped_undeclared)} undeclared table(s) in the published file not served"
