@@ -35,15 +35,13 @@ def pg_cluster(serving_config):
 
 
 @pytest.fixture(scope="session")
-def mart_a(tmp_path_factory):
-    baseline = {"data": Path("/work/h18pg/data")}
+def mart_a(baseline, tmp_path_factory):
     """Tonight's mart as the session's nightly run published it."""
     return mart_version(baseline["data"], tmp_path_factory.mktemp("mart-a"))
 
 
 @pytest.fixture(scope="session")
-def mart_b(tmp_path_factory):
-    baseline = {"data": Path("/work/h18pg/data")}
+def mart_b(baseline, tmp_path_factory):
     """Another night's mart (different run id, no hub rows)."""
     return mart_version(baseline["data"], tmp_path_factory.mktemp("mart-b"), run_id="20991231T000000Z-bbbbbb")
 
