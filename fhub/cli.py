@@ -160,7 +160,7 @@ def _cmd_postgres(args: argparse.Namespace) -> int:
     """``fhub postgres up|down|status|publish|dsn``: the serving database (README "Serving (PostgreSQL)")."""
     from fhub.serving.cluster import ClusterError
     from fhub.serving.config import default_config_path, load_serving_config
-    from fhub.serving.serve import ServingTarget, load_into, local_cluster, prepare_roles
+    from fhub.serving.serve import ServingTarget, describe_failure, load_into, local_cluster, prepare_roles
 
     paths = Paths.from_env()
     cluster = local_cluster(paths)
@@ -199,7 +199,11 @@ def _cmd_postgres(args: argparse.Namespace) -> int:
             return 2
         if args.action == "status":
             return _postgres_status(target, config)
-        result, roles = load_into(target, paths, config, progress=print)
+        try:
+            result, roles = load_into(target, paths, config, progress=print)
+        except Exception as exc:  # noqa: BLE001 - said plainly; the serving database is unchanged
+            print(f"NOT LOADED: {describe_failure(exc)}; the serving database keeps the mart it had", file=sys.stderr)
+            return 1
         for note in [*roles.notes, *([result.restricted_note] if result.restricted_note else [])]:
             print(f"note: {note}")
         return 0

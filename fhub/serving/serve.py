@@ -77,7 +77,7 @@ class ServingOutcome:
         return asdict(self)
 
 
-def _reason(exc: BaseException) -> str:
+def describe_failure(exc: BaseException) -> str:
     """A template naming what failed (a class of problem, an SQLSTATE code), never a value from the data."""
     import duckdb
     import psycopg
@@ -93,6 +93,8 @@ def _reason(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, psycopg.OperationalError) and getattr(exc, "sqlstate", None) is None:
         return "could not connect to the serving database (is it running? is FHUB_POSTGRES_DSN right?)"
+    if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction):
+        return "the login used to load is read-only (FHUB_POSTGRES_DSN must name the loader role, not a reader)"
     if isinstance(exc, psycopg.errors.InsufficientPrivilege):
         return "the loader role lacks a privilege it needs (SQLSTATE 42501; see README 'Serving')"
     if isinstance(exc, psycopg.Error):
@@ -180,7 +182,7 @@ def serve_published_mart(
                 f"{len(result.skipped_undeclared)} undeclared table(s) in the published file not served"
             )
     except Exception as exc:  # noqa: BLE001 - a failed load is a DQ error, never a crash of the night
-        outcome.reason = _reason(exc)
+        outcome.reason = describe_failure(exc)
         say(f"serving: NOT UPDATED ({outcome.reason}); the serving database keeps the mart it had")
     outcome.seconds = time.monotonic() - started
     for note in outcome.notes:
