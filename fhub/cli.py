@@ -163,7 +163,8 @@ def _cmd_postgres(args: argparse.Namespace) -> int:
     from fhub.serving.serve import ServingTarget, describe_failure, load_into, local_cluster, prepare_roles
 
     paths = Paths.from_env()
-    cluster = local_cluster(paths)
+    bindir = os.environ.get("FHUB_PG_BINDIR")
+    cluster = local_cluster(paths, Path(bindir) if bindir else None)
     config = load_serving_config(default_config_path(paths.project))
     try:
         if args.action == "up":

@@ -44,8 +44,9 @@ class ServingTarget:
         return dict(self.env_passwords)
 
 
-def local_cluster(paths: Paths) -> LocalCluster:
-    return LocalCluster(paths.data / "postgres")
+def local_cluster(paths: Paths, bindir: Path | None = None) -> LocalCluster:
+    """The cluster under ``$FHUB_DATA_DIR/postgres`` (server programs from ``bindir`` if given)."""
+    return LocalCluster(paths.data / "postgres", bindir=bindir)
 
 
 def resolve_target(
