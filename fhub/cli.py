@@ -159,17 +159,21 @@ def _serving_target(paths: Paths):
 def _cmd_postgres(args: argparse.Namespace) -> int:
     """``fhub postgres up|down|status|publish|dsn``: the serving database (README "Serving (PostgreSQL)")."""
     from fhub.serving.cluster import ClusterError
-    from fhub.serving.config import default_config_path, load_serving_config
+    from fhub.serving.config import ServingConfigError, default_config_path, load_serving_config
     from fhub.serving.serve import ServingTarget, describe_failure, load_into, local_cluster, prepare_roles
 
     paths = Paths.from_env()
     bindir = os.environ.get("FHUB_PG_BINDIR")
     cluster = local_cluster(paths, Path(bindir) if bindir else None)
-    config = load_serving_config(default_config_path(paths.project))
     try:
+        config = load_serving_config(default_config_path(paths.project))
         if args.action == "up":
             info = cluster.up(database=config.database, loader=config.loader, port=args.port)
-            _, roles = prepare_roles(ServingTarget(info.dsn(info.loader, tcp=False), local=cluster), paths, config)
+            try:
+                _, roles = prepare_roles(ServingTarget(info.dsn(info.loader, tcp=False), local=cluster), paths, config)
+            except Exception as exc:  # noqa: BLE001 - the cluster runs; say why the roles are not there
+                print(f"the reader roles could not be set up: {describe_failure(exc)}", file=sys.stderr)
+                return 1
             for note in [*info.notes, *roles.notes]:
                 print(note)
             print(f"PostgreSQL serving cluster {'started' if info.started else 'already running'}: "
@@ -208,7 +212,7 @@ def _cmd_postgres(args: argparse.Namespace) -> int:
         for note in [*roles.notes, *([result.restricted_note] if result.restricted_note else [])]:
             print(f"note: {note}")
         return 0
-    except ClusterError as exc:
+    except (ClusterError, ServingConfigError) as exc:
         print(f"fhub postgres {args.action}: {exc}", file=sys.stderr)
         return 2
 
