@@ -40,6 +40,7 @@ COLUMNS = (
 
 
 def _append(benchmarks: Path, row: str) -> None:
+    """Add ``row`` at the end of the serving table (created, with its heading, the first time)."""
     text = benchmarks.read_text(encoding="utf-8")
     if MARKER not in text:
         text = text.rstrip("\n") + (
@@ -49,7 +50,14 @@ def _append(benchmarks: Path, row: str) -> None:
             "repeated; times are wall seconds per load.\n\n"
             f"{MARKER}\n\n| " + " | ".join(COLUMNS) + " |\n|" + "|".join("---" for _ in COLUMNS) + "|\n"
         )
-    benchmarks.write_text(text.rstrip("\n") + "\n" + row + "\n", encoding="utf-8")
+    lines = text.rstrip("\n").split("\n")
+    at = lines.index(MARKER) + 1
+    while at < len(lines) and (not lines[at].strip() or not lines[at].startswith("|")):
+        at += 1  # the blank line after the marker
+    while at < len(lines) and lines[at].startswith("|"):
+        at += 1  # past the table's last row
+    lines.insert(at, row)
+    benchmarks.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
