@@ -88,8 +88,10 @@ def describe_failure(exc: BaseException) -> str:
 
     if isinstance(exc, SwapGaveUp):
         return str(exc)
-    if isinstance(exc, (ServingConfigError, MappingError)):
+    if isinstance(exc, ServingConfigError):
         return f"the serving configuration is wrong: {exc}"
+    if isinstance(exc, MappingError):  # its text may quote a borough's column heading: not repeated here
+        return "the borough mapping files could not be read, so the borough roles are unknown (fhub land says why)"
     if isinstance(exc, NoPublishedMart):
         return str(exc)
     if isinstance(exc, psycopg.OperationalError) and getattr(exc, "sqlstate", None) is None:
