@@ -3,13 +3,15 @@ unsuppressed figures and nobody else's; nobody but the loader writes."""
 
 from __future__ import annotations
 
+import re
+
 import psycopg
 import pytest
 from psycopg import sql
 
 from fhub.serving.comments import read_dbt_descriptions
 from fhub.serving.relations import servable_names
-from tests.serving.helpers import connect, duckdb_digests, new_database, postgres_digest
+from tests.serving.helpers import PROJECT, connect, duckdb_digests, new_database, postgres_digest
 
 pytestmark = [pytest.mark.postgres, pytest.mark.e2e]
 
@@ -157,3 +159,19 @@ def test_writes_are_refused_for_analysts_and_boroughs(loaded, mart_a, serving_co
             con.execute("select count(*) from boroughs").fetchone()[0]
             == duckdb_digests(mart_a.paths.published_db)["boroughs"][1]
         )
+
+
+#: DuckDB-only SQL the README tells PostgreSQL users to write out ("Serving (PostgreSQL)")
+DUCKDB_ONLY = ("group by all", "any_value(", "arg_max(", "round(", "order by comparison")
+
+
+def test_the_readme_queries_run_on_postgres_as_the_readme_says(loaded, serving_config):
+    db, _ = loaded
+    blocks = re.findall(r"```sql\n(.*?)```", (PROJECT / "README.md").read_text(), flags=re.S)
+    portable = [b for b in blocks if not any(marker in b for marker in DUCKDB_ONLY)]
+    assert len(portable) >= 10
+    with connect(db, serving_config.analyst_role, autocommit=True) as con:
+        for query in portable:
+            rows = con.execute(query).fetchall()
+            if "can return no rows" not in query:
+                assert rows, f"README query returned no rows on PostgreSQL:\n{query}"
