@@ -60,13 +60,7 @@ def _serving_line(summary: dict) -> str:
         return "- serving database (PostgreSQL): unchanged (nothing was published)"
     if not serving:
         return "- serving database (PostgreSQL): not configured (fhub postgres up, or FHUB_POSTGRES_DSN)"
-    if serving.get("ok"):
-        notes = "".join(f"\n  - note: {n}" for n in serving.get("notes", []))
-        return f"- serving database (PostgreSQL, {serving['target']}): {serving['summary']}{notes}"
-    return (
-        f"- serving database (PostgreSQL, {serving['target']}): NOT UPDATED - {serving['reason']}; it keeps "
-        "serving the mart it had"
-    )
+    return f"- serving database (PostgreSQL, {serving['line']}"
 
 
 def write_summary(paths: Paths, summary: dict) -> Path:

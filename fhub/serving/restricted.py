@@ -108,9 +108,10 @@ def _unavailable(source: OpenedSource) -> str | None:
         return f"{UNSUPPRESSED} is not in the work file, so the restricted figures were served empty"
     runs = [r[0] for r in source.con.execute(f"select distinct run_id from work.{UNSUPPRESSED}").fetchall()]  # noqa: S608
     if runs and runs != [source.run_id]:
+        work_runs = ", ".join(sorted(map(str, runs)))[:80]
         return (
-            f"the work file holds run {', '.join(sorted(map(str, runs)))[:80]} but the published mart is run "
-            f"{source.run_id}: the restricted figures were served empty rather than mismatched"
+            f"the work file holds run {work_runs} but the published mart is run {source.run_id}: the "
+            "restricted figures were served empty rather than mismatched"
         )
     return None
 

@@ -74,8 +74,15 @@ class ServingOutcome:
     notes: list[str] = field(default_factory=list)
     reason: str | None = None  # plain-language template, when not ok
 
+    def line(self) -> str:
+        """The run summary's words for it (after "serving database (PostgreSQL, ")."""
+        if self.ok:
+            notes = "".join(f"\n  - note: {note}" for note in self.notes)
+            return f"{self.target}): {self.summary}{notes}"
+        return f"{self.target}): NOT UPDATED - {self.reason}; it keeps serving the mart it had"
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "line": self.line()}
 
 
 def describe_failure(exc: BaseException) -> str:
@@ -86,26 +93,27 @@ def describe_failure(exc: BaseException) -> str:
     from fhub.mapping import MappingError
     from fhub.serving.swap import SwapGaveUp
 
-    if isinstance(exc, SwapGaveUp):
-        return str(exc)
-    if isinstance(exc, ServingConfigError):
-        return f"the serving configuration is wrong: {exc}"
+    kind = type(exc).__name__  # the exception's class, never its text (a server error can quote a value)
+    sqlstate = getattr(exc, "sqlstate", None) or "none"
+    if isinstance(exc, (SwapGaveUp, NoPublishedMart, ServingConfigError)):
+        return (
+            f"the serving configuration is wrong: {exc}" if isinstance(exc, ServingConfigError) else str(exc)
+        )
     if isinstance(exc, MappingError):  # its text may quote a borough's column heading: not repeated here
         return "the borough mapping files could not be read, so the borough roles are unknown (fhub land says why)"
-    if isinstance(exc, NoPublishedMart):
-        return str(exc)
     if isinstance(exc, psycopg.OperationalError) and getattr(exc, "sqlstate", None) is None:
         return "could not connect to the serving database (is it running? is FHUB_POSTGRES_DSN right?)"
     if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction):
-        return "the login used to load is read-only (FHUB_POSTGRES_DSN must name the loader role, not a reader)"
+        return (
+            "the login used to load is read-only (FHUB_POSTGRES_DSN must name the loader role, not a reader)"
+        )
     if isinstance(exc, psycopg.errors.InsufficientPrivilege):
         return "the loader role lacks a privilege it needs (SQLSTATE 42501; see README 'Serving')"
     if isinstance(exc, psycopg.Error):
-        state = getattr(exc, "sqlstate", None) or "none"
-        return f"the serving database refused the load ({type(exc).__name__}, SQLSTATE {state})"
+        return f"the serving database refused the load ({kind}, SQLSTATE {sqlstate})"
     if isinstance(exc, duckdb.Error):
-        return f"could not read the published file or the work file ({type(exc).__name__})"
-    return f"the load failed ({type(exc).__name__})"
+        return f"could not read the published file or the work file ({kind})"
+    return f"the load failed ({kind})"
 
 
 def prepare_roles(target: ServingTarget, paths: Paths, config: ServingConfig, conn=None):
@@ -194,7 +202,8 @@ def serve_published_mart(
         try:
             record_outcome(paths, run_id, outcome)
         except Exception as exc:  # noqa: BLE001 - the night goes on; the run summary still says what happened
-            say(f"serving: could not record the outcome as a data-quality check ({type(exc).__name__})")
+            kind = type(exc).__name__
+            say(f"serving: could not record the outcome as a data-quality check ({kind})")
     return outcome
 
 
