@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fhub.serving.relations import declared_description, work_relation_of
+from fhub.serving.relations import ServableRelations
 
 
 @dataclass
@@ -26,12 +26,12 @@ class DbtDescriptions:
 
     by_relation: dict[str, Comment] = field(default_factory=dict)
 
-    def for_public(self, name: str) -> Comment:
-        work = work_relation_of(name)
+    def for_public(self, name: str, servable: ServableRelations) -> Comment:
+        work = servable.work_relation_of(name)
         found = self.by_relation.get(work or "")
         if found and found.table:
             return found
-        return Comment(table=declared_description(name), columns=found.columns if found else {})
+        return Comment(table=servable.description(name), columns=found.columns if found else {})
 
     def for_work(self, relation: str) -> Comment:
         return self.by_relation.get(relation, Comment())

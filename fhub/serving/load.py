@@ -29,6 +29,7 @@ from psycopg import sql
 from fhub import faults
 from fhub.serving.comments import Comment, DbtDescriptions
 from fhub.serving.config import BoroughRole, ServingConfig
+from fhub.serving.relations import ServableRelations
 from fhub.serving.restricted import RLS_COLUMN, restricted_comment, restricted_table
 from fhub.serving.roles import grant_schema, restrict_rows
 from fhub.serving.source import MartFiles, OpenedSource, SourceTable, open_source
@@ -153,6 +154,7 @@ def _build_incoming(
     boroughs: list[BoroughRole],
     analyst_roles: list[str],
     descriptions: DbtDescriptions,
+    servable: ServableRelations,
     say: Progress,
     clock: Callable[[], float],
 ) -> None:
@@ -164,7 +166,7 @@ def _build_incoming(
     copy_started = clock()
     for number, table in enumerate(public, start=1):
         result.tables[f"{config.mart_schema}.{table.name}"] = _create_and_copy(conn, source, mart_in, table)
-        _comment(conn, mart_in, table, descriptions.for_public(table.name))
+        _comment(conn, mart_in, table, descriptions.for_public(table.name, servable))
         _index(conn, mart_in, table, config.indexes.get(table.name, []))
         say(f"serving: copied {table.name} ({table.rows:,} rows; {number} of {len(public)})")
         if number == 1:
@@ -197,6 +199,7 @@ def load_mart(
     boroughs: list[BoroughRole],
     analyst_roles: list[str],
     descriptions: DbtDescriptions,
+    servable: ServableRelations,
     connect: Connect,
     progress: Progress | None = None,
     clock: Callable[[], float] = time.monotonic,
@@ -204,14 +207,15 @@ def load_mart(
     """Load the published mart (and the restricted figures) and swap it in; all or nothing.
 
     ``conn`` must be in autocommit mode (the function opens its own transaction); ``connect`` opens more
-    connections as the same (loader) role for the swap's lock gate. ``analyst_roles`` read the public mart;
+    connections as the same (loader) role for the swap's lock gate; ``servable`` is the publish contract
+    (which tables of the published file are served). ``analyst_roles`` read the public mart;
     ``boroughs`` read the public mart and their own restricted rows.
     """
     say = progress or (lambda _m: None)
     started = clock()
     source = open_source(files)
     try:
-        public = source.public_tables()
+        public = source.public_tables(servable.names())
         restricted, note = restricted_table(source)
         result = LoadResult(
             run_id=source.run_id, restricted_note=note, skipped_undeclared=source.skipped_undeclared
@@ -233,6 +237,7 @@ def load_mart(
                     boroughs=boroughs,
                     analyst_roles=analyst_roles,
                     descriptions=descriptions,
+                    servable=servable,
                     say=say,
                     clock=clock,
                 )

@@ -90,6 +90,7 @@ def describe_failure(exc: BaseException) -> str:
     import duckdb
     import psycopg
 
+    from fhub.dbt.contract import ContractError
     from fhub.mapping import MappingError
     from fhub.serving.swap import SwapGaveUp
 
@@ -99,6 +100,8 @@ def describe_failure(exc: BaseException) -> str:
         return (
             f"the serving configuration is wrong: {exc}" if isinstance(exc, ServingConfigError) else str(exc)
         )
+    if isinstance(exc, ContractError):
+        return "the publish contract could not be read from the dbt manifest (dbt parse or a nightly run writes it)"
     if isinstance(exc, MappingError):  # its text may quote a borough's column heading: not repeated here
         return "the borough mapping files could not be read, so the borough roles are unknown (fhub land says why)"
     if isinstance(exc, psycopg.OperationalError) and getattr(exc, "sqlstate", None) is None:
@@ -142,6 +145,7 @@ def load_into(
 
     from fhub.serving.comments import read_dbt_descriptions
     from fhub.serving.load import load_mart
+    from fhub.serving.relations import servable_relations
     from fhub.serving.source import MartFiles
 
     if not paths.published_db.exists():
@@ -155,6 +159,7 @@ def load_into(
             boroughs=[b for b in boroughs if b.role in roles.present],
             analyst_roles=[config.analyst_role] if config.analyst_role in roles.present else [],
             descriptions=read_dbt_descriptions(paths.dbt_target / "manifest.json"),
+            servable=servable_relations(paths.dbt_target),
             connect=lambda: psycopg.connect(target.dsn, application_name="fhub-serving-swap"),
             progress=progress,
         )

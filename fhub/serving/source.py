@@ -8,15 +8,13 @@ to their PostgreSQL equivalents; nested and exotic types are served as text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-
-from fhub.serving.relations import servable_names
 
 BATCH_ROWS = 250_000
 
@@ -118,8 +116,8 @@ class OpenedSource:
         rows = self.con.execute(f"select count(*) from ({query})").fetchone()[0]  # noqa: S608
         return SourceTable(name=name, columns=columns, query=query, rows=int(rows))
 
-    def public_tables(self) -> list[SourceTable]:
-        """Every served table in the published file, in file order; anything undeclared is skipped."""
+    def public_tables(self, servable: Iterable[str]) -> list[SourceTable]:
+        """Every table of the published file named in ``servable``, by name; anything else is skipped."""
         present = [
             r[0]
             for r in self.con.execute(
@@ -127,7 +125,7 @@ class OpenedSource:
                 "and table_schema = 'main' and table_type = 'BASE TABLE' order by table_name"
             ).fetchall()
         ]
-        allowed = set(servable_names())
+        allowed = set(servable)
         self.skipped_undeclared = [t for t in present if t not in allowed]
         return [self.describe(t, f"select * from main.{quote_duck(t)}") for t in present if t in allowed]
 

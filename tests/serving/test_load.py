@@ -10,7 +10,7 @@ import pytest
 from psycopg import sql
 
 from fhub.serving.comments import read_dbt_descriptions
-from fhub.serving.relations import servable_names
+from fhub.serving.relations import servable_relations
 from tests.serving.helpers import PROJECT, connect, duckdb_digests, new_database, postgres_digest
 
 pytestmark = [pytest.mark.postgres, pytest.mark.e2e]
@@ -27,7 +27,8 @@ def loaded(pg_cluster, mart_a, load):
 def test_analysts_see_the_same_rows_as_the_published_file(loaded, mart_a, serving_config):
     db, result = loaded
     expected = duckdb_digests(mart_a.paths.published_db)
-    assert set(expected) <= set(servable_names()), "the published file holds only declared relations"
+    servable = servable_relations(mart_a.paths.dbt_target)
+    assert set(expected) <= set(servable.names()), "the published file holds only declared relations"
     with connect(db, serving_config.analyst_role) as con:
         served = {
             r[0]
@@ -64,12 +65,13 @@ def test_table_and_column_comments_come_from_the_dbt_docs(loaded, mart_a, servin
             "where table_schema = %s and table_name = 'indicator_values' and column_name = 'metric_id'",
             [f"{serving_config.mart_schema}.indicator_values", serving_config.mart_schema],
         ).fetchone()[0]
-        deliveries = con.execute(
-            "select obj_description(%s::regclass, 'pg_class')", [f"{serving_config.mart_schema}.deliveries"]
+        boroughs = con.execute(
+            "select obj_description(%s::regclass, 'pg_class')", [f"{serving_config.mart_schema}.boroughs"]
         ).fetchone()[0]
     assert table_comment == model.table
     assert column_comment == model.columns["metric_id"]
-    assert deliveries == docs.for_work("landing.deliveries").table  # a dbt source, not a model
+    servable = servable_relations(mart_a.paths.dbt_target)
+    assert boroughs == docs.for_work(servable.work_relation_of("boroughs")).table
 
 
 def _borough_roles(serving_config, mart_a):

@@ -10,10 +10,11 @@ import duckdb
 import pytest
 import yaml
 
+from fhub.dbt.contract import PublicRelation
 from fhub.serving.comments import read_dbt_descriptions
 from fhub.serving.config import ServingConfigError, default_config_path, load_serving_config
 from fhub.serving.passwords import ensure_passwords, passwords_from_environment, read_passfile, write_passfile
-from fhub.serving.relations import servable_names, work_relation_of
+from fhub.serving.relations import ServableRelations, servable_relations
 from fhub.serving.source import MartFiles, open_source, pg_type_of
 from fhub.settings import PROJECT_DIR
 
@@ -135,7 +136,7 @@ def test_the_source_serves_declared_relations_only_and_writes_exact_csv(tmp_path
     con.close()
     source = open_source(MartFiles(published, tmp_path / "absent.duckdb"))
     try:
-        tables = {t.name: t for t in source.public_tables()}
+        tables = {t.name: t for t in source.public_tables(["run_manifest", "boroughs", "hubs"])}
         assert set(tables) == {"run_manifest", "boroughs"}
         assert source.skipped_undeclared == ["secret_rows"]
         assert source.run_id == "r1" and not source.work_attached
@@ -146,11 +147,13 @@ def test_the_source_serves_declared_relations_only_and_writes_exact_csv(tmp_path
     assert text == '"E09000001","City, ""of"" London",,""\n"E09000002","Barking\nand Dagenham","x","y"\n'
 
 
-def test_every_declared_public_relation_is_servable():
+def test_the_publish_contract_says_what_is_servable(dbt_target):
+    servable = servable_relations(dbt_target)
     assert {"indicator_values", "boroughs", "deliveries", "run_manifest", "dq_withholdings"} <= set(
-        servable_names()
+        servable.names()
     )
-    assert work_relation_of("indicator_values") == "marts.fct_indicator_values"
+    assert servable.work_relation_of("indicator_values") == "marts.fct_indicator_values"
+    assert servable.description("run_manifest").startswith("The run that produced this mart")
 
 
 def test_descriptions_come_from_models_and_sources(tmp_path):
@@ -183,8 +186,16 @@ def test_descriptions_come_from_models_and_sources(tmp_path):
         )
     )
     docs = read_dbt_descriptions(manifest)
-    iv = docs.for_public("indicator_values")
+    servable = ServableRelations(
+        (
+            PublicRelation("indicator_values", "marts.fct_indicator_values", description="declared"),
+            PublicRelation("deliveries", "landing.deliveries"),
+            PublicRelation("boroughs", "marts.dim_boroughs", description="the boroughs"),
+        )
+    )
+    iv = docs.for_public("indicator_values", servable)
     assert iv.table == "One row per metric." and iv.columns == {"metric_id": "Metric key."}
-    assert docs.for_public("deliveries").table == "One row per delivered file."
-    assert docs.for_public("run_manifest").table.startswith("The run that produced this mart")
+    assert docs.for_public("deliveries", servable).table == "One row per delivered file."
+    assert docs.for_public("boroughs", servable).table == "the boroughs"  # not in the manifest: declared text
+    assert docs.for_public("run_manifest", servable).table.startswith("The run that produced this mart")
     assert read_dbt_descriptions(tmp_path / "missing.json").by_relation == {}
