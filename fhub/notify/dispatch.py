@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from fhub.notify import messages
 from fhub.notify.channels import Channels, NotConfigured, deliver
 from fhub.notify.config import NotifyConfig, config_path, load_notify_config
@@ -186,12 +188,17 @@ def tell_people(paths: Paths, night: NightOutcome, *, config: NotifyConfig | Non
     boroughs = {slug: (m.borough_code, m.borough_name) for slug, m in mappings.items()}
     wants_missing = "delivery_missing" in config.central.events or any(
         "delivery_missing" in a.events for a in config.boroughs.values())
-    missing = (missing_deliveries(mappings, delivery_ledger(paths.work_db), today,
-                                  config.due.days_after_period_end, config.due.not_before)
-               if wants_missing else [])
+    try:
+        deliveries = run_deliveries(paths.work_db, night.run_id)
+        history = delivery_ledger(paths.work_db) if wants_missing else []
+    except duckdb.Error as exc:  # e.g. the work file is locked: tell what can be told without it
+        log(f"the landing ledger could not be read ({type(exc).__name__}): no receipts or missing deliveries "
+            "tonight")
+        deliveries, history, wants_missing = [], [], False
+    missing = (missing_deliveries(mappings, history, today, config.due.days_after_period_end,
+                                  config.due.not_before) if wants_missing else [])
     ledger = SentLedger(paths.data / "notify" / "sent.json")
-    outbound = plan(config, night, run_deliveries(paths.work_db, night.run_id), missing, boroughs, today,
-                    ledger)
+    outbound = plan(config, night, deliveries, missing, boroughs, today, ledger)
     report = send(outbound, Channels(config, env), ledger, today, log)
     ledger.save(today)
     log(report.summary())

@@ -205,3 +205,16 @@ def test_the_nightly_task_swallows_every_error(monkeypatch, tmp_path):
     monkeypatch.setattr(fhub.notify, "tell_people", broken)
     result = tell_people_task.fn(Paths(project=PROJECT_DIR, data=tmp_path), NightOutcome(RUN))
     assert result == {"error": "NotifyConfigError"}
+
+
+def test_cli_notify_test_sends_to_the_central_channels(tmp_path, monkeypatch, capsys):
+    from fhub.cli import main
+
+    config = tmp_path / "n.yml"
+    config.write_text(CONFIG, encoding="utf-8")
+    with smtp_server() as box, webhook_receiver() as hooks:
+        for k, v in {**box.env(), "TEST_CENTRAL_HOOK": hooks.url, "FHUB_NOTIFY_CONFIG": str(config)}.items():
+            monkeypatch.setenv(k, v)
+        assert main(["notify", "test"]) == 0
+    assert [m.to for m in box.mails] == [[CENTRAL]] and len(hooks.posts) == 1
+    assert capsys.readouterr().out.splitlines() == ["email: sent", "webhook:central: sent"]
