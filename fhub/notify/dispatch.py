@@ -153,8 +153,9 @@ def send(outbound: list[Outbound], channels: Channels, ledger: SentLedger, today
             log(f"NOT SENT: {o.message.event} to {o.audience} by {o.channel}: the channel could not be set up "
                 f"({type(exc).__name__})")
             continue
+        message, body = _scrubbed(o.message, body, log)
         try:
-            deliver(block, o.message, body)
+            deliver(block, message, body)
         except Exception as exc:  # noqa: BLE001
             down.add(o.channel)
             report.failed.append((o.audience, o.channel, o.message.event, type(exc).__name__))
@@ -166,6 +167,20 @@ def send(outbound: list[Outbound], channels: Channels, ledger: SentLedger, today
         count = f" ({len(o.recipients)} recipient{'s' if len(o.recipients) != 1 else ''})" if o.recipients else ""
         log(f"sent {o.message.event} to {o.audience} by {o.channel}{count}")
     return report
+
+
+def _scrubbed(message: Message, body: str | None, log: Callable[[str], None]) -> tuple[Message, str | None]:
+    """Defence in depth: messages are templates, but anything identifier-like (NHS number, phone, e-mail,
+    postcode, long number) that still reached one is replaced by a tag before it leaves the machine."""
+    from fhub.privacy import scrub
+
+    subject, found = scrub(message.subject)
+    text, more = scrub(message.body)
+    body, extra = scrub(body) if body is not None else (None, [])
+    kinds = sorted(set(found + more + extra))
+    if kinds:
+        log(f"identifier-like text ({', '.join(kinds)}) was removed from a {message.event} message before sending")
+    return Message(message.event, subject or "", text or ""), body
 
 
 def tell_people(paths: Paths, night: NightOutcome, *, config: NotifyConfig | None = None,

@@ -122,7 +122,7 @@ def receipt(borough_name: str, borough_code: str, slug: str, run_id: str, lines_
                 notes.append(_plural(d.rows_warned, "row") + " landed with a warning")
             if d.file_warnings:
                 notes.append(_plural(d.file_warnings, "warning") + " about the whole file")
-            body.append(f"- {what} (delivery {d.delivery_id[:12]}): {', '.join(notes)}")
+            body.append(f"- {what}: {', '.join(notes)} (delivery {d.delivery_id[:8]})")
         if len(action) > _MAX_LISTED:
             body.append(f"- and {len(action) - _MAX_LISTED:,} more (see the receipt)")
         body.append("")

@@ -150,7 +150,7 @@ def test_each_borough_receipt_goes_only_to_its_own_officer(paths, config, receiv
     assert all(len(m.to) == 1 for m in receipts)
     hackney = next(m for m in receipts if m.to == [HACKNEY])
     assert "Hackney (E09000012)" in hackney.body and "Merton" not in hackney.body
-    assert "contacts 2026-06 (delivery " in hackney.body and "1 row rejected" in hackney.body
+    assert "- contacts 2026-06: 1 row rejected (delivery " in hackney.body
     assert f"receipts/hackney/{RUN}.md" in hackney.body
     assert not [m for m in box.to(CENTRAL) if "receipt" in m.subject]
     _private([m.subject + m.body for m in box.mails], paths)
@@ -218,3 +218,21 @@ def test_cli_notify_test_sends_to_the_central_channels(tmp_path, monkeypatch, ca
         assert main(["notify", "test"]) == 0
     assert [m.to for m in box.mails] == [[CENTRAL]] and len(hooks.posts) == 1
     assert capsys.readouterr().out.splitlines() == ["email: sent", "webhook:central: sent"]
+
+
+def test_identifier_like_text_never_leaves_in_a_message(paths, receivers):
+    from fhub.notify.channels import Channels
+    from fhub.notify.dispatch import Outbound, SentLedger, send
+    from fhub.notify.messages import Message
+
+    box, _, env = receivers
+    config = load_notify_config(PROJECT_DIR / "config" / "notifications.yml")
+    said: list[str] = []
+    leaked = Message("receipt", "Receipt for 943 476 5919", "Call 07700 900123 about row 3.")
+    report = send([Outbound("borough:hackney", "email", (HACKNEY,), leaked)], Channels(config, env),
+                  SentLedger(paths.data / "notify" / "sent.json"), TODAY, said.append)
+    assert report.sent and len(box.mails) == 1
+    mail = box.mails[0]
+    assert "943" not in mail.subject + mail.body and "07700" not in mail.body
+    assert "[NHS number removed]" in mail.subject and "[phone number removed]" in mail.body
+    assert any("nhs_number" in s and "phone_number" in s for s in said)
