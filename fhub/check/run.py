@@ -10,9 +10,11 @@ of that run all live inside the temporary folder, which is deleted afterwards, w
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,6 +95,27 @@ def borough_choices(paths: Paths, config_dir: Path | None = None) -> dict[str, s
     return {slug: m.borough_name for slug, m in sorted(mappings.items())}
 
 
+#: throw-away folders of the check and of the page's uploads (removed after each check)
+TEMP_PREFIXES = ("fhub-check-", "fhub-upload-")
+
+
+def sweep_stale(temp_root: Path | None = None, older_than_seconds: float = 3600) -> int:
+    """Remove throw-away folders a killed check left behind (older than an hour: no check runs that long
+    on a file the page accepts). Returns how many were removed."""
+    root = Path(temp_root or tempfile.gettempdir())
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    for folder in root.glob("fhub-*"):
+        try:
+            if (folder.name.startswith(TEMP_PREFIXES) and folder.is_dir() and not folder.is_symlink()
+                    and folder.stat().st_mtime < cutoff and folder.stat().st_uid == os.getuid()):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def check_files(paths: Paths, borough_slug: str, files: list[Path], *, mode: str = "demo", history: bool = True,
                 config_dir: Path | None = None, hubs_csv: Path | None = None, today: dt.date | None = None,
                 temp_root: Path | None = None) -> CheckResult:
@@ -117,6 +140,7 @@ def check_files(paths: Paths, borough_slug: str, files: list[Path], *, mode: str
     for i, f in enumerate(files, 1):
         if not f.is_file():
             raise CheckError(f"File {i} of {len(files)} cannot be read (it does not exist or is not a file).")
+    sweep_stale(temp_root)
     work = Path(tempfile.mkdtemp(prefix="fhub-check-", dir=temp_root))
     try:
         return _check(paths, work, mapping, files, mode=mode, history=history, config=config,

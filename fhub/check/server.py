@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from fhub.check.render import data_uri, receipt_html
-from fhub.check.run import CheckError, borough_choices, check_files
+from fhub.check.run import CheckError, borough_choices, check_files, sweep_stale
 from fhub.settings import Paths
 
 HOST = "127.0.0.1"
@@ -89,6 +89,7 @@ def _safe_upload_name(name: str | None) -> str | None:
 
 def create_app(paths: Paths, *, max_upload_bytes: int = 100 * 1024 * 1024, mode: str = "demo",
                history: bool = True, config_dir: Path | None = None, temp_root: Path | None = None) -> FastAPI:
+    sweep_stale(temp_root)  # folders a killed server left behind
     app = FastAPI(title="Family hubs pre-send check", docs_url=None, redoc_url=None, openapi_url=None)
     lock = threading.Lock()  # one check at a time: each lands into its own DuckDB file, memory is shared
     max_mb = f"{max_upload_bytes / 1024 / 1024:g}"

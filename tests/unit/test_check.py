@@ -151,3 +151,16 @@ def test_cli_exit_codes(tmp_path, files, monkeypatch, capsys):
     assert main(["check", "--borough", "nowhere", str(files["clean"])]) == 2
     assert "Known boroughs" in capsys.readouterr().err
     assert not (tmp_path / "data").exists()
+
+
+def test_folders_a_killed_check_left_behind_are_swept(tmp_path, files):
+    from fhub.check.run import sweep_stale
+
+    stale, fresh, other = tmp_path / "fhub-check-old", tmp_path / "fhub-upload-new", tmp_path / "fhub-mine"
+    for folder in (stale, fresh, other):
+        folder.mkdir()
+    os.utime(stale, (0, 0))
+    os.utime(other, (0, 0))
+    check_files(_installation(tmp_path), "hackney", [files["clean"]], temp_root=tmp_path)
+    assert not stale.exists() and fresh.exists() and other.exists()
+    assert sweep_stale(tmp_path) == 0
