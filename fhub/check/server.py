@@ -92,7 +92,7 @@ def create_app(paths: Paths, *, max_upload_bytes: int = 100 * 1024 * 1024, mode:
     sweep_stale(temp_root)  # folders a killed server left behind
     app = FastAPI(title="Family hubs pre-send check", docs_url=None, redoc_url=None, openapi_url=None)
     lock = threading.Lock()  # one check at a time: each lands into its own DuckDB file, memory is shared
-    max_mb = f"{max_upload_bytes / 1024 / 1024:g}"
+    max_mb = f"{max_upload_bytes / 1024 / 1024:.1f}".removesuffix(".0")
     history_note = ("It compares each file with the deliveries the warehouse already holds for your borough, "
                     "as tonight's run would." if history else
                     "It does not compare with earlier deliveries (started with --no-history).")
