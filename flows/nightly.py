@@ -94,9 +94,10 @@ def tell_people_task(paths: Paths, night) -> dict:
 
         return tell_people(paths, night, log=say).as_dict()
     except Exception as exc:  # noqa: BLE001 - failing to notify must never fail or block the night
-        say(f"notifications were not sent ({type(exc).__name__}: see config/notifications.yml); the night "
-            "itself is not affected")
-        return {"error": type(exc).__name__}
+        etype = type(exc).__name__
+        say(f"notifications were not sent ({etype}: see config/notifications.yml); the night itself is not "
+            "affected")
+        return {"error": etype}
 
 
 def _tell(paths: Paths, night) -> None:
