@@ -20,7 +20,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 export UV_COMPILE_BYTECODE := 1
 export UV_NO_PROGRESS := 1
 
-.PHONY: help setup run reference-data demo nightly report docs test test-fast lint sqllint bench serve server clean browser-deps postgres-deps postgres-up postgres-down
+.PHONY: help setup run reference-data demo nightly report docs test test-fast lint sqllint bench serve server clean browser-deps chromium-deps postgres-deps postgres-up postgres-down
 
 # SQLFluff's dbt templater compiles every model with the project's profile: against an in-memory DuckDB, so
 # linting never opens (or locks) the work file; offline like everything else.
@@ -51,15 +51,32 @@ nightly: setup
 reference-data: setup
 	$(BIN)/fhub reference fetch --when-empty
 
-run: reference-data demo nightly
+run: reference-data demo chromium-deps nightly
 
 report: setup
 	$(BIN)/fhub report
 
-# Headless Chromium for the report browser test (Debian package; installed when missing).
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { echo "==> installing Debian chromium for the browser test"; \
+# axe-core (accessibility engine) for the report browser test: fetched once from the npm registry at a pinned
+# version, its tarball checked against the pinned integrity hash, kept in $(TOOLS)/axe-core/ (run offline after).
+AXE_VERSION := 4.14.1
+AXE_INTEGRITY := sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+AXE_JS := $(TOOLS)/axe-core/$(AXE_VERSION)/axe.min.js
+
+$(AXE_JS):
+	@echo "==> fetching axe-core $(AXE_VERSION) (npm registry, integrity pinned)"
+	@rm -rf $(TOOLS)/axe-core/tmp && mkdir -p $(TOOLS)/axe-core/tmp
+	@cd $(TOOLS)/axe-core/tmp && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
+	@got="sha512-$$(openssl dgst -sha512 -binary $(TOOLS)/axe-core/tmp/axe-core-$(AXE_VERSION).tgz | base64 -w0)"; \
+	  test "$$got" = "$(AXE_INTEGRITY)" || { echo "axe-core tarball integrity mismatch: $$got"; exit 1; }
+	@tar -xzf $(TOOLS)/axe-core/tmp/axe-core-$(AXE_VERSION).tgz -C $(TOOLS)/axe-core/tmp package/axe.min.js
+	@mkdir -p $(dir $@) && mv $(TOOLS)/axe-core/tmp/package/axe.min.js $@ && rm -rf $(TOOLS)/axe-core/tmp
+
+# Headless Chromium for the report browser test and the nightly's PDFs (Debian package; installed when missing).
+chromium-deps:
+	@command -v chromium >/dev/null 2>&1 || { echo "==> installing Debian chromium for the report PDFs and browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+browser-deps: chromium-deps $(AXE_JS)
 
 # Debian's PostgreSQL 15 server for `fhub postgres up` and the serving tests (installed when missing).
 postgres-deps:

@@ -7,34 +7,28 @@ everything (inline CSS and SVG); nothing is fetched from the network.
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from fhub.report import charts
+from fhub.report.changes import changes_section
 from fhub.report.data import ENGLAND_CODE, LONDON_CODE, ReportData, load, period_key
+from fhub.report.london_page import london_sections
+from fhub.report.pdf import pdf_name
+from fhub.report.problems import IMPACT, Problem, borough_problems
+from fhub.report.section import Section
 from fhub.report.stats import Z95, Z998, funnel_limits, linear_projection
 from fhub.report.tables import Table, cell, write_downloads
 
 TARGET_DEFAULT = 75.0
 TARGET_YEAR = 2027  # the 2027/28 results
 REFORM_YEAR = 2021  # EYFS reform 2021/22: break in series
-
-
-@dataclass
-class Section:
-    id: str
-    heading: str
-    intro: str = ""
-    svg: str = ""
-    figcaption: str = ""
-    tables: list[Table] = field(default_factory=list)
-    html: str = ""  # extra trusted markup (built here, escaped pieces)
 
 
 def _year(period: str) -> int | None:
@@ -139,6 +133,52 @@ def gld_summary(data: ReportData, code: str) -> GldSummary:
     )
 
 
+@dataclass
+class GldFigure:
+    year: str
+    value: float | None
+    symbol: str | None
+    source: str
+    provisional: bool
+
+
+def _source_label(raw: object, provisional: bool) -> str:
+    text = str(raw or "").strip()
+    low = text.lower()
+    if "pupil" in low:
+        label = "borough EYFSP returns (pupil level), computed by the pipeline"
+    elif low.startswith("published") or "dfe" in low or "lait" in low or "ees" in low:
+        detail = text.split(":", 1)[1].strip() if ":" in text else text
+        label = f"DfE published statistics ({detail})" if detail else "DfE published statistics"
+    else:
+        label = text or "source not recorded"
+    return label + (" — provisional" if provisional else "")
+
+
+def gld_headline(data: ReportData, code: str) -> tuple[GldFigure | None, GldFigure | None]:
+    """(official, provisional) GLD for the geography from the tracker: official = the latest figure DfE has
+    published; provisional = a later year computed from the boroughs' pupil-level returns (or a tracker row
+    marked ``is_provisional``). Each carries its source, so the two are never mixed without a label."""
+    rows = [t for t in data.tracker if t.get("geography_code") == code and _year(t.get("academic_year") or "")]
+    official = provisional = None
+    for t in sorted(rows, key=lambda t: str(t.get("academic_year"))):
+        source = t.get("source") or t.get("gld_source")
+        is_prov = t.get("is_provisional")
+        if is_prov is None:
+            is_prov = "pupil" in str(source or "").lower()
+        value = t.get("gld_value")
+        fig = GldFigure(str(t.get("academic_year")), None if value is None else float(value),
+                        None if value is not None else (t.get("suppression_symbol") or "x"),
+                        _source_label(source, bool(is_prov)), bool(is_prov))
+        if is_prov:
+            provisional = fig
+        elif value is not None:
+            official = fig
+    if provisional and official and provisional.year <= official.year:
+        provisional = None  # DfE has published that year: the official figure supersedes it
+    return official, provisional
+
+
 def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: Path) -> Section:
     own = _gld_series(data, code)
     london = _gld_series(data, LONDON_CODE) if code != LONDON_CODE else {}
@@ -233,15 +273,24 @@ def domain_verdicts(data: ReportData, code: str) -> tuple[list[charts.SpineRow],
             value=None if v.get("value") is None else float(v["value"]),
             benchmark=None if bench is None else float(bench),
             minimum=min(peers) if peers else None, q1=q[0], q3=q[2], maximum=max(peers) if peers else None,
-            verdict=verdict, high_is_good=_high_is_good(info)))
+            verdict=verdict, high_is_good=_high_is_good(info),
+            symbol=None if v.get("value") is not None else (v.get("suppression_symbol") or "x")))
         verdicts.setdefault(str(domain), []).append(verdict or "not compared")
         symbol = charts.VERDICT_STYLE.get(verdict, charts.VERDICT_STYLE[None])[2]
-        table_rows.append([info.get("metric_name") or mid, domain, layer, v["period"],
-                           cell(v.get("value"), v.get("suppression_symbol")),
-                           cell(v.get("lower_95"), v.get("suppression_symbol")), cell(v.get("upper_95"), v.get("suppression_symbol")),
-                           cell(bench), f"{symbol} {verdict}" if verdict else "z",
-                           v.get("dq_status") or "", v.get("dq_reason") or ""])
+        sym = v.get("suppression_symbol")
+        table_rows.append([info.get("metric_name") or mid, UNIT_LABELS.get(str(info.get("unit")), info.get("unit") or ""),
+                           domain, layer, v["period"], cell(v.get("value"), sym), cell(v.get("lower_95"), sym),
+                           cell(v.get("upper_95"), sym), cell(bench), cell(v.get("england_value")),
+                           f"{symbol} {verdict}" if verdict else "z", v.get("trend") or "z",
+                           v.get("source") or info.get("data_source") or "", v.get("dq_status") or ""])
     return rows, verdicts, table_rows
+
+
+UNIT_LABELS = {"percent": "%", "percentage": "%", "rate_per_1000": "per 1,000", "rate_per_10000": "per 10,000",
+               "percentage_points": "percentage points", "points": "points", "count": "count", "days": "days",
+               "mean": "mean"}
+SCORECARD_COLUMNS = ["Metric", "Unit", "Domain", "Layer", "Period", "Value", "Lower 95% CI", "Upper 95% CI",
+                     "London", "England", "Compared with London", "Trend", "Source", "DQ status"]
 
 
 def weakest_domain(verdicts: dict[str, list[str]]) -> tuple[str, str] | None:
@@ -263,23 +312,22 @@ def weakest_domain(verdicts: dict[str, list[str]]) -> tuple[str, str] | None:
     return domain, f"{worse} of {n} compared metrics significantly worse than London"
 
 
-def scorecard_section(data: ReportData, code: str, name: str, prefix: str, downloads: Path) -> tuple[Section, tuple[str, str] | None]:
+def scorecard_section(data: ReportData, code: str, name: str, prefix: str,
+                      downloads: Path) -> tuple[Section, tuple[str, str] | None, Table]:
     rows, verdicts, table_rows = domain_verdicts(data, code)
     svg = charts.spine_chart(
         f"{prefix}-spine", f"{name}: domain × layer scorecard against London",
         f"Each metric's latest value for {name} against the spread of London boroughs; marker shape gives the "
         "verdict by confidence interval: triangle up better, circle similar, triangle down worse.", rows)
-    table = Table(f"Scorecard {name}", ["Metric", "Domain", "Layer", "Period", "Value", "Lower 95% CI",
-                                        "Upper 95% CI", "London", "Compared with London", "DQ status", "DQ reason"],
-                  table_rows, slug="scorecard", numeric={4, 5, 6, 7})
+    table = Table(f"Scorecard {name}", SCORECARD_COLUMNS, table_rows, slug="scorecard", numeric={5, 6, 7, 8, 9})
     write_downloads(table, downloads, prefix)
-    domains = sorted({r[1] for r in table_rows})
-    layers = sorted({r[2] for r in table_rows})
+    domains = sorted({r[2] for r in table_rows} | set(data.domain_names.values()))
+    layers = sorted({r[3] for r in table_rows} | set(data.layer_names.values()))
     grid = []
     for d in domains:
         line: list[object] = [str(d)]
         for layer in layers:
-            vs = [r[8] for r in table_rows if r[1] == d and r[2] == layer]
+            vs = [r[10] for r in table_rows if r[2] == d and r[3] == layer]
             if not vs:
                 line.append("z")
                 continue
@@ -292,13 +340,30 @@ def scorecard_section(data: ReportData, code: str, name: str, prefix: str, downl
     weakest = weakest_domain(verdicts)
     intro = (f"Weakest domain: {weakest[0]} ({weakest[1]})." if weakest else
              "No metric could be compared with London yet.")
-    return Section("scorecard", "Domain × layer scorecard", intro=intro, svg=svg,
+    return Section("scorecard", "Every metric against London (spine chart)", intro=intro, svg=svg,
                    figcaption="Spine chart: grey bars show the range of London boroughs (dark: middle half); the "
                               "vertical line is London; 'better' is always to the right.",
-                   tables=[grid_table, table]), weakest
+                   tables=[table], keys=["▲", "●", "▼", "c", "x"]), weakest, grid_table
 
 
 # ------------------------------------------------------------------------------------ funnel
+FUNNEL_MIN_HUBS = 3
+FUNNEL_MIN_DENOMINATOR = 10
+
+
+def funnel_skip_reason(borough: dict, hub_rows: list[dict]) -> str | None:
+    """Why a funnel plot of these hubs would not inform (None when it would): the borough rate is 0% or 100%
+    (the limits collapse onto the centre line), or fewer than 3 hubs have a denominator of 10 or more."""
+    num, den = float(borough["numerator"]), float(borough["denominator"])
+    if num <= 0 or num >= den:
+        return f"the borough rate is {100 * num / den:.0f}% in {borough['period']}, so every hub sits on the limit"
+    sized = [h for h in hub_rows if h.get("numerator") is not None and (h.get("denominator") or 0) >= FUNNEL_MIN_DENOMINATOR]
+    if len(sized) < FUNNEL_MIN_HUBS:
+        return (f"only {len(sized)} hub(s) have a denominator of {FUNNEL_MIN_DENOMINATOR} or more in "
+                f"{borough['period']} (at least {FUNNEL_MIN_HUBS} needed)")
+    return None
+
+
 def funnel_section(data: ReportData, code: str, name: str, prefix: str, downloads: Path) -> Section:
     hubs_of = {h for h, (_, b) in data.hubs.items() if b == code}
     candidates = [data.gld_metric] + [m for m in data.metrics if m != data.gld_metric]
@@ -316,18 +381,17 @@ def funnel_section(data: ReportData, code: str, name: str, prefix: str, download
         hub_rows = [v for v in data.values_by_metric_period.get((mid, b["period"]), [])
                     if v.get("geography_level") == "hub" and (v["geography_code"] in hubs_of or not data.hubs)
                     and (data.hubs or str(v["geography_code"]).startswith(code))]
-        usable_rows = [h for h in hub_rows if h.get("numerator") is not None and h.get("denominator")]
         if hub_rows and first_found is None:
             first_found = (mid, b, hub_rows)
-        if len(usable_rows) >= 2:  # prefer a metric with at least two hubs that can be plotted
+        if funnel_skip_reason(b, hub_rows) is None:
             break
     else:
-        if first_found is not None:
-            mid, b, hub_rows = first_found
-    if first_found is None:
+        reason = ("no hub-level values are published for this borough yet" if first_found is None else
+                  funnel_skip_reason(first_found[1], first_found[2]))
         return Section("funnel", "Hubs within the borough (funnel plot)",
-                       svg=charts.empty_chart(f"{prefix}-funnel", "Funnel plot", "No hub values published"),
-                       intro="No hub-level values are published for this borough yet.")
+                       intro=f"No funnel plot for this borough: {reason}. A funnel plot only informs when the "
+                             "borough's rate is between 0% and 100% and at least 3 hubs have 10 or more "
+                             "children or families in the denominator.")
     info = data.metrics.get(mid, {})
     p0 = float(b["numerator"]) / float(b["denominator"])
     usable = [h for h in hub_rows if h.get("numerator") is not None and h.get("denominator")]
@@ -362,14 +426,22 @@ def funnel_section(data: ReportData, code: str, name: str, prefix: str, download
         points.append(charts.FunnelPoint(str(h["geography_code"]), n, value, pos))
         table_rows.append([hub_name, h["geography_code"], int(num), int(n), round(value, 1), pos])
     metric_name = info.get("metric_name") or mid
+    number = {}
+    for i, row in enumerate(table_rows, start=1):  # short numbered labels on the plot, names in the table
+        number[row[1]] = str(i)
+        row.insert(0, i)
+    for p in points:
+        p.label = number.get(p.label, p.label)
     svg = charts.funnel_plot(
         f"{prefix}-funnel", f"{name}: {metric_name} by hub, {b['period']}",
         f"Funnel plot of hubs in {name} for {metric_name} ({b['period']}), with 95% and 99.8% control limits "
         f"around the borough value of {100 * p0:.1f}%.", 100 * p0, limits, points)
-    table = Table(f"Hubs {metric_name} {name}", ["Hub", "Hub id", "Numerator", "Denominator", "Value %", "Position"],
-                  table_rows, slug="funnel", numeric={2, 3, 4})
+    table = Table(f"Hubs {metric_name} {name} {b['period']}", ["Label", "Hub", "Hub id", "Numerator", "Denominator",
+                                                               "Value %", "Position"],
+                  table_rows, slug="funnel", numeric={3, 4, 5}, row_headers=False,
+                  caption="Each hub is plotted with its label number; the label is the first column here.")
     write_downloads(table, downloads, prefix)
-    return Section("funnel", f"Hubs within the borough: {metric_name} (funnel plot)",
+    return Section("funnel", f"Hubs within the borough: {metric_name}, {b['period']} (funnel plot)",
                    intro=f"{b['period']}. A hub outside the 99.8% limits differs from the borough more than chance "
                          "would explain; small hubs naturally vary more.",
                    svg=svg, figcaption="Funnel plot: control limits at 95% and 99.8% around the borough value "
@@ -477,36 +549,42 @@ def dq_section(data: ReportData, code: str | None, name: str, prefix: str, downl
                                     "Warned", "Detail"], rows, slug="dq-scores", numeric={3, 4, 6, 7})
     write_downloads(t, downloads, prefix)
     tables.append(t)
-    problems = [c for c in data.checks if code is None or c.get("borough_code") == code]
-    if problems:
-        prows = [[data.boroughs.get(c.get("borough_code"), c.get("borough_code") or "all"), c.get("extract_type") or "",
-                  c.get("period") or "", c.get("dimension"), c.get("severity"), c.get("status"),
-                  c.get("failing_rows") if c.get("failing_rows") is not None else "x", c.get("message") or "",
-                  c.get("fix") or ""] for c in sorted(problems, key=_problem_order)]
-        pt = Table(f"Data problems {name}", ["Borough", "Extract", "Period", "Dimension", "Severity", "Status",
-                                             "Rows", "What we found", "How to fix it"], prows, slug="dq-problems",
-                   numeric={6})
-        write_downloads(pt, downloads, prefix)
-        tables.append(pt)
+    codes = [code] if code is not None else [c for c, _ in sorted(data.boroughs.items(), key=lambda kv: kv[1])]
+    prows = []
+    for b in codes:
+        for p in problems_of(data, b):
+            prows.append(([data.boroughs.get(b, b)] if code is None else []) + [p.impact_label, p.extract or "all extracts", p.period or "all periods",
+                          p.dimension, p.rows if p.rows is not None else "z", p.what, p.fix, p.who])
+    heads = ["Impact", "Extract", "Period", "Dimension", "Rows or deliveries", "What we found", "What to do",
+             "Who can fix it"]
+    if code is None:  # London: most impact first across boroughs
+        rank = {label: r for r, label in IMPACT.values()}
+        prows.sort(key=lambda r: (rank.get(r[1], 9), -(r[5] if isinstance(r[5], int) else 0)))
+        heads.insert(0, "Borough")
+    none_row = ["none", "z", "z", "z", "z", "No open problems in the latest run.", "z", "z"]
+    pt = Table(f"Data problems {name}", heads, prows or [(["all"] if code is None else []) + none_row],
+               slug="dq-problems", numeric={heads.index("Rows or deliveries")}, show=10 if code is not None else 15,
+               caption="Ranked by impact: values not published first, then missing deliveries, failed checks, "
+                       "late deliveries and warnings. The panel at the top lists the first three of this table.")
+    write_downloads(pt, downloads, prefix)
     held = [w for w in data.withholdings if code is None or w.get("borough_code") == code]
     if held:
         wt = Table(f"Withheld values {name}", ["Borough", "Extract", "Period", "Values withheld", "Why"],
                    [[data.boroughs.get(w["borough_code"], w["borough_code"]), w.get("extract_type") or "all",
                      w.get("period") or "all", w.get("rows_withheld"), w.get("reasons")] for w in held],
-                   slug="withheld", numeric={3})
+                   slug="withheld", numeric={3}, show=10)
         write_downloads(wt, downloads, prefix)
         tables.append(wt)
-    revs = [r for r in data.revisions if code is None or r.get("borough_code") == code]
-    if revs:
-        rt = Table(f"Revised values {name}", ["Metric", "Geography", "Period", "Before", "Now", "Change", "Kind",
-                                              "Deliveries behind it"],
-                   [[r["metric_id"], r["geography_code"], r["period"], cell(r.get("previous_value")),
-                     cell(r.get("current_value")), cell(r.get("value_change")), r.get("revision_kind") or "r",
-                     r.get("causing_deliveries") or ""] for r in revs], slug="revisions", numeric={3, 4, 5})
-        write_downloads(rt, downloads, prefix)
-        tables.append(rt)
-    return Section("dq", "Data quality", svg=svg, tables=tables,
+    return Section("dq", "Data problems and data-quality scores", svg=svg, tables=tables, lead=[pt],
                    figcaption="Score = 100 × (passed + ½ warned) / checks evaluated in the cycle, per dimension.")
+
+
+def problems_of(data: ReportData, code: str) -> list[Problem]:
+    """The borough's ranked problems (cached: the panel and the table use the same list)."""
+    cache = data.__dict__.setdefault("_problems", {})
+    if code not in cache:
+        cache[code] = borough_problems(code, data.checks, data.scorecard, data.withholdings, data.deliveries)
+    return cache[code]
 
 
 def _overall_scores(data: ReportData, code: str) -> list[dict]:
@@ -520,42 +598,23 @@ def _overall_scores(data: ReportData, code: str) -> list[dict]:
     return sorted(overall, key=lambda r: r["cycle"])
 
 
-_SEVERITY_RANK = {"blocking_all": 0, "withhold_scope": 1, "warn": 2}
-
-
-def _problem_order(c: dict) -> tuple:
-    if c.get("fix_priority") is not None:
-        return (0, c["fix_priority"], "")
-    return (1, _SEVERITY_RANK.get(c.get("severity"), 3), 0 if c.get("status") == "fail" else 1,
-            -(c.get("failing_rows") or 0), str(c.get("check_name")))
-
-
-def top_problems(data: ReportData, code: str, n: int = 3) -> list[dict]:
-    """The borough's open problems in the latest run, most urgent first; withheld scopes not already
-    explained by a listed check are added (they always need fixing)."""
-    mine = sorted((c for c in data.checks if c.get("borough_code") == code), key=_problem_order)
-    covered = {(c.get("extract_type"), c.get("period")) for c in mine if c.get("status") == "fail"}
-    extra = [
-        {"borough_code": code, "extract_type": w.get("extract_type"), "period": w.get("period"),
-         "severity": "withhold_scope", "dimension": "data quality", "status": "fail",
-         "message": f"{w.get('rows_withheld') or 0} published values withheld: {w.get('reasons')}",
-         "fix": "Correct and resend this delivery; the values publish again on the next run."}
-        for w in data.withholdings
-        if w.get("borough_code") == code and (w.get("extract_type"), w.get("period")) not in covered
-    ]
-    failing = [c for c in mine if c.get("status") == "fail"]
-    rest = [c for c in mine if c.get("status") != "fail"]
-    return (failing + extra + rest)[:n]
-
-
 # ------------------------------------------------------------------------------------- pages
+def css_string(value: object) -> Markup:
+    """Text for a CSS string inside <style> (the print running header): quotes and backslashes escaped,
+    angle brackets and line breaks dropped (HTML escaping does not apply inside <style>)."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return Markup("".join(ch for ch in text if ch not in "<>\r\n"))  # noqa: S704 - escaped for CSS above
+
+
 def _env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["css_string"] = css_string
+    return env
 
 
 def _docs_links(out_dir: Path) -> list[tuple[str, str, bool]]:
@@ -566,21 +625,27 @@ def _docs_links(out_dir: Path) -> list[tuple[str, str, bool]]:
     return links
 
 
-def _summary_text(run_summary: object) -> str | None:
-    if run_summary is None:
-        return None
-    if isinstance(run_summary, str):
-        # a run-summary.md can be long: show its first few lines (title, mode, published?) on the pages
-        lines = [line.strip().lstrip("#-* ").strip() for line in run_summary.splitlines() if line.strip()]
-        text = " · ".join(lines[:4])
-        return text if len(text) <= 400 else text[:399] + "…"
-    if isinstance(run_summary, dict):
-        return "; ".join(f"{k}: {v}" for k, v in run_summary.items())
-    return json.dumps(run_summary, default=str)
+def _published_note(run_summary: object) -> str | None:
+    """A one-line warning when tonight's run did not publish (the pages show the last published run's id
+    only, so a page never carries two run ids)."""
+    text = run_summary if isinstance(run_summary, str) else ""
+    if isinstance(run_summary, dict) and run_summary.get("published") is False:
+        text = "published: NO"
+    if "published: NO" in text:
+        return ("Tonight's run did not publish (see the run summary): the figures below are from the last "
+                "published run.")
+    return None
+
+
+def _cycle(data: ReportData) -> str | None:
+    cycles = [str(c.get("cycle")) for c in data.checks if c.get("cycle")] + [
+        str(r.get("cycle")) for r in data.scorecard if r.get("cycle")]
+    return max(cycles) if cycles else None
 
 
 def build_report(published_db: Path, out_dir: Path, run_summary: object = None) -> list[Path]:
-    """Write the London overview and one page per borough into ``out_dir``; return the HTML paths."""
+    """Write the London overview and one page per borough into ``out_dir``; return the HTML paths
+    (London first). PDFs are printed separately (:func:`fhub.report.pdf.print_pdfs`)."""
     data = load(Path(published_db))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -588,9 +653,9 @@ def build_report(published_db: Path, out_dir: Path, run_summary: object = None) 
     downloads.mkdir(exist_ok=True)
     env = _env()
     generated = datetime.now(UTC).strftime("%d %B %Y %H:%M UTC")
-    common = {"run_id": data.run_id, "generated": generated, "docs_links": _docs_links(out_dir),
-              "run_summary": _summary_text(run_summary),
-              "boroughs": sorted(data.boroughs.items(), key=lambda kv: kv[1])}
+    common = {"run_id": data.run_id or "unknown", "generated": generated, "docs_links": _docs_links(out_dir),
+              "published_note": _published_note(run_summary), "cycle": _cycle(data) or "no cycle yet",
+              "boroughs": sorted(data.boroughs.items(), key=lambda kv: kv[1]), "fmt": _fmt}
     pages: list[Path] = []
 
     overview_rows = []
@@ -598,38 +663,47 @@ def build_report(published_db: Path, out_dir: Path, run_summary: object = None) 
     for code, name in common["boroughs"]:
         prefix = f"borough-{code}"
         gld = gld_summary(data, code)
-        scorecard, weakest = scorecard_section(data, code, name, prefix, downloads)
-        sections = [gld_section(data, code, name, prefix, downloads), scorecard,
+        official, provisional = gld_headline(data, code)
+        scorecard, weakest, grid = scorecard_section(data, code, name, prefix, downloads)
+        sections = [changes_section(data, code, name, prefix, downloads),
+                    dq_section(data, code, name, prefix, downloads),
+                    gld_section(data, code, name, prefix, downloads), scorecard,
                     funnel_section(data, code, name, prefix, downloads),
-                    availability_section(data, code, name, prefix, downloads),
-                    dq_section(data, code, name, prefix, downloads)]
-        problems = top_problems(data, code)
+                    availability_section(data, code, name, prefix, downloads)]
+        problems = problems_of(data, code)
         overall = _overall_scores(data, code)
         withheld = sum(int(w.get("rows_withheld") or 0) for w in data.withholdings if w.get("borough_code") == code)
         path = out_dir / f"{prefix}.html"
         path.write_text(env.get_template("borough.html.j2").render(
             **common, title=f"{name}: family hubs performance report", name=name, code=code, gld=gld,
-            weakest=weakest, problems=problems, sections=sections, withheld=withheld, fmt=_fmt,
+            official=official, provisional=provisional, grid=grid, pdf=pdf_name(path),
+            running=f"{name} · cycle {common['cycle']} · run {common['run_id']}",
+            weakest=weakest, problems=problems, sections=sections, withheld=withheld,
             dq_overall=overall[-1] if overall else None), encoding="utf-8")
         borough_pages.append(path)
         overview_rows.append([name, gld.latest_year or "x", gld.latest_value if gld.latest_value is not None else (gld.symbol or "x"),
                               gld.target, gld.gap if gld.gap is not None else "x", gld.verdict,
                               weakest[0] if weakest else "x",
-                              overall[-1]["score"] if overall else "x", withheld, f"{prefix}.html"])
+                              overall[-1]["score"] if overall else "x", len(problems), withheld, f"{prefix}.html"])
     london = "London"
     prefix = "london"
     overview = Table("Boroughs at a glance", ["Borough", "Latest GLD year", "GLD %", "Target %", "Gap (points)",
                                               "Verdict", "Weakest domain", "DQ score (latest cycle)",
-                                              "Values withheld", "Page"],
-                     overview_rows, slug="boroughs", numeric={2, 3, 4, 7, 8})
+                                              "Open data problems", "Values withheld", "Page"],
+                     overview_rows, slug="boroughs", numeric={2, 3, 4, 7, 8, 9})
     write_downloads(overview, downloads, prefix)
-    sections = [gld_section(data, LONDON_CODE, london, prefix, downloads),
+    sections = [*london_sections(data, prefix, downloads),
+                gld_section(data, LONDON_CODE, london, prefix, downloads),
+                changes_section(data, None, london, prefix, downloads),
                 availability_section(data, None, london, prefix, downloads),
                 dq_section(data, None, london, prefix, downloads)]
     index = out_dir / "index.html"
+    official, provisional = gld_headline(data, LONDON_CODE)
     index.write_text(env.get_template("index.html.j2").render(
-        **common, title="London family hubs: performance-cycle report", overview=overview, sections=sections,
-        london_gld=gld_summary(data, LONDON_CODE), fmt=_fmt), encoding="utf-8")
+        **common, title="London family hubs: performance-cycle report", name="London", overview=overview,
+        sections=sections, london_gld=gld_summary(data, LONDON_CODE), official=official, provisional=provisional,
+        pdf=pdf_name(index), running=f"London · cycle {common['cycle']} · run {common['run_id']}"),
+        encoding="utf-8")
     pages.append(index)
     pages.extend(borough_pages)
     return pages

@@ -36,6 +36,9 @@ VERDICT_STYLE = {  # verdict -> (colour, marker shape, text symbol)
     None: (GREY, "square", "■"),
 }
 
+#: short words for the GSS symbols a chart prints in place of a value (the full key sits beside the chart)
+SYMBOL_WORDS = {"c": "suppressed", "x": "not available", "z": "not applicable"}
+
 _FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
 
 
@@ -208,6 +211,7 @@ class SpineRow:
     maximum: float | None
     verdict: str | None  # better / similar / worse / lower / higher / None
     high_is_good: bool | None = True
+    symbol: str | None = None  # GSS symbol when there is no value: c suppressed, x not available, z n/a
 
 
 def spine_chart(chart_id: str, title: str, desc: str, rows: Sequence[SpineRow], width: int = 760) -> str:
@@ -252,7 +256,8 @@ def spine_chart(chart_id: str, title: str, desc: str, rows: Sequence[SpineRow], 
                     out.append(marker(shape, pos(r.value), cy, 6, colour, "#000"))
             out.append(f'<line x1="{mid}" x2="{mid}" y1="{cy - 10}" y2="{cy + 10}" stroke="#000" stroke-width="1.5"/>')
             _, _, symbol = VERDICT_STYLE.get(r.verdict, VERDICT_STYLE[None])
-            text = "no value (x)" if r.value is None else f"{symbol} {r.verdict or 'not compared'}"
+            text = (f"{r.symbol or 'x'} {SYMBOL_WORDS.get(r.symbol or 'x', '')}".strip() if r.value is None
+                    else f"{symbol} {r.verdict or 'not compared'}")
             out.append(f'<text x="{x1 + 8}" y="{cy + 4}" fill="#111">{esc(text)}</text>')
             y += row_h
     ly = height - 14
@@ -301,12 +306,17 @@ def funnel_plot(
             pts = " ".join(f"{sx(row[0]):.1f},{sy(row[j]):.1f}" for row in limits)
             out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="1.8" stroke-dasharray="{dash}"/>')
     out.append(f'<line x1="{left}" x2="{width - right}" y1="{sy(centre):.1f}" y2="{sy(centre):.1f}" stroke="{BLACK}" stroke-width="1.5"/>')
-    for p in points:
+    placed = place_labels([(sx(p.denominator), sy(p.value), p.label) for p in points],
+                          (left, top, width - right, height - bottom))
+    for p, (tx, ty, leader) in zip(points, placed, strict=True):
         outside = "above" in p.position or "below" in p.position
         shape = "diamond" if "99.8" in p.position else ("square" if outside else "circle")
         colour = VERMILLION if "below" in p.position else (BLUE if "above" in p.position else GREY)
         out.append(marker(shape, sx(p.denominator), sy(p.value), 5.5, colour, "#000"))
-        out.append(f'<text x="{sx(p.denominator) + 8:.1f}" y="{sy(p.value) - 6:.1f}" font-size="11">{esc(p.label)}</text>')
+        if leader:
+            out.append(f'<line x1="{sx(p.denominator):.1f}" y1="{sy(p.value):.1f}" x2="{tx:.1f}" y2="{ty - 4:.1f}" '
+                       'stroke="#777" stroke-width="0.8"/>')
+        out.append(f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="11" data-label="{esc(p.label)}">{esc(p.label)}</text>')
     lx = width - right + 10
     legend = [
         (f'<line x1="{lx}" x2="{lx + 24}" y1="{top + 20}" y2="{top + 20}" stroke="#000" stroke-width="1.5"/>', f"Borough {centre:.1f}%"),
@@ -322,6 +332,43 @@ def funnel_plot(
         out.append(sym + f'<text x="{lx + 30}" y="{top + 24 + 20 * i}">{esc(text)}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def place_labels(anchors: Sequence[tuple[float, float, str]], box: tuple[float, float, float, float],
+                 char_w: float = 6.6, text_h: float = 12.0) -> list[tuple[float, float, bool]]:
+    """Positions (x, baseline y, needs a leader line) for short labels beside points so that no two labels
+    overlap each other or another point's marker: each label tries the spots around its point, then steps
+    further out, and takes the first free one (greedy, densest points first)."""
+    left, top, right, bottom = box
+    markers = [(x - 6, y - 6, x + 6, y + 6) for x, y, _ in anchors]
+    taken: list[tuple[float, float, float, float]] = []
+    result: list[tuple[float, float, bool] | None] = [None] * len(anchors)
+
+    def clear(r: tuple[float, float, float, float], own: int) -> bool:
+        if r[0] < left or r[2] > right + 60 or r[1] < top - 4 or r[3] > bottom + 4:
+            return False
+        others = taken + [m for i, m in enumerate(markers) if i != own]
+        return not any(r[0] < o[2] and o[0] < r[2] and r[1] < o[3] and o[1] < r[3] for o in others)
+
+    order = sorted(range(len(anchors)), key=lambda i: (anchors[i][1], anchors[i][0]))
+    for i in order:
+        x, y, label = anchors[i]
+        w = char_w * len(label) + 2
+        chosen = None
+        for step in range(0, 12):
+            d = 8 + step * 10
+            for dx, dy in ((d, -4), (d, 12), (-d - w, -4), (-d - w, 12), (-w / 2, -d), (-w / 2, d + text_h)):
+                rect = (x + dx, y + dy - text_h, x + dx + w, y + dy)
+                if clear(rect, i):
+                    chosen = (rect, step > 0 or dy not in (-4, 12))
+                    break
+            if chosen:
+                break
+        if chosen is None:  # nowhere free: fall back beside the point (still listed in the table)
+            chosen = ((x + 8, y - 4 - text_h, x + 8 + w, y - 4), False)
+        taken.append(chosen[0])
+        result[i] = (chosen[0][0], chosen[0][3], chosen[1])
+    return [r for r in result if r is not None]
 
 
 def heatmap(

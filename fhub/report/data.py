@@ -40,6 +40,8 @@ class ReportData:
     tracker: list[dict] = field(default_factory=list)
     revisions: list[dict] = field(default_factory=list)
     run_id: str | None = None
+    deliveries: list[dict] | None = None  # None when the published file has no deliveries relation
+    manifest: dict = field(default_factory=dict)
     layer_names: dict[str, str] = field(default_factory=dict)
     domain_names: dict[str, str] = field(default_factory=dict)
     tables_present: set[str] = field(default_factory=set)
@@ -162,6 +164,8 @@ def load(published_db: Path) -> ReportData:
             data.withholdings = _rows(con, "select * from dq_withholdings")
         if "gld_target_tracker" in tables:
             data.tracker = _rows(con, "select * from gld_target_tracker")
+        if "deliveries" in tables and {"borough_code", "extract_type", "status"} <= _columns(con, "deliveries"):
+            data.deliveries = _rows(con, "select borough_code, extract_type, period, status from deliveries")
         if "dq_revisions" in tables:
             data.revisions = _rows(con, "select * from dq_revisions")
         if "run_manifest" in tables:

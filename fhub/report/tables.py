@@ -2,7 +2,8 @@
 
 GSS symbols used in cells (see docs/reports.md): ``c`` confidential (suppressed), ``x`` not available (not
 collected, not delivered, or withheld for data quality), ``z`` not applicable, ``b`` break in series,
-``r`` revised, ``p`` provisional, ``u`` low reliability.
+``r`` revised, ``p`` provisional (or projected), ``u`` low reliability. The same letters in the page tables,
+the spine chart, the CSV and the XLSX (whose footnote lists them all).
 
 Exports are formula-safe: a text cell starting with ``= + - @`` (or tab / carriage return) is prefixed with an
 apostrophe so spreadsheet programs never execute it.
@@ -43,9 +44,52 @@ class Table:
     row_headers: bool = True  # first column is a row header (<th scope="row">)
     csv_href: str = ""
     xlsx_href: str = ""
+    show: int | None = None  # on the page: the first `show` rows (all in the downloads); None = all
 
     def __post_init__(self) -> None:
         self.slug = self.slug or slugify(self.title)
+
+    @property
+    def shown_rows(self) -> list[list[object]]:
+        return self.rows if self.show is None else self.rows[: self.show]
+
+    @property
+    def symbols(self) -> list[tuple[str, str]]:
+        """The GSS symbols (and verdict marks) this table's cells use, with their meaning: the key printed
+        beside the table."""
+        return symbols_in(self.rows)
+
+
+#: GSS symbols (docs/reports.md) and the verdict marks, in the order the key lists them
+SYMBOLS = {
+    "c": "confidential (suppressed to protect small numbers)",
+    "x": "not available (not collected, not delivered, or withheld for data quality)",
+    "z": "not applicable",
+    "b": "break in series (EYFS reform 2021/22)",
+    "p": "provisional or projected",
+    "r": "revised",
+    "u": "low reliability",
+}
+MARKS = {"▲": "significantly better", "●": "not significantly different", "▼": "significantly worse"}
+SYMBOL_FOOTNOTE = "GSS symbols: " + "; ".join(f"{k} {v}" for k, v in SYMBOLS.items()) + "."
+
+
+def symbols_in(rows: list[list[object]]) -> list[tuple[str, str]]:
+    found: set[str] = set()
+    for row in rows:
+        for v in row:
+            if not isinstance(v, str):
+                continue
+            text = v.strip()
+            if text in SYMBOLS:
+                found.add(text)
+            elif text[:1] in MARKS:
+                found.add(text[:1])
+            elif text.endswith((" p", " r", " b")) and text[-1] in SYMBOLS:
+                found.add(text[-1])
+    order = list(SYMBOLS) + list(MARKS)
+    meaning = {**SYMBOLS, **MARKS}
+    return [(s, meaning[s]) for s in order if s in found]
 
 
 def cell(value: object, symbol: str | None = None, digits: int = 1) -> object:
@@ -77,7 +121,7 @@ def write_downloads(table: Table, folder: Path, prefix: str) -> None:
         ws.append([])
         ws.append([neutralise(table.caption)])
     ws.append([])
-    ws.append(["GSS symbols: c confidential (suppressed), x not available, z not applicable, b break in series, r revised"])
+    ws.append([SYMBOL_FOOTNOTE])
     wb.save(folder / f"{base}.xlsx")
     table.csv_href = f"{folder.name}/{base}.csv"
     table.xlsx_href = f"{folder.name}/{base}.xlsx"
