@@ -5,24 +5,35 @@ Kept apart from :mod:`fhub.report` (the page builder) so the flow and the CLI sh
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fhub.settings import Paths
 
+log = logging.getLogger(__name__)
 
-def build_all_reports(paths: Paths, run_id: str | None = None) -> list[Path]:  # noqa: ARG001 - for logs
+
+def build_all_reports(paths: Paths, run_id: str | None = None, pdfs: bool = True) -> list[Path]:  # noqa: ARG001
+    """The HTML pages (London first, then a page per borough), their A4 PDFs (one Chromium session for all;
+    skipped with a logged line when Chromium is absent) and the Data Docs made readable offline with our
+    static index. Returns the HTML and PDF paths."""
     from fhub.report import build_report
+    from fhub.report.datadocs_index import write_data_docs_index
+    from fhub.report.offline_docs import make_data_docs_offline
+    from fhub.report.pdf import print_pdfs
 
     summary = paths.reports / "run-summary.md"
-    pages = build_report(
-        paths.published_db,
-        paths.reports / "performance",
-        run_summary=summary.read_text() if summary.exists() else None,
-    )
-    try:
-        from fhub.report.offline_docs import make_data_docs_offline
-    except ImportError:  # pragma: no cover - until the offline rewriter exists
-        return pages
+    out = paths.reports / "performance"
+    pages = build_report(paths.published_db, out, run_summary=summary.read_text() if summary.exists() else None)
+    written = list(pages)
+    if pdfs:
+        result = print_pdfs(pages, out)
+        if result.skipped_reason:
+            log.warning("report PDFs: %s", result.skipped_reason)
+        else:
+            log.info("report PDFs: %d printed in %.1f s", len(result.written), result.seconds)
+        written += result.written
     if paths.gx_docs.exists():
         make_data_docs_offline(paths.gx_docs)
-    return pages
+        write_data_docs_index(paths.gx_docs)
+    return written

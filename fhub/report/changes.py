@@ -51,7 +51,7 @@ def fold_cycle(revisions: list[dict]) -> tuple[str | None, list[dict]]:
                r.get("breakdown_value"))
         if key in folded:
             first = folded[key]
-            folded[key] = {**r, "previous_value": first.get("previous_value"),
+            folded[key] = {**r, "previous_value": first.get("previous_value"), "value_change": None,
                            "causing_deliveries": "; ".join(filter(None, (first.get("causing_deliveries"),
                                                                          r.get("causing_deliveries"))))}
         else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,13 @@ def print_pdfs(pages: list[Path], out_dir: Path, chromium: str | None = None) ->
     """Print each HTML page to ``out_dir/<page>.pdf``; returns what was written and how long it took.
 
     Never raises for a missing browser: the report is still useful without PDFs, so the result says why none
-    were made (the caller logs it)."""
+    were made (the caller logs it). Runs in its own thread: playwright's sync API refuses to run inside a
+    thread with a running event loop (as a flow's task may be)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fhub-pdf") as pool:
+        return pool.submit(_print_pdfs, pages, out_dir, chromium).result()
+
+
+def _print_pdfs(pages: list[Path], out_dir: Path, chromium: str | None) -> PdfResult:
     started = time.perf_counter()
     chromium = chromium or chromium_path()
     if chromium is None:

@@ -177,7 +177,9 @@ def _scorecard_problems(code: str, scorecard: list[dict], checks: list[Problem])
                                "if not.", BOROUGH, "", latest, warned, "scorecard"))
         elif failed > 0 or warned > 0:
             out.append(Problem("fail" if failed else "warn", dim,
-                               f"{failed + warned:,} {dim} evaluations did not pass in cycle {latest}.",
-                               "See the checks listed for this borough; for the central team if none is listed.",
+                               f"{failed + warned:,} {dim} checks did not pass in cycle {latest} (counted in the "
+                               "data-quality score; from earlier runs of the cycle).",
+                               "For the central team: find them in dq_check_results for this cycle and tell the "
+                               "borough what to correct.",
                                CENTRAL, "", latest, failed + warned, "scorecard"))
     return out

@@ -54,14 +54,15 @@ def test_no_network_references(built):
 def test_borough_page_answers_the_officers_questions(built):
     text = next(p for p in built[3] if HACKNEY in p.name).read_text()
     glance = text[text.index('id="glance-gld"'):text.index('id="glance-problems"')]
-    # 2023/24 was withheld for Hackney, so the latest published GLD is 2022/23
-    assert "in 2022/23, target 75.0% by 2027/28" in glance
+    # 2023/24 was withheld for Hackney: the provisional figure is x, the gap is from 2022/23, the source labelled
+    assert "provisional, 2023/24" in glance and "Source: borough EYFSP returns (pupil level)" in glance
+    assert "points below target (2022/23)" in glance and "Target 75.0% by 2027/28" in glance
     assert "Weakest domain" in glance and 'class="big"' in glance
     problems = text[text.index('id="glance-problems"'):text.index("</section>", text.index('id="glance-problems"'))]
     items = re.findall(r"<li>(.*?)</li>", problems, re.S)
     assert len(items) == 3
-    assert "contacts 2024-05" in items[0] and "Fix:" in items[0]  # the failing (withholding) check comes first
-    assert "eyfsp 2023/24" in items[1] and "20 published values withheld" in items[1]  # then the withheld scope
+    assert "contacts 2024-05" in items[0] and "What to do:" in items[0]  # the failing (withholding) check first
+    assert "eyfsp" in items[1] and "20 published values withheld" in items[1]  # then the withheld scope
     assert "20 published values are withheld" in problems
 
 
@@ -128,11 +129,12 @@ def test_wilson_and_funnel_limits_known_values():
     assert linear_projection([2022, 2023], [1.0, 2.0], 2027) is None
 
 
-def test_long_run_summary_is_shortened():
-    from fhub.report.build import _summary_text
+def test_a_night_that_did_not_publish_is_said_without_a_second_run_id():
+    from fhub.report.build import _published_note
 
-    text = _summary_text("# Nightly run r1\n\n- mode: demo\n- published: yes\n- landing: " + "x" * 5000 + "\n- more")
-    assert text.startswith("Nightly run r1 · mode: demo · published: yes · landing: x") and len(text) <= 400
+    note = _published_note("# Nightly run r2\n\n- mode: demo\n- published: NO\n")
+    assert "did not publish" in note and "r2" not in note
+    assert _published_note("# Nightly run r1\n- published: yes\n") is None
 
 
 def test_spine_spread_is_london_boroughs_only(tmp_path):
