@@ -91,13 +91,13 @@ thead th {{ background: #eef2f6; }}
 ✗ failed (also in words).{gx}</p>
 <h2 id="suites">Expectation suites ({len(suites)})</h2>
 <div class="table-wrap" role="region" aria-label="Expectation suites" tabindex="0">
-<table><caption>Expectation suites</caption>
+<table id="suite-list"><caption>Expectation suites</caption>
 <thead><tr><th scope="col">Suite</th><th scope="col">Validation results</th><th scope="col">Latest run</th>
 <th scope="col">Latest status</th></tr></thead>
 <tbody>{"".join(suite_rows) or '<tr><td colspan="4">No suites yet.</td></tr>'}</tbody></table></div>
 <h2 id="validations">Validation results ({len(validations)})</h2>
 <div class="table-wrap" role="region" aria-label="Validation results" tabindex="0">
-<table><caption>Validation results, newest first</caption>
+<table id="validation-list"><caption>Validation results, newest first</caption>
 <thead><tr><th scope="col">Suite</th><th scope="col">Run time</th><th scope="col">Status</th></tr></thead>
 <tbody>{"".join(run_rows) or '<tr><td colspan="3">No validation results yet.</td></tr>'}</tbody></table></div>
 </main></body></html>

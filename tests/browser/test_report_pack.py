@@ -1,0 +1,157 @@
+"""The performance-cycle pack on the demo (issue 17), in headless Chromium: the printed borough pack fits 12 A4
+pages with its running header, axe-core finds no serious or critical violation, each page carries one run id,
+the London tile map holds all 33 boroughs, nothing overflows the page body at 390 px, and the Data Docs index
+lists its suites without scripts. Screenshots are kept in ``test-artifacts/screenshots/pack/``.
+
+The demo build is the session's ``baseline`` nightly (shared with the e2e tests), or the published file named
+by ``FHUB_REPORT_PUBLISHED`` (with ``FHUB_DATA_DOCS_DIR`` for its Data Docs). axe-core is the pinned copy
+``make browser-deps`` fetched into ``.tools/axe-core/``; everything runs offline over file://.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fhub.report import build_report
+from fhub.report.datadocs_index import write_data_docs_index
+from fhub.report.offline_docs import make_data_docs_offline
+from fhub.report.pdf import CHROMIUM_ARGS, chromium_path, print_pdfs
+
+pytestmark = pytest.mark.browser
+
+PROJECT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("FHUB_TEST_ARTIFACTS", PROJECT / "test-artifacts")) / "screenshots" / "pack"
+AXE_VERSION = "4.14.1"  # the Makefile's AXE_VERSION
+AXE = PROJECT / ".tools" / "axe-core" / AXE_VERSION / "axe.min.js"
+RUN_ID = re.compile(r"\b\d{8}T\d{6}Z-[0-9a-f]{6}\b|\bsample-run\b")
+MAX_PAGES = 12
+
+
+@pytest.fixture(scope="session")
+def demo_pack(tmp_path_factory, request) -> dict:
+    if chromium_path() is None:
+        pytest.skip("Chromium is not installed: make browser-deps")
+    pytest.importorskip("pypdf")
+    root = tmp_path_factory.mktemp("pack")
+    given = os.environ.get("FHUB_REPORT_PUBLISHED")
+    if given:
+        published = Path(given)
+        docs_src = os.environ.get("FHUB_DATA_DOCS_DIR")
+        docs_src = Path(docs_src) if docs_src else None
+    else:
+        baseline = request.getfixturevalue("baseline")
+        published = baseline["data"] / "published" / "warehouse.duckdb"
+        docs_src = baseline["data"] / "reports" / "data-docs"
+    out = root / "reports" / "performance"
+    pages = build_report(published, out)
+    pdfs = print_pdfs(pages, out)
+    assert not pdfs.skipped_reason, pdfs.skipped_reason
+    docs = root / "reports" / "data-docs"
+    if docs_src is not None and docs_src.exists():
+        shutil.copytree(docs_src, docs)
+        make_data_docs_offline(docs)
+        write_data_docs_index(docs)
+    return {"pages": pages, "pdfs": pdfs.written, "docs": docs, "seconds": pdfs.seconds}
+
+
+@pytest.fixture(scope="module")
+def browser(demo_pack):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _offline_page(browser, width: int, height: int = 900):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    requests: list[str] = []
+    context.route("**/*", lambda route: (route.continue_() if route.request.url.startswith(("file:", "data:"))
+                                         else (requests.append(route.request.url), route.abort())))
+    return context, context.new_page(), requests
+
+
+def test_printed_packs_fit_twelve_pages_with_a_running_header(demo_pack):
+    from pypdf import PdfReader
+
+    assert len(demo_pack["pdfs"]) == len(demo_pack["pages"])
+    for pdf in demo_pack["pdfs"]:
+        reader = PdfReader(str(pdf))
+        n = len(reader.pages)
+        if pdf.name.startswith("borough-"):
+            assert n <= MAX_PAGES, f"{pdf.name} prints to {n} A4 pages (at most {MAX_PAGES})"
+        for i, page in enumerate(reader.pages, start=1):
+            text = page.extract_text()
+            assert f"page {i} of {n}" in text, f"{pdf.name} page {i}: no running page number"
+            assert "cycle" in text, f"{pdf.name} page {i}: no cycle in the running header"
+            assert len(set(RUN_ID.findall(text))) == 1, f"{pdf.name} page {i}: run ids {set(RUN_ID.findall(text))}"
+    html = demo_pack["pages"][1].read_text()
+    assert f'href="{demo_pack["pages"][1].with_suffix(".pdf").name}"' in html  # linked from the page
+
+
+def test_pages_one_run_id_axe_clean_and_no_overflow_at_390px(demo_pack, browser):
+    if not AXE.exists():
+        pytest.skip(f"axe-core {AXE_VERSION} not fetched: make browser-deps")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pages = demo_pack["pages"]
+    borough = next(p for p in pages if "E09000012" in p.name)  # Hackney sends data in the demo
+    quiet = next((p for p in pages if "E09000001" in p.name), pages[-1])  # City of London: sends nothing
+    problems: list[str] = []
+    for width in (1366, 390):
+        context, page, requests = _offline_page(browser, width)
+        for html in (pages[0], borough, quiet):
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            text = page.inner_text("body")
+            ids = set(RUN_ID.findall(text))
+            if len(ids) != 1:
+                problems.append(f"{html.name} @{width}: run ids on the page {ids}")
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                problems.append(f"{html.name} @{width}: the page body overflows by {overflow}px")
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            for v in result["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    problems.append(f"{html.name} @{width}: axe {v['impact']} {v['id']}: {v['help']} "
+                                    f"({len(v['nodes'])} nodes, e.g. {v['nodes'][0]['target']})")
+            page.screenshot(path=str(ARTIFACTS / f"{html.stem}-{width}.png"), full_page=width == 390)
+        if requests:
+            problems.append(f"requests left the machine: {requests[:3]}")
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_london_page_tile_map_holds_all_33_boroughs(demo_pack, browser):
+    context, page, _ = _offline_page(browser, 1366)
+    page.goto(demo_pack["pages"][0].resolve().as_uri(), wait_until="load")
+    codes = page.eval_on_selector_all("svg[data-chart='london-map'] g.tile", "els => els.map(e => e.dataset.code)")
+    assert len(set(codes)) == 33 and all(c.startswith("E09") for c in codes)
+    assert page.locator("svg[data-chart='london-areas']").count() == 1  # the area comparison with intervals
+    legend = page.inner_text("section.section-map")
+    assert "Symbols:" in legend and "significantly better" in legend
+    page.locator("section.section-map").screenshot(path=str(ARTIFACTS / "london-map.png"))
+    context.close()
+
+
+def test_data_docs_index_lists_suites_without_scripts(demo_pack, browser):
+    docs = demo_pack["docs"]
+    if not (docs / "index.html").exists():
+        pytest.skip("no Data Docs in this demo build")
+    context, page, requests = _offline_page(browser, 1366)
+    page.goto((docs / "index.html").resolve().as_uri(), wait_until="load")
+    assert page.locator("script").count() == 0
+    suites = sorted(p.stem for p in (docs / "expectations").glob("*.html"))
+    assert suites
+    listed = page.eval_on_selector_all("#suite-list tbody th a", "els => els.map(e => e.textContent)")
+    assert sorted(listed) == suites
+    links = page.eval_on_selector_all("a[href^='validations/']", "els => els.map(e => e.getAttribute('href'))")
+    assert links and all((docs / href).exists() for href in links)
+    assert not requests
+    page.screenshot(path=str(ARTIFACTS / "data-docs-index.png"), full_page=True)
+    context.close()
