@@ -78,8 +78,8 @@ def tile_map(chart_id: str, title: str, desc: str, areas: list[AreaValue], bench
         y = ly + i * 24
         out.append(f'<rect x="{left}" y="{y - 12}" width="28" height="18" fill="{fill}" stroke="#333"/>'
                    f'<text x="{left + 14}" y="{y + 2}" text-anchor="middle" fill="{ink}" font-size="13">{sym}</text>'
-                   f'<text x="{left + 38}" y="{y + 2}" font-size="14">{esc(words)} than {esc(benchmark)}'
-                   f'{"" if key else ""}</text>')
+                   f'<text x="{left + 38}" y="{y + 2}" font-size="14">{esc(words)}'
+                   f'{" than " + esc(benchmark) if key else ""}</text>')
     out.append("</svg>")
     return "".join(out)
 
