@@ -6,6 +6,7 @@ Kept apart from :mod:`fhub.report` (the page builder) so the flow and the CLI sh
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from fhub.settings import Paths
@@ -13,7 +14,8 @@ from fhub.settings import Paths
 log = logging.getLogger(__name__)
 
 
-def build_all_reports(paths: Paths, run_id: str | None = None, pdfs: bool = True) -> list[Path]:  # noqa: ARG001
+def build_all_reports(paths: Paths, run_id: str | None = None, pdfs: bool = True,  # noqa: ARG001 - for logs
+                      progress: Callable[[str], None] | None = None) -> list[Path]:
     """The HTML pages (London first, then a page per borough), their A4 PDFs (one Chromium session for all;
     skipped with a logged line when Chromium is absent) and the Data Docs made readable offline with our
     static index. Returns the HTML and PDF paths."""
@@ -28,10 +30,11 @@ def build_all_reports(paths: Paths, run_id: str | None = None, pdfs: bool = True
     written = list(pages)
     if pdfs:
         result = print_pdfs(pages, out)
+        say = progress or log.info
         if result.skipped_reason:
-            log.warning("report PDFs: %s", result.skipped_reason)
+            say(f"report PDFs: {result.skipped_reason}")
         else:
-            log.info("report PDFs: %d printed in %.1f s", len(result.written), result.seconds)
+            say(f"report PDFs: {len(result.written)} printed in {result.seconds:.1f} s")
         written += result.written
     if paths.gx_docs.exists():
         make_data_docs_offline(paths.gx_docs)

@@ -101,7 +101,7 @@ def serve_postgres(paths: Paths, run_id: str) -> dict | None:
 def performance_report(paths: Paths, run_id: str) -> list[str]:
     from fhub.reporting import build_all_reports
 
-    return [str(p) for p in build_all_reports(paths, run_id)]
+    return [str(p) for p in build_all_reports(paths, run_id, progress=progress_logger())]
 
 
 @task(name="tell-people")

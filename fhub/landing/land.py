@@ -27,6 +27,7 @@ from fhub.landing.engine import (
     stage,
 )
 from fhub.landing.participants import land_participants
+from fhub.landing.receipt_view import due_gaps
 from fhub.landing.receipts import write_receipts
 from fhub.landing.result import DeliveryOutcome, LandingResult
 from fhub.settings import DUCKDB_DISABLED_COMPRESSION, Paths, duckdb_memory_limit
@@ -82,7 +83,8 @@ def _context(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str, key: byt
 
 def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_dir: Path | None = None,
              progress: Callable[[str], None] | None = None, hubs_csv: Path | None = None,
-             today: dt.date | None = None, retry_quarantined: bool = False) -> LandingResult:
+             today: dt.date | None = None, retry_quarantined: bool = False,
+             report_missing: bool = True) -> LandingResult:
     """Land every new file under ``paths.incoming/<slug>/``. Idempotent (by sha256). Files are landed in
     groups (same borough, file spec and column layout), one pass and one transaction per group; the
     connection is closed before returning. ``progress(message)`` is called once per file, after the
@@ -100,7 +102,8 @@ def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_di
         result.deliveries = _land_many(con, rc, [(d.slug, d.path, dt.datetime.fromtimestamp(d.mtime))
                                                  for d in files], counter)
         reportable = [o for o in result.deliveries if o.status != "skipped"]
-        result.receipts = write_receipts(con, paths.receipts, run_id, reportable, key_label)
+        gaps = due_gaps(con, rc.mappings, paths.project, rc.today) if report_missing else {}
+        result.receipts = write_receipts(con, paths.receipts, run_id, reportable, key_label, gaps, rc.today)
         con.execute("update landing.runs set finished_at = ? where run_id = ?", [dt.datetime.now(), run_id])
         con.execute("checkpoint")
     finally:

@@ -7,6 +7,7 @@ value's masked shape (issue 13)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -15,6 +16,7 @@ import duckdb
 
 from fhub.landing.labels import receipt_file_name
 from fhub.landing.quarantine import safe_file_name
+from fhub.landing.receipt_view import DueGap, render, to_html
 from fhub.landing.result import DeliveryOutcome
 from fhub.landing.sqlkit import lit
 
@@ -38,21 +40,31 @@ def _md_cell(value: object) -> str:
 
 
 def write_receipts(con: duckdb.DuckDBPyConnection, receipts_root: Path, run_id: str,
-                   outcomes: list[DeliveryOutcome], key_label: str) -> list[Path]:
+                   outcomes: list[DeliveryOutcome], key_label: str,
+                   missing: dict[str, tuple[str | None, list[DueGap]]] | None = None,
+                   today: dt.date | None = None) -> list[Path]:
+    """One receipt per borough per run (``.md``, ``.html``, ``.csv``): every borough with files in this run,
+    and every borough in ``missing`` (slug -> (borough code, due deliveries not received)) even without."""
     by_slug: dict[str, list[DeliveryOutcome]] = defaultdict(list)
     for o in outcomes:
         by_slug[o.borough_slug].append(o)
+    for slug, (_, gaps) in (missing or {}).items():
+        if gaps:
+            by_slug.setdefault(slug, [])
     written: list[Path] = []
     stem = safe_file_name(run_id)
     for slug, items in sorted(by_slug.items()):
         folder = receipts_root / safe_file_name(slug)
         folder.mkdir(parents=True, exist_ok=True)
-        md_path, csv_path = folder / f"{stem}.md", folder / f"{stem}.csv"
+        md_path, csv_path, html_path = folder / f"{stem}.md", folder / f"{stem}.csv", folder / f"{stem}.html"
         _write_csv(con, csv_path, [o.delivery_id for o in items if o.status in ("landed", "superseded")], run_id)
-        tmp = md_path.with_suffix(".md.tmp")
-        tmp.write_text(_markdown(con, slug, run_id, items, key_label, csv_path.name), encoding="utf-8")
-        os.replace(tmp, md_path)
-        written += [md_path, csv_path]
+        code, gaps = (missing or {}).get(slug, (None, []))
+        text = _markdown(con, slug, run_id, items, key_label, csv_path.name, gaps, code, today or dt.date.today())
+        for path, body in ((md_path, text), (html_path, to_html(text, f"Delivery receipt {slug} {run_id}"))):
+            tmp = path.with_suffix(path.suffix + ".tmp")
+            tmp.write_text(body, encoding="utf-8")
+            os.replace(tmp, path)
+        written += [md_path, csv_path, html_path]
     return written
 
 
@@ -77,17 +89,15 @@ def _write_csv(con: duckdb.DuckDBPyConnection, path: Path, ids: list[str], run_i
 
 
 def _markdown(con: duckdb.DuckDBPyConnection, slug: str, run_id: str, items: list[DeliveryOutcome],
-              key_label: str, csv_name: str) -> str:
-    code = next((o.borough_code for o in items if o.borough_code), None)
-    lines = [f"# Delivery receipt — {slug}{f' ({code})' if code else ''}", "",
-             f"Run `{run_id}`. Pseudonymisation key: **{key_label}**"
-             + (" (DEMO key — synthetic data only, never for real data)" if key_label == "demo" else "") + ".",
-             f"Every problem row is listed in `{csv_name}` (open it in a spreadsheet).", ""]
+              key_label: str, csv_name: str, missing: list[DueGap] | None = None, code: str | None = None,
+              today: dt.date | None = None) -> str:
+    code = next((o.borough_code for o in items if o.borough_code), code)
     problems = _problems(con, [o.delivery_id for o in items if o.status in ("landed", "superseded")], run_id)
-    for o in items:
-        lines += [f"## {_md_cell(o.label)}", "",
-                  f"- **File:** {_md_cell(receipt_file_name(o.source_file, o.extract_type is not None))}",
-                  f"- **Status:** {_STATUS_TEXT.get(o.status, o.status)}"]
+
+    def file_section(o: DeliveryOutcome, grouped: set[tuple[str, str]]) -> list[str]:
+        lines = [f"### {_md_cell(o.label)}", "",
+                 f"- **File:** {_md_cell(receipt_file_name(o.source_file, o.extract_type is not None))}",
+                 f"- **Status:** {_STATUS_TEXT.get(o.status, o.status)}"]
         if o.extract_type:
             lines.append(f"- **Extract:** {o.extract_type} · **period:** {o.period}")
         lines.append(f"- **SHA-256:** `{o.sha256}`")
@@ -101,9 +111,11 @@ def _markdown(con: duckdb.DuckDBPyConnection, slug: str, run_id: str, items: lis
         if o.fix:
             lines += [f"- **How to fix:** {_md_cell(o.fix)}"]
         if o.status in ("landed", "superseded"):
-            lines += _problem_sections(o, problems)
-        lines.append("")
-    return "\n".join(lines) + "\n"
+            lines += _problem_sections(o, problems, grouped)
+        return lines
+
+    return render(slug, code, run_id, key_label, csv_name, items, problems, missing or [],
+                  today or dt.date.today(), file_section)
 
 
 def _problems(con: duckdb.DuckDBPyConnection, ids: list[str], run_id: str) -> dict[tuple[str, str], tuple]:
@@ -139,21 +151,28 @@ def _problems(con: duckdb.DuckDBPyConnection, ids: list[str], run_id: str) -> di
     return found
 
 
-def _problem_sections(o: DeliveryOutcome, problems: dict[tuple[str, str], tuple]) -> list[str]:
+def _problem_sections(o: DeliveryOutcome, problems: dict[tuple[str, str], tuple],
+                      grouped: set[tuple[str, str]] | None = None) -> list[str]:
+    """A file's rejected rows and warnings; warnings repeated across files (``grouped``: column, reason) are
+    listed once under *Repeated warnings* instead."""
+    grouped = grouped or set()
     out: list[str] = []
     if o.file_warnings:
-        out += ["", "### Warnings about the whole file", ""]
+        out += ["", "#### Warnings about the whole file", ""]
         out += [f"- {_md_cell(r)} *Fix:* {_md_cell(f)}" for _, r, f in o.file_warnings]
     for table, title in (("rejects", "Rejected rows"), ("warnings", "Rows landed with a warning")):
         summary, detail = problems.get((table, o.delivery_id), ([], []))
+        if table == "warnings":
+            summary = [r for r in summary if (r[0], r[1]) not in grouped]
+            detail = [r for r in detail if (r[2], r[4]) not in grouped]
         if not summary:
             continue
-        out += ["", f"### {title} — summary by problem", "", "| column | problem | rows | which rows | how to fix |",
+        out += ["", f"#### {title} — summary by problem", "", "| column | problem | rows | which rows | how to fix |",
                 "|---|---|---|---|---|"]
         for col, reason, fix, n, rows in summary:
             shown = rows if len(rows) <= 80 else rows[:80].rsplit(",", 1)[0] + ", …"
             out.append(f"| {_md_cell(col)} | {_md_cell(reason)} | {n:,} | {_md_cell(shown)} | {_md_cell(fix)} |")
-        out += ["", f"### {title} — first {min(len(detail), MD_DETAIL_ROWS)} in detail", "",
+        out += ["", f"#### {title} — first {min(len(detail), MD_DETAIL_ROWS)} in detail", "",
                 "| row | line | column | value (shape) | problem | how to fix |", "|---|---|---|---|---|---|"]
         out += [f"| {r} | {ln if ln is not None else ''} | {_md_cell(c)} | {_md_cell(v)} | {_md_cell(p)} | "
                 f"{_md_cell(f)} |" for r, ln, c, v, p, f in detail]

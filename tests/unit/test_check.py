@@ -60,7 +60,8 @@ def test_clean_file_exits_0_and_prints_the_receipt_after_the_summary(tmp_path, f
     text = result.report_text()
     assert text.startswith("Pre-send check for Hackney (E09000012): 1 file - WOULD LAND CLEANLY (exit code 0)")
     assert "File 1 (contacts 2025-05): would land cleanly" in text
-    assert text.index("Pre-send check") < text.index("# Delivery receipt") < text.index("- **Status:** Landed")
+    assert text.index("Pre-send check") < text.index("# Delivery receipt") < text.index("## Summary")
+    assert "| contacts | 2025-05 | landed |" in text  # the clean file's line in the receipt
 
 
 def test_rejected_row_exits_1_with_row_and_column_in_the_receipt(tmp_path, files):

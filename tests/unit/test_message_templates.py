@@ -31,6 +31,7 @@ MODULES = [
     "fhub/dq/decision.py", "fhub/dq/history.py", "fhub/summary.py", "fhub/privacy/messages.py",
     "flows/land.py", "flows/nightly.py", "fhub/serving/serve.py", "fhub/serving/load.py",
     "fhub/serving/swap.py", "fhub/serving/restricted.py", "fhub/serving/roles.py",
+    "fhub/landing/receipt_view.py", "fhub/report/problems.py", "fhub/report/changes.py",
 ]
 
 #: Placeholder expressions allowed in human text, by kind.
@@ -218,6 +219,40 @@ _LOCAL: dict[str, dict[str, str]] = {
         "self.local.root": "the local cluster's folder (configuration)",
     },
 }
+_LOCAL.update({
+    # issue 17: the receipt's summary, to-do list, grouped warnings and clean-file lines
+    "fhub/landing/receipt_view.py": {
+        **dict.fromkeys(["len(items):,", "len(landed):,", "_count(items, 'held'):,", "_count(items, 'quarantined'):,",
+                         "_count(items, 'waiting'):,", "rows[0]:,", "rows[1]:,", "rows[2]:,", "rows[3]:,",
+                         "len(missing):,", "gap.not_landed", "g.rows:,", "len(g.files)", "len(g.files):,",
+                         "len(g.files) - 12", "len(act):,", "i", "n:,"], "a count"),
+        **dict.fromkeys(["cell(gap.extract)", "cell(gap.period)", "gap.due_on:%d %B %Y", "cell(o.label)",
+                         "cell(o.extract_type)", "cell(o.period)", "cell(label)", "slug"],
+                        "an extract, period, due date, delivery label or borough slug"),
+        **dict.fromkeys(["cell(g.column)"], "an agreed column name"),
+        **dict.fromkeys(["cell(g.reason)", "cell(g.fix)", "cell(o.fix or 'correct the file as its section below says')"],
+                        "the landing engine's templated reason or fix"),
+        **dict.fromkeys(["arrived", "overdue", "'held' if o.status == 'held' else 'not landed'", "NEXT_RUN", "t",
+                         "shown", "more", "status"], "a template built here from the kinds above"),
+        **dict.fromkeys(["html.escape(title)", "_STYLE", "md.render(markdown)"],
+                        "the page shell around the receipt's own (templated) text"),
+    },
+    # issue 17: the report's ranked data problems and what changed
+    "fhub/report/problems.py": {
+        **dict.fromkeys(["extract", "period", "latest", "dim"], "an extract, period, cycle or DQ dimension"),
+        **dict.fromkeys(["failed:,", "warned:,", "failed + warned:,"], "a count"),
+        **dict.fromkeys(["found.format(rows=_rows_text(rows))", "where", "tried"], "a template built here"),
+    },
+    "fhub/report/changes.py": {
+        **dict.fromkeys(["year", "(year + 1) % 100:02d", "(moment.month - 4) % 12 // 3 + 1", "cycle",
+                         "cycle or ''"], "a cycle (financial quarter)"),
+        **dict.fromkeys(["kind.replace('_', ' ')", "value.replace('_', ' ')"], "a breakdown code (agreed list)"),
+        **dict.fromkeys(["k", "r.get('revision_kind') or 'value revised'"], "a revision kind (the mart's codes)"),
+        **dict.fromkeys(["len(rows):,", "min(TOP_N, len(rows))"], "a count"),
+        **dict.fromkeys(["name"], "a borough name (reference list)"),
+        **dict.fromkeys(["summary"], "a template built here from counts and revision kinds"),
+    },
+})
 ALLOWED_HERE.update({(module, expr): kind for module, names in _LOCAL.items() for expr, kind in names.items()})
 
 #: Values built by these modules from allowed kinds only (templates, shapes, labels, counts), read back.
