@@ -32,6 +32,7 @@ def land_reference_files(paths: Paths, run_id: str, folder: ReferenceFolder) -> 
 @task(name="land-borough-extracts", retries=2, retry_delay_seconds=5, retry_condition_fn=retry_on_io_error)
 def land_borough_extracts(paths: Paths, run_id: str, mode: str) -> dict:
     from fhub.landing import land_all
+    from fhub.summary import borough_counts
 
     key, key_label = resolve_key(mode, use_prefect=True)
     say = progress_logger("land: ")
@@ -50,6 +51,7 @@ def land_borough_extracts(paths: Paths, run_id: str, mode: str) -> dict:
         # the manifest and Prefect's database
         "quarantined": [d.label for d in result.quarantined],
         "receipts": [str(r) for r in result.receipts],
+        "by_borough": borough_counts(result.deliveries),  # counts and slugs only: the run summary's table
     }
 
 

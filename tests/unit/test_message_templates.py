@@ -237,6 +237,18 @@ _LOCAL.update({
         **dict.fromkeys(["html.escape(title)", "_STYLE", "md.render(markdown)"],
                         "the page shell around the receipt's own (templated) text"),
     },
+    # issue 17: the run summary's per-borough table and relative paths
+    "fhub/summary.py": {
+        **{f"_rel(paths, {e})": "a path inside the data folder, relative to it" for e in (
+            "paths.published_db", "paths.exports / 'current'", "paths.manifests / (summary['run_id'] + '.json')",
+            "paths.receipts", "paths.gx_docs / 'index.html'", "paths.dbt_docs / 'index.html'",
+            "paths.reports / 'performance' / 'index.html'", "paths.reports / 'run-summary.md'")},
+        **dict.fromkeys(["slug"], "the borough's configured folder name"),
+        **dict.fromkeys(["int(row.get('files', 0)):,", "int(row.get('landed', 0)):,", "held:,",
+                         "int(row.get('rows_rejected', 0)):,", "scopes:,"], "a count"),
+        **dict.fromkeys(["status", "receipt"], "a template built here (status words, receipt path)"),
+        "reason": "a block reason: data-quality messages (templates), dbt kinds",
+    },
     # issue 17: the report's ranked data problems and what changed
     "fhub/report/problems.py": {
         **dict.fromkeys(["extract", "period", "latest", "dim"], "an extract, period, cycle or DQ dimension"),
