@@ -278,11 +278,13 @@ def domain_verdicts(data: ReportData, code: str) -> tuple[list[charts.SpineRow],
         verdicts.setdefault(str(domain), []).append(verdict or "not compared")
         symbol = charts.VERDICT_STYLE.get(verdict, charts.VERDICT_STYLE[None])[2]
         sym = v.get("suppression_symbol")
+        dp = int(v["source_precision_dp"]) if v.get("source_precision_dp") is not None else 1  # issue 16
         table_rows.append([info.get("metric_name") or mid, UNIT_LABELS.get(str(info.get("unit")), info.get("unit") or ""),
-                           domain, layer, v["period"], cell(v.get("value"), sym), cell(v.get("lower_95"), sym),
-                           cell(v.get("upper_95"), sym), cell(bench), cell(v.get("england_value")),
+                           domain, layer, v["period"], cell(v.get("value"), sym, dp), cell(v.get("lower_95"), sym, dp),
+                           cell(v.get("upper_95"), sym, dp), cell(bench, None, dp), cell(v.get("england_value"), None, dp),
                            f"{symbol} {verdict}" if verdict else "z", v.get("trend") or "z",
-                           v.get("source") or info.get("data_source") or "", v.get("dq_status") or ""])
+                           (v.get("source") or info.get("data_source") or "")
+                           + (" — provisional p" if v.get("is_provisional") else ""), v.get("dq_status") or ""])
     return rows, verdicts, table_rows
 
 

@@ -138,7 +138,13 @@ def borough_problems(code: str, checks: list[dict], scorecard: list[dict], withh
         sent = {str(d.get("extract_type")) for d in deliveries
                 if d.get("borough_code") == code and d.get("status") in ("landed", "superseded")}
         arrived = {str(d.get("extract_type")) for d in deliveries if d.get("borough_code") == code}
-        for extract in EXPECTED_EXTRACTS:
+        if not arrived:
+            mine.append(Problem("missing", "completeness",
+                                "Nothing received from this borough yet: none of the extracts (register, contacts, "
+                                "referrals, assessments, EYFSP) has arrived.",
+                                "Send the extracts agreed in your mapping file; if the borough has not joined yet, "
+                                "ask the central team to set up its mapping.", BOROUGH, "", "", None, "deliveries"))
+        for extract in EXPECTED_EXTRACTS if arrived else ():
             if extract in sent:
                 continue
             tried = " (files arrived but none could be landed)" if extract in arrived else ""

@@ -58,8 +58,9 @@ def test_panel_is_never_empty_when_the_scorecard_counts_failures_and_nothing_rec
     assert {p.extract for p in missing} == {"referrals", "assessments", "eyfsp"}
     assert any("files arrived but none could be landed" in p.what for p in missing if p.extract == "eyfsp")
     assert problems[0].impact == "missing"  # nothing received outranks late deliveries and warnings
-    # a borough that sent nothing at all has a problem per extract, not "no open problems"
-    assert len(borough_problems("E09000001", [], [], [], deliveries)) == 5
+    # a borough that sent nothing at all has that problem, not "no open problems"
+    [nothing] = borough_problems("E09000001", [], [], [], deliveries)
+    assert nothing.impact == "missing" and "Nothing received from this borough" in nothing.what
 
 
 def test_funnel_skipped_when_it_cannot_inform():
@@ -177,3 +178,19 @@ def test_running_header_text_is_a_safe_css_string(name):
 
     out = str(css_string(name))
     assert "<" not in out and not re.search(r'(?<!\\)"', out)
+
+
+def test_scorecard_reads_issue_16_columns_when_present():
+    from fhub.report.build import SCORECARD_COLUMNS, domain_verdicts
+
+    value = {"metric_id": "m", "geography_code": HACKNEY, "geography_level": "borough", "period": "2024/25",
+             "value": 68.1818, "lower_95": 64.21, "upper_95": 71.9, "london_value": 69.3, "england_value": 67.7,
+             "compared_to_london": "similar", "source": "borough EYFSP returns", "source_precision_dp": 0,
+             "is_provisional": True}
+    data = ReportData(boroughs={HACKNEY: "Hackney"}, hubs={}, values=[value],
+                      metrics={"m": {"metric_name": "GLD", "unit": "percent", "domain": "learning", "layer": 1}})
+    _, _, rows = domain_verdicts(data, HACKNEY)
+    row = dict(zip(SCORECARD_COLUMNS, rows[0], strict=True))
+    assert (row["Value"], row["Lower 95% CI"], row["London"]) == (68.0, 64.0, 69.0) and row["Unit"] == "%"
+    assert row["Source"] == "borough EYFSP returns — provisional p"
+    assert ("p", "provisional or projected") in Table("t", SCORECARD_COLUMNS, rows).symbols
