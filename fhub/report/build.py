@@ -167,9 +167,12 @@ def gld_headline(data: ReportData, code: str) -> tuple[GldFigure | None, GldFigu
         if is_prov is None:
             is_prov = "pupil" in str(source or "").lower()
         value = t.get("gld_value")
+        label = _source_label(source, bool(is_prov))
+        if code == LONDON_CODE and "pupil" in str(source or "").lower():  # an aggregate, not DfE's London
+            label = label.replace("borough EYFSP returns", "the participating boroughs' EYFSP returns (not all "
+                                  "33 London boroughs)")
         fig = GldFigure(str(t.get("academic_year")), None if value is None else float(value),
-                        None if value is not None else (t.get("suppression_symbol") or "x"),
-                        _source_label(source, bool(is_prov)), bool(is_prov))
+                        None if value is not None else (t.get("suppression_symbol") or "x"), label, bool(is_prov))
         if is_prov:
             provisional = fig
         elif value is not None:

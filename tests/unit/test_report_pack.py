@@ -146,6 +146,10 @@ def test_gld_official_and_provisional_are_labelled_and_tolerate_new_columns():
     assert (official.year, official.provisional, provisional.year, provisional.provisional) == (
         "2024/25", False, "2025/26", True)
     assert "DfE published" in official.source and "provisional" in provisional.source
+    london = [dict(t, geography_code="E12000007") for t in tracker]
+    data.tracker = london
+    assert "participating boroughs" in gld_headline(data, "E12000007")[1].source  # not all of London
+    data.tracker = tracker
     # issue 16's columns: source and is_provisional decide when present
     tracker[1].update(source="borough EYFSP returns", is_provisional=False)
     tracker[0].update(is_provisional=False)
