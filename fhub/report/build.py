@@ -239,7 +239,8 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
     gap = "" if summary.gap is None else (f"{abs(summary.gap):.1f} points {'below' if summary.gap > 0 else 'above'} the target")
     intro = (f"Latest ({summary.latest_year or 'none'}): {_fmt(summary.latest_value) if summary.latest_value is not None else (summary.symbol or 'x')}% "
              f"against a target of {summary.target:g}% by {_label(TARGET_YEAR)}{' — ' + gap if gap else ''}. Verdict: {summary.verdict}.")
-    return Section("gld", "Good level of development against the 75% ambition", intro=intro, svg=svg,
+    keys = (["b"] if vlines else []) + (["p"] if summary.projection else [])
+    return Section("gld", "Good level of development against the 75% ambition", intro=intro, svg=svg, keys=keys,
                    figcaption="GLD trend with the target and the projection (shaded: 95% interval). Values before "
                               "2021/22 are not comparable (EYFS reform).", tables=[table])
 
@@ -513,7 +514,8 @@ def availability_section(data: ReportData, code: str | None, name: str, prefix: 
                               sorted(gaps, key=lambda g: (g[1], g[0])), slug="availability-gaps")
             write_downloads(gap_table, downloads, prefix)
             tables.append(gap_table)
-    return Section("availability", "Data availability", svg=svg, tables=tables,
+    keys = ["x"] if any(v is None for v in (cells.get((r, c)) for r in row_keys for c in col_keys)) else []
+    return Section("availability", "Data availability", svg=svg, tables=tables, keys=keys,
                    figcaption="Available = landed and passed checks; accessible = the borough holds the data but "
                               "does not send it yet; missing = not collected.")
 
