@@ -143,6 +143,42 @@ def _reference_fetch(ref, args: argparse.Namespace) -> int:
     if waiting:
         print("reference: waiting for a decision: " + ", ".join(o.table for o in waiting) + " (see above)")
     return 0 if report.ok or args.when_empty else 1
+def _cmd_archive_open(args: argparse.Namespace) -> int:
+    from fhub.landing import open_work_db
+    from fhub.privacy.originals import open_original
+    from fhub.privacy.vault import OriginalUnreadable, resolve_originals_key
+    from fhub.pseudonymise import MissingKeyError
+
+    paths = Paths.from_env()
+    dest = Path(args.to)
+    if dest.exists():
+        print(f"{dest} already exists: choose a new path (an opened original is never written over a file).",
+              file=sys.stderr)
+        return 2
+    try:
+        key = resolve_originals_key(args.mode, use_prefect=True)
+        con = open_work_db(paths)
+    except MissingKeyError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - a locked work file: the nightly is running
+        print(f"The work file cannot be opened now ({type(exc).__name__}); if the nightly is running, try again "
+              "when it has finished.", file=sys.stderr)
+        return 2
+    try:
+        found = open_original(paths, con, args.delivery_id, dest, key, purpose=args.purpose or "")
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except OriginalUnreadable as exc:
+        print(f"The stored original could not be decrypted: {exc}. Check that FHUB_ARCHIVE_KEY (or the Prefect "
+              "Secret block fhub-archive-key) holds the key the night that stored it used.", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    print(f"decrypted the {found.location} copy of delivery {args.delivery_id} to {dest} (readable by you only); "
+          "the opening is recorded in landing.originals_opened. Delete the file when you are done.")
+    return 0
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from fhub.check import CheckError, check_files
@@ -327,6 +363,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="test: send a test message to the central team's channels; setup: save them as "
                         "Prefect blocks and create the automations (needs PREFECT_API_URL)")
     notify.set_defaults(func=_cmd_notify)
+    archive = sub.add_parser("archive", help="the boroughs' original files, kept encrypted at rest")
+    archive_sub = archive.add_subparsers(dest="archive_command", required=True)
+    opener = archive_sub.add_parser("open", help="decrypt one delivery's original for an authorised user")
+    opener.add_argument("delivery_id", help="the delivery id (from the receipt, deliveries or the quarantine note)")
+    opener.add_argument("--to", required=True, help="new file to write (mode 0600; never overwritten)")
+    opener.add_argument("--purpose", help="why it is opened (recorded in landing.originals_opened)")
+    opener.add_argument("--mode", choices=["demo", "production"], default=os.environ.get("FHUB_MODE", "demo"))
+    opener.set_defaults(func=_cmd_archive_open)
 
     paths = sub.add_parser("paths", help="print where everything is")
     paths.set_defaults(func=_cmd_paths)

@@ -17,6 +17,7 @@ from prefect import flow, task
 from fhub import dq
 from fhub.dbt.contract import ContractError, public_relations, source_of
 from fhub.privacy.messages import safe_dbt_message
+from fhub.privacy.vault import resolve_originals_key
 from fhub.pseudonymise import resolve_key
 from fhub.runinfo import code_version, new_run_id
 from fhub.settings import Paths
@@ -143,6 +144,7 @@ def nightly(
 def _night(paths: Paths, mode: str, run_id: str, full_refresh: bool, include_reference: bool,
            build_reports: bool, stage: _Stage, facts: dict) -> dict:
     _, key_label = resolve_key(mode, use_prefect=True)  # production refuses to start without a key
+    resolve_originals_key(mode, use_prefect=True)  # ... or without the key that encrypts originals at rest
     say = progress_logger()
     say(f"nightly {run_id}: mode={mode}, data={paths.data}")
     summary: dict = {"run_id": run_id, "mode": mode, "key_label": key_label}

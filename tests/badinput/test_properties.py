@@ -110,7 +110,7 @@ def test_malformed_extracts_never_crash_lose_rows_or_leak(extract: tuple[bytes, 
         try:
             raw_rows = con.execute("select count(*) from raw.hub_contacts").fetchone()[0]
             if out.status == "quarantined":
-                assert out.reason and (paths.quarantine / out.sha256 / "reason.txt").exists()
+                assert out.reason and (paths.quarantine / out.delivery_id / "reason.txt").exists()
                 assert raw_rows == 0
             else:
                 assert out.status == "landed", (out.status, out.reason)
