@@ -57,6 +57,7 @@ def land_borough_extracts(paths: Paths, run_id: str, mode: str) -> dict:
         # labels (borough, extract, period, delivery id), never file names: this reaches the run summary,
         # the manifest and Prefect's database
         "quarantined": [d.label for d in result.quarantined],
+        "removed_from_incoming": len(result.removed_from_incoming),
         "receipts": [str(r) for r in result.receipts],
     }
 
