@@ -69,8 +69,9 @@ def test_the_pre_filter_lets_ordinary_values_through_unexamined():
     assert _sql_prefilter(SPELLINGS) == [True] * len(SPELLINGS)
 
 
-def test_uuids_are_machine_ids_not_long_numbers():
+def test_uuids_and_run_ids_are_machine_ids_not_identifiers():
     assert find_identifiers("run 0193a4b2-1234-7890-8123-456789abcdef ok") == []
+    assert find_identifiers("E45 6AB") and find_identifiers("run 20261204T164831Z-e456ab") == []
     assert [f.kind for f in find_identifiers("0193a4b2-1234-7890-8123-456789abcdef 943 476 5919")] == ["nhs_number"]
 
 
