@@ -11,6 +11,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+from fhub.privacy.identifiers import scrub
 from fhub.privacy.vault import SUFFIX, OriginalsKey, encrypt_file
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -63,6 +64,7 @@ def quarantine_file(src: Path, quarantine_root: Path, delivery_id: str, reason: 
             encrypt_file(src, target, key)
     note = folder / REASON_NAME
     tmp_note = folder / f".{os.getpid()}.reason.tmp"
+    reason, fix = scrub(reason)[0], scrub(fix)[0]  # templates; and never an identifier-like substring
     tmp_note.write_text(
         f"Delivery: {delivery_id}\n{about + chr(10) if about else ''}\nWhy it could not be landed:\n  {reason}\n\n"
         f"How to fix it:\n  {fix}\n\nThe original is kept encrypted beside this note ({ORIGINAL_NAME}). "

@@ -145,6 +145,25 @@ def gate_public_file(con: duckdb.DuckDBPyConnection, withhold: Withhold | None) 
     return findings, first.redacted_cells + second.redacted_cells
 
 
+def scrub_text_file(path) -> int:
+    """Replace identifier-like substrings in a small text file in place (receipts, notes); returns the number of
+    lines changed. A last line of defence for text built from templates."""
+    from pathlib import Path
+
+    path = Path(path)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    changed = 0
+    for i, line in enumerate(lines):
+        if kinds_and_shapes(line):
+            lines[i] = scrub(line)[0]
+            changed += 1
+    if changed:
+        tmp = path.with_name(path.name + ".scrub")
+        tmp.write_text("".join(lines), encoding="utf-8")
+        tmp.replace(path)
+    return changed
+
+
 def scrub_structure(value: object) -> tuple[object, int]:
     """A copy of a JSON-like structure (dicts, lists, strings) with every identifier-like substring in its
     strings (keys included) replaced by its tag; returns (copy, number of strings changed)."""

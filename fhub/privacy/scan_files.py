@@ -166,13 +166,19 @@ def scan_file(path: Path, artefact: str) -> list[Finding]:
         return scan_xlsx(path, artefact)
     if suffix in HTML_SUFFIXES:
         return scan_html(path.read_text(encoding="utf-8", errors="replace"), artefact)
-    if suffix in DUCKDB_SUFFIXES:
+    if suffix in DUCKDB_SUFFIXES or _is_duckdb(path):
         return scan_duckdb_file(path, artefact)
     if suffix in PARQUET_SUFFIXES:
         return scan_parquet(path, artefact)
     if suffix in SQLITE_SUFFIXES or _is_sqlite(path):
         return scan_sqlite(path, artefact)
     return scan_text_file(path, artefact)
+
+
+def _is_duckdb(path: Path) -> bool:
+    """A DuckDB database whatever its name (e.g. the published file's ``.prev`` link): magic at byte 8."""
+    with open(path, "rb") as fh:
+        return fh.read(12)[8:12] == b"DUCK"
 
 
 def _is_sqlite(path: Path) -> bool:
