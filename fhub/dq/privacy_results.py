@@ -1,7 +1,8 @@
 """Identifier-like text found in the work file (:func:`fhub.privacy.gate.scan_run`) → ``dq.check_results`` rows
 (source ``privacy``): one failing, blocking check per borough x extract x period it came from, with a plain,
-templated reason. A finding that cannot be attributed to a borough is a warning (it never blocks the other
-boroughs); the pipeline's own text holding it has already been scrubbed.
+templated reason. A finding that cannot be attributed to a borough and extract (e.g. from a file whose name
+matched no agreed pattern) is a warning: it never withholds a whole borough, nor blocks the others; the
+pipeline's own text holding it has already been scrubbed.
 
 Run it after landing, dbt and GX results are recorded and before :func:`fhub.dq.decide_publish`.
 """
@@ -29,8 +30,8 @@ def privacy_check_results(findings: list[Finding]) -> list[CheckResult]:
         attributed = scope.attributed
         message = finding_sentence(found, WORK_FILE) + (
             " Values from this delivery scope are withheld tonight." if attributed else
-            " It could not be attributed to a borough, so nothing is withheld; the pipeline's own text holding "
-            "it was replaced by a tag.")
+            " It could not be attributed to a borough and extract, so nothing is withheld; the pipeline's own "
+            "text holding it was replaced by a tag.")
         out.append(CheckResult(
             check_name=CHECK_NAME, source="privacy", dimension="validity",
             severity="withhold_scope" if attributed else "warn",

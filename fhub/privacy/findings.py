@@ -29,7 +29,9 @@ class Scope:
 
     @property
     def attributed(self) -> bool:
-        return bool(self.borough_code)
+        """Known down to borough and extract: enough to withhold a scope. A finding known only by its borough
+        (e.g. in a file whose name matched no agreed pattern) never withholds the whole borough."""
+        return bool(self.borough_code and self.extract_type)
 
     def label(self) -> str:
         return f"{self.borough_code or 'unknown borough'} {self.extract_type or 'all extracts'} " \

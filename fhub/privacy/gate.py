@@ -53,13 +53,25 @@ def _delivery_scopes(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, S
         [run_id]).fetchall()}
 
 
+def _raw_text_columns() -> dict[str, set[str]]:
+    """Raw table -> the contract columns that hold a borough's text as delivered (kind ``text``: ids, hubs,
+    free text, codes of other bodies). Identifier columns hold keyed hashes, code columns only agreed codes,
+    lineage columns what landing wrote: none of them can carry a borough's text."""
+    from fhub.contracts import CONTRACTS
+
+    return {c.raw_table: {col.stored_name for col in c.columns if col.kind == "text"} for c in CONTRACTS.values()}
+
+
 def scan_run(con: duckdb.DuckDBPyConnection, run_id: str) -> list[Finding]:
     """Scan what ``run_id`` added to the work file (see the module doc); scrub the pipeline's own text in place.
     Returns the findings as they were before scrubbing. The original file name (``source_file``) stays in the
     work file by design and is not scanned here."""
     where = _run_predicates(con, run_id)
+    raw_text = _raw_text_columns()
 
     def include(rel: Relation, column: str) -> bool:
+        if rel.schema == "raw":
+            return column in raw_text.get(rel.name, set(rel.text_columns))
         return f"{rel.schema}.{rel.name}" in where and column not in FILE_NAME_COLUMNS
 
     findings = scan_catalog(con, artefact=WORK_FILE, include=include, where=where,

@@ -75,7 +75,7 @@ class Planted:
     needles: tuple[str, ...] = NUMBER_NEEDLES + NAME_NEEDLES
     #: needles planted only inside file contents (never in a file name): their bytes must be nowhere outside
     #: incoming/ - a plaintext copy of an original would hold them
-    content_needles: tuple[str, ...] = ("Quillfeather", "Bartholomew", "Oyelaran", "Vasquez", EMAIL,
+    content_needles: tuple[str, ...] = ("Bartholomew", "Oyelaran", "Vasquez", "Thornbury", EMAIL,
                                         spaced(NHS_A), spaced(NHS_B, "."))
 
 

@@ -150,3 +150,18 @@ def test_scrub_structure_cleans_nested_strings_and_counts_them():
     assert n == 2
     assert clean == {"gate": {"reasons": ["file [NHS number removed].csv quarantined", "fine"]}, "n": 3,
                      "key [NHS number removed]": None}
+
+
+def test_a_finding_known_only_by_its_borough_never_withholds_the_whole_borough(tmp_path):
+    """A file whose name matched no agreed pattern has a borough (its folder) but no extract or period."""
+    con = _work(tmp_path)
+    write_check_results(con, "r1", "landing", [CheckResult(
+        "file_landed", "landing", "completeness", "warn", "warn", borough_code=MERTON,
+        message="4012345672.csv was quarantined")])
+    findings = record_privacy_results(con, "r1")
+    assert [(f.scope.borough_code, f.scope.extract_type) for f in findings] == [(MERTON, None)]
+    decision = decide_publish(con, "r1", indicator_relation=None)
+    assert (decision.block_all, decision.withheld_scopes) == (False, [])
+    assert con.execute("select severity from dq.check_results where check_name = ?", [CHECK_NAME]).fetchall() == \
+        [("warn",)]
+    con.close()
