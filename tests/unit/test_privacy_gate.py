@@ -27,10 +27,10 @@ def public(tmp_path):
     con.close()
 
 
-def _withhold(decision: PublishDecision):
+def _withhold(decision: PublishDecision, plan):
     def withhold(con, found):
         extra = [WithheldScope(s.borough_code, s.extract_type, s.period, (reason,)) for s, reason in found]
-        apply_withholdings(con, decision.with_scopes(extra))
+        apply_withholdings(con, decision.with_scopes(extra), plan)
 
     return withhold
 
@@ -39,8 +39,8 @@ def _values(con, where: str) -> list[tuple]:
     return con.execute(f"select dq_status, value is null from indicator_values where {where}").fetchall()
 
 
-def test_a_finding_withholds_only_its_scope_and_is_redacted(public):
-    apply_withholdings(public, PublishDecision(block_all=False))
+def test_a_finding_withholds_only_its_scope_and_is_redacted(public, withholding_plan):
+    apply_withholdings(public, PublishDecision(block_all=False), withholding_plan)
     public.execute(f"update dq_check_results set message = 'The hub {NHS} is not a known family hub' "
                    "where borough_code = ? and extract_type = 'eyfsp'", [HACKNEY])
     # a file name that is only an NHS number, on a row with no borough: redacted, never withheld, never blocking
@@ -51,7 +51,7 @@ def test_a_finding_withholds_only_its_scope_and_is_redacted(public):
     merton_before = public.execute("select count(*) from indicator_values where geography_code = ? "
                                    "and value is not null", [MERTON]).fetchone()[0]
 
-    findings, redacted = gate_public_file(public, _withhold(PublishDecision(block_all=False)))
+    findings, redacted = gate_public_file(public, _withhold(PublishDecision(block_all=False), withholding_plan))
 
     assert redacted == 2
     assert sorted((f.location, f.kind, f.shape) for f in findings) == [
@@ -80,10 +80,10 @@ def test_a_finding_withholds_only_its_scope_and_is_redacted(public):
     assert withholdings == [(HACKNEY, "eyfsp", "2023/24")]
 
 
-def test_a_clean_file_is_left_alone(public):
-    apply_withholdings(public, PublishDecision(block_all=False))
+def test_a_clean_file_is_left_alone(public, withholding_plan):
+    apply_withholdings(public, PublishDecision(block_all=False), withholding_plan)
     before = public.execute("select count(*) from indicator_values where dq_status = 'withheld'").fetchone()[0]
-    findings, redacted = gate_public_file(public, _withhold(PublishDecision(block_all=False)))
+    findings, redacted = gate_public_file(public, _withhold(PublishDecision(block_all=False), withholding_plan))
     assert (findings, redacted) == ([], 0)
     assert public.execute("select count(*) from privacy_audit").fetchone()[0] == 0
     assert public.execute("select count(*) from indicator_values where dq_status = 'withheld'").fetchone()[0] == before
