@@ -51,6 +51,7 @@ def render_summary(paths: Paths, summary: dict) -> str:
         lines.append(f"- privacy audit: {privacy.get('cells_redacted', 0)} cell(s) with identifier-like text "
                      f"redacted from the public file, {len(privacy.get('scopes_withheld', []))} scope(s) withheld "
                      "(table privacy_audit)")
+    lines.append(_serving_line(summary))
     lines += [
         "",
         "## Where things are",
@@ -65,6 +66,15 @@ def render_summary(paths: Paths, summary: dict) -> str:
         f"- this summary: {paths.reports / 'run-summary.md'}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _serving_line(summary: dict) -> str:
+    serving = summary.get("serving")
+    if not summary.get("published"):
+        return "- serving database (PostgreSQL): unchanged (nothing was published)"
+    if not serving:
+        return "- serving database (PostgreSQL): not configured (fhub postgres up, or FHUB_POSTGRES_DSN)"
+    return f"- serving database (PostgreSQL, {serving['line']}"
 
 
 def write_summary(paths: Paths, summary: dict) -> Path:

@@ -1,5 +1,7 @@
-"""Flow ``nightly``: land → transform → validate → publish → reports → tell people. Scheduled at 02:00
-Europe/London.
+"""Flow ``nightly``: land → transform → validate → publish → serve → reports → tell people. Scheduled at
+02:00 Europe/London.
+
+Serve loads the published mart into PostgreSQL when serving is configured (README "Serving (PostgreSQL)").
 
 Nothing is published unless dbt build passes and the Great Expectations gate has no blocking failure;
 scoped failures withhold only the affected borough × extract × period. The last task tells people
@@ -80,6 +82,23 @@ def snapshot_published(paths: Paths, run_id: str) -> int:
         return dq.record_indicator_snapshot(con, run_id, paths.published_db)
     finally:
         con.close()
+
+
+@task(name="serve-postgres")
+def serve_postgres(paths: Paths, run_id: str) -> dict | None:
+    """Load tonight's published mart into PostgreSQL when serving is configured (``FHUB_POSTGRES_DSN``, or the
+    local cluster is up). A failed load leaves yesterday's mart serving and is a DQ error, not a failed night."""
+    from fhub.serving.passwords import passwords_from_environment
+    from fhub.serving.serve import resolve_target, serve_published_mart
+
+    target = resolve_target(
+        paths,
+        env_dsn=os.environ.get("FHUB_POSTGRES_DSN"),
+        env_passwords=passwords_from_environment(os.environ),
+    )
+    if target is None:
+        return None
+    return serve_published_mart(paths, run_id, target, progress=progress_logger()).to_dict()
 
 
 @task(name="performance-report")
@@ -192,6 +211,8 @@ def _night(paths: Paths, mode: str, run_id: str, full_refresh: bool, include_ref
         manifest, _ = scrub_structure(manifest)  # it travels as a flow parameter into Prefect's database
         result = publish(run_id, manifest, decision)
         snapshot_published(paths, run_id)
+        stage.name = "serve"
+        summary["serving"] = serve_postgres(paths, run_id)
         summary["published"] = True
         summary["published_tables"] = result.tables
         summary["privacy_audit"] = _privacy_section(paths, run_id)
