@@ -79,7 +79,11 @@ def free_port() -> int:
 
 
 def _port_free(port: int) -> bool:
+    """Whether PostgreSQL could listen on ``port``. Like the postmaster, the probe sets SO_REUSEADDR: right
+    after a stop the old listener's closed connections sit in TIME_WAIT, which blocks a plain bind but not the
+    server's, and the restart must keep the port analysts saved in their DSN."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
