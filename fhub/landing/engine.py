@@ -23,9 +23,7 @@ import hashlib
 import hmac
 import logging
 import os
-import re
 import shutil
-import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +33,7 @@ import duckdb
 import pyarrow as pa
 
 from fhub.contracts import LINEAGE_COLUMNS, Contract
-from fhub.landing.archive import archive_file, sha256_file
+from fhub.landing.archive import archive_file, archive_path, sha256_file
 from fhub.landing.columns import ColumnPlan, plan_columns
 from fhub.landing.quarantine import Unlandable, quarantine_file
 from fhub.landing.read import Prepared, prepare_csv, prepare_xlsx
@@ -45,7 +43,8 @@ from fhub.landing.sqlkit import ident, lit
 from fhub.landing.validate import Context, build_mapped, collect_problems
 from fhub.privacy import duckdb_functions
 from fhub.privacy.identifiers import scrub
-from fhub.privacy.messages import KNOWN_EXTENSIONS, masked_file_name
+from fhub.privacy.messages import masked_file_name
+from fhub.privacy.vault import OriginalsKey
 from fhub.pseudonymise import normalise_identifier
 from fhub.settings import Paths
 
@@ -65,6 +64,8 @@ class RunContext:
     hubs_loaded: bool
     today: dt.date
     retry_quarantined: bool = False
+    #: encrypts the originals kept in archive/ and quarantine/ (:mod:`fhub.privacy.vault`)
+    originals_key: OriginalsKey = field(default_factory=OriginalsKey.demo)
 
 
 @dataclass
@@ -229,7 +230,7 @@ def stage(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str, path: Path,
                           f"{seen.run_id}, status {seen.status}); nothing was changed.")
             return out
         out.delivery_id, seen = again, None
-    archive_file(path, rc.paths.archive, sha, fsync=False)
+    archive_file(path, rc.paths.archive, sha, rc.originals_key, fsync=False)
     item = Item(slug=slug, path=path, size=size, received_at=received_at, out=out,
                 retry_quarantined=seen is not None, tmp=rc.paths.work_dir / "landing-tmp" / sha[:16])
     try:
@@ -660,10 +661,12 @@ def _insert_problems(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list
 # ---------------------------------------------------------------------------------------------------
 def quarantine(con: duckdb.DuckDBPyConnection, rc: RunContext, item: Item, reason: str, fix: str) -> DeliveryOutcome:
     """Set a whole file aside. ``reason`` and ``fix`` are templates (they reach the receipt, the quarantine
-    note and the published data-quality results). The file is stored under a neutral name (its label's parts
-    and the delivery id), never under its delivered name, which may hold a person's name or NHS number."""
+    note and the published data-quality results). The original is kept encrypted under its delivery id
+    (``quarantine/<delivery_id>/original.fenc``), never under its delivered name, which may hold a person's
+    name or NHS number."""
     out = item.out
-    quarantine_file(_neutral_source(item), rc.paths.quarantine, out.sha256, reason, fix)
+    quarantine_file(item.path, rc.paths.quarantine, out.delivery_id, reason, fix, key=rc.originals_key,
+                    archived=archive_path(rc.paths.archive, out.sha256), about=out.label)
     out.status, out.reason, out.fix = "quarantined", reason, fix
     out.rows_delivered = out.rows_landed = out.rows_rejected = out.rows_warned = 0
     out.file_warnings = []
@@ -683,23 +686,6 @@ def quarantine(con: duckdb.DuckDBPyConnection, rc: RunContext, item: Item, reaso
         raise
     cleanup(item)
     return out
-
-
-def _neutral_source(item: Item) -> Path:
-    """A link to the delivered file under a neutral name (``hackney_contacts_2024-05_3f2a91c0.csv``, or
-    ``hackney_unrecognised_3f2a91c0.csv`` when the name did not follow the agreed pattern): what the quarantine
-    copies and names the file by."""
-    o = item.out
-    ext = item.path.suffix.lower() if item.path.suffix.lower() in KNOWN_EXTENSIONS else ".bin"
-    what = f"{o.extract_type}_{o.period}" if o.extract_type and o.period else "unrecognised"
-    name = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{o.borough_slug}_{what}_{o.delivery_id[:8]}") + ext
-    folder = item.tmp if item.tmp is not None else Path(tempfile.mkdtemp(prefix="fhub-quarantine-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    link = folder / name
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(item.path.resolve())
-    return link
 
 
 def sha_and_size(path: Path) -> tuple[str, int]:

@@ -19,6 +19,8 @@ from fhub.landing.quarantine import safe_file_name
 from fhub.landing.receipt_view import DueGap, render, to_html
 from fhub.landing.result import DeliveryOutcome
 from fhub.landing.sqlkit import lit
+from fhub.privacy import scrub
+from fhub.privacy.gate import scrub_text_file
 
 #: rows of detail shown per delivery in the Markdown receipt (the CSV has them all)
 MD_DETAIL_ROWS = 50
@@ -59,11 +61,14 @@ def write_receipts(con: duckdb.DuckDBPyConnection, receipts_root: Path, run_id: 
         md_path, csv_path, html_path = folder / f"{stem}.md", folder / f"{stem}.csv", folder / f"{stem}.html"
         _write_csv(con, csv_path, [o.delivery_id for o in items if o.status in ("landed", "superseded")], run_id)
         code, gaps = (missing or {}).get(slug, (None, []))
-        text = _markdown(con, slug, run_id, items, key_label, csv_path.name, gaps, code, today or dt.date.today())
+        # a last line of defence: no identifier-like substring reaches a receipt (fhub.privacy.gate)
+        text = scrub(_markdown(con, slug, run_id, items, key_label, csv_path.name, gaps, code,
+                               today or dt.date.today()))[0]
         for path, body in ((md_path, text), (html_path, to_html(text, f"Delivery receipt {slug} {run_id}"))):
             tmp = path.with_suffix(path.suffix + ".tmp")
             tmp.write_text(body, encoding="utf-8")
             os.replace(tmp, path)
+        scrub_text_file(csv_path)
         written += [md_path, csv_path, html_path]
     return written
 

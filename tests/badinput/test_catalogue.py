@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import duckdb
 import pytest
 
 from fhub.landing import land_all, land_file
+from fhub.landing.archive import archive_path
+from fhub.privacy.vault import OriginalsKey, decrypt_stream, is_encrypted
 from tests.badinput.cases import CASES, NAME, Case, rows
 from tests.badinput.fixtures import CONTACTS_SPEC, KEY, TODAY, csv_text, good_row, setup
 from tests.badinput.leaks import file_texts, identifier_like_text, quoted, shown_texts
@@ -38,14 +41,20 @@ def test_case(tmp_path: Path, case: Case) -> None:
 def _check_case(paths, case: Case, out) -> None:
     con = duckdb.connect(str(paths.work_db), read_only=True)
     try:
-        # nothing lost: the original bytes are archived whatever happened
-        assert (paths.archive / out.sha256[:2] / out.sha256).exists()
+        # nothing lost: the original bytes are archived, encrypted, whatever happened
+        archived = archive_path(paths.archive, out.sha256)
+        assert is_encrypted(archived)
+        with open(archived, "rb") as fh:
+            assert decrypt_stream(fh, io.BytesIO(), OriginalsKey.demo())[0] == out.sha256
         receipt = (paths.receipts / "hackney" / "run1.md").read_text(encoding="utf-8")
         if case.outcome == "quarantined":
             assert out.status == "quarantined", (out.status, out.reason)
             assert case.message in out.reason
             assert case.message in receipt
-            assert (paths.quarantine / out.sha256 / "reason.txt").exists()
+            # kept encrypted under the delivery id, never under the borough's file name
+            folder = paths.quarantine / out.delivery_id
+            assert sorted(p.name for p in folder.iterdir()) == ["original.fenc", "reason.txt"]
+            assert is_encrypted(folder / "original.fenc")
             assert con.execute("select count(*) from raw.hub_contacts").fetchone()[0] == 0
             return
         assert out.status == "landed", out.reason
