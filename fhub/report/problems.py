@@ -70,6 +70,7 @@ class Problem:
     period: str = ""
     rows: int | None = None
     source: str = ""
+    check: str = ""
 
     @property
     def rank(self) -> int:
@@ -117,13 +118,39 @@ def translate_check(check: dict) -> Problem:
     elif not fix:
         fix = "Correct the file and send it again."
     return Problem(impact, dimension, message, fix, who, extract, period,
-                   None if rows is None else int(rows), source or "check")
+                   None if rows is None else int(rows), source or "check", str(check.get("check_name") or ""))
+
+
+def group_repeats(problems: list[Problem]) -> list[Problem]:
+    """The same warning-level check on several deliveries of one extract (e.g. rows landed with a warning in
+    thirty monthly files) becomes one problem naming how many deliveries and rows; the receipts list each."""
+    groups: dict[tuple, list[Problem]] = {}
+    out: list[Problem] = []
+    for p in problems:
+        if p.impact == "warn" and p.source == "landing" and p.extract:
+            groups.setdefault((p.check, p.dimension, p.extract), []).append(p)
+        else:
+            out.append(p)
+    for (_, dimension, extract), members in groups.items():
+        if len(members) == 1:
+            out += members
+            continue
+        rows = sum(p.rows or 0 for p in members)
+        periods = sorted(p.period for p in members if p.period)
+        span = f", {periods[0]} to {periods[-1]}" if periods else ""
+        fixes = {p.fix for p in members}
+        out.append(Problem("warn", dimension,
+                           f"{len(members):,} deliveries of the {extract} extract{span} had {rows:,} rows that "
+                           "landed with a warning (each delivery's rows are in its receipt).",
+                           fixes.pop() if len(fixes) == 1 else "See this run's receipts for the rows and the fix "
+                           "for each delivery.", members[0].who, extract, "", rows, "landing", members[0].check))
+    return out
 
 
 def borough_problems(code: str, checks: list[dict], scorecard: list[dict], withholdings: list[dict],
                      deliveries: list[dict] | None) -> list[Problem]:
     """Every open problem of one borough, most impact first (the panel shows the first three)."""
-    mine = [translate_check(c) for c in checks if c.get("borough_code") == code]
+    mine = group_repeats([translate_check(c) for c in checks if c.get("borough_code") == code])
     covered = {(p.extract, p.period) for p in mine if p.impact in ("blocking", "withheld")}
     for w in withholdings:
         if w.get("borough_code") != code or (str(w.get("extract_type") or ""), str(w.get("period") or "")) in covered:

@@ -304,7 +304,8 @@ _LOCAL.update({
     # issue 17: the report's ranked data problems and what changed
     "fhub/report/problems.py": {
         **dict.fromkeys(["extract", "period", "latest", "dim"], "an extract, period, cycle or DQ dimension"),
-        **dict.fromkeys(["failed:,", "warned:,", "failed + warned:,"], "a count"),
+        **dict.fromkeys(["failed:,", "warned:,", "failed + warned:,", "len(members):,", "rows:,"], "a count"),
+        **dict.fromkeys(["span"], "a template built here from periods"),
         **dict.fromkeys(["found.format(rows=_rows_text(rows))", "where", "tried"], "a template built here"),
     },
     "fhub/report/changes.py": {

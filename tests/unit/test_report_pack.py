@@ -198,3 +198,17 @@ def test_scorecard_reads_issue_16_columns_when_present():
     assert (row["Value"], row["Lower 95% CI"], row["London"]) == (68.0, 64.0, 69.0) and row["Unit"] == "%"
     assert row["Source"] == "borough EYFSP returns — provisional p"
     assert ("p", "provisional or projected") in Table("t", SCORECARD_COLUMNS, rows).symbols
+
+
+def test_repeated_landing_warnings_are_one_problem():
+    warn = {"borough_code": HACKNEY, "source": "landing", "check_name": "rows_with_warnings", "dimension": "validity",
+            "severity": "warn", "status": "warn", "extract_type": "contacts", "fix": "Do not type identifiers."}
+    checks = [dict(warn, period=f"2025-{m:02d}", failing_rows=m, message=f"hackney contacts 2025-{m:02d}: rows")
+              for m in range(1, 13)]
+    checks.append(_check(borough_code=HACKNEY, extract_type="eyfsp", period="2024/25", severity="warn", status="warn",
+                         source="landing", check_name="rows_with_warnings", message="eyfsp rows", failing_rows=2))
+    problems = borough_problems(HACKNEY, checks, [], [], None)
+    assert len(problems) == 2
+    contacts = next(p for p in problems if p.extract == "contacts")
+    assert "12 deliveries of the contacts extract, 2025-01 to 2025-12 had 78 rows" in contacts.what
+    assert contacts.fix == "Do not type identifiers." and contacts.rows == 78
