@@ -101,4 +101,4 @@ def changes_section(data: ReportData, code: str | None, name: str, prefix: str, 
     return Section("changes", f"What changed since the last cycle ({cycle})" if cycle else "What changed",
                    intro=f"{len(rows):,} published values changed in this cycle: {summary}. The "
                          f"{min(TOP_N, len(rows))} largest are listed; the full list is in the download.",
-                   tables=[table])
+                   tables=[table], collapsed=f"The {min(TOP_N, len(rows))} largest changes (of {len(rows):,})")

@@ -232,6 +232,22 @@ def build_sample_published(path: Path, seed: int = 7, run_id: str = "sample-run"
             "update gld_target_tracker set projected_value = gld_value + 4, projection_lower_95 = gld_value - 1, "
             "projection_upper_95 = gld_value + 9, verdict = 'uncertain' where is_latest"
         )
+        # what changed since the last cycle: many revised values, with breakdowns (the page shows the top 10)
+        con.execute(
+            """
+            create table dq_revisions as
+            select ? as run_id, 'previous-run' as previous_run_id, timestamp '2024-07-02 02:00' as snapshot_at,
+                   metric_id, geography_level, geography_code, geography_code as borough_code, period,
+                   bt as breakdown_type, bv as breakdown_value, value as previous_value,
+                   round(value + (hash(metric_id || period || bv) % 50) / 10.0, 1) as current_value,
+                   round((hash(metric_id || period || bv) % 50) / 10.0, 1) as value_change,
+                   'value revised' as revision_kind, 'd1' as causing_delivery_ids,
+                   'hackney eyfsp 2023/24 (delivery 3f2a91c0)' as causing_deliveries
+            from indicator_values, (values ('total', 'total'), ('sex', 'female'), ('sex', 'male')) b(bt, bv)
+            where geography_code = 'E09000012' and value is not null
+            """,
+            [run_id],
+        )
         con.execute("create table run_manifest as select ? as run_id, '{}' as manifest_json", [run_id])
         con.execute("checkpoint")
     finally:

@@ -18,6 +18,7 @@ class Section:
     html: str = ""  # extra trusted markup (built in Python from escaped pieces)
     keys: list[str] = field(default_factory=list)  # symbols the chart itself uses (its key sits beside it)
     lead: list[Table] = field(default_factory=list)  # tables shown open, before the chart
+    collapsed: str = ""  # summary text: the tables sit in a <details> on screen (printed open)
 
     @property
     def chart_symbols(self) -> list[tuple[str, str]]:

@@ -155,3 +155,25 @@ def test_data_docs_index_lists_suites_without_scripts(demo_pack, browser):
     assert not requests
     page.screenshot(path=str(ARTIFACTS / "data-docs-index.png"), full_page=True)
     context.close()
+
+
+def test_what_changed_is_collapsed_on_screen_and_printed_open(tmp_path, browser):
+    """The sample has 138 revised values for Hackney (with breakdowns): the page shows the ten largest in a
+    collapsed box; the printed pack shows them open; the download has all 138."""
+    from pypdf import PdfReader
+
+    from fhub.report.sample import build_sample_published
+
+    pages = build_report(build_sample_published(tmp_path / "w.duckdb"), tmp_path / "out")
+    hackney = next(p for p in pages if "E09000012" in p.name)
+    context, page, _ = _offline_page(browser, 1366)
+    page.goto(hackney.resolve().as_uri(), wait_until="load")
+    box = page.locator("section.section-changes details")
+    assert box.count() == 1 and box.get_attribute("open") is None
+    assert not page.locator("section.section-changes table").is_visible()
+    context.close()
+    [pdf] = print_pdfs([hackney], tmp_path / "out").written
+    text = " ".join(p.extract_text() for p in PdfReader(str(pdf)).pages)
+    assert "Deliveries behind it" in text and "sex: female" in text
+    csv_rows = (tmp_path / "out" / "data" / f"{hackney.stem}-changes.csv").read_text().splitlines()
+    assert len(csv_rows) == 139
