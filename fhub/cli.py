@@ -157,6 +157,42 @@ def _reference_fetch(ref, args: argparse.Namespace) -> int:
     if waiting:
         print("reference: waiting for a decision: " + ", ".join(o.table for o in waiting) + " (see above)")
     return 0 if report.ok or args.when_empty else 1
+def _cmd_archive_open(args: argparse.Namespace) -> int:
+    from fhub.landing import open_work_db
+    from fhub.privacy.originals import open_original
+    from fhub.privacy.vault import OriginalUnreadable, resolve_originals_key
+    from fhub.pseudonymise import MissingKeyError
+
+    paths = Paths.from_env()
+    dest = Path(args.to)
+    if dest.exists():
+        print(f"{dest} already exists: choose a new path (an opened original is never written over a file).",
+              file=sys.stderr)
+        return 2
+    try:
+        key = resolve_originals_key(args.mode, use_prefect=True)
+        con = open_work_db(paths)
+    except MissingKeyError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - a locked work file: the nightly is running
+        print(f"The work file cannot be opened now ({type(exc).__name__}); if the nightly is running, try again "
+              "when it has finished.", file=sys.stderr)
+        return 2
+    try:
+        found = open_original(paths, con, args.delivery_id, dest, key, purpose=args.purpose or "")
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except OriginalUnreadable as exc:
+        print(f"The stored original could not be decrypted: {exc}. Check that FHUB_ARCHIVE_KEY (or the Prefect "
+              "Secret block fhub-archive-key) holds the key the night that stored it used.", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    print(f"decrypted the {found.location} copy of delivery {args.delivery_id} to {dest} (readable by you only); "
+          "the opening is recorded in landing.originals_opened. Delete the file when you are done.")
+    return 0
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from fhub.check import CheckError, check_files
@@ -216,6 +252,166 @@ def _cmd_notify(args: argparse.Namespace) -> int:
             failed += 1
             print(f"{name}: FAILED ({type(exc).__name__})")
     return 1 if failed else 0
+
+
+def _cmd_forget(args: argparse.Namespace) -> int:
+    from fhub.landing import open_work_db
+    from fhub.landing.land import load_mappings
+    from fhub.privacy.erasure import forget
+    from fhub.privacy.vault import resolve_originals_key
+    from fhub.pseudonymise import MissingKeyError, resolve_key
+
+    paths = Paths.from_env()
+    person_id = sys.stdin.readline().strip() if args.person_id == "-" else args.person_id.strip()
+    if not person_id:
+        print("Give the person's id as the borough sends it (--person-id ID, or --person-id - to read it from "
+              "standard input so it stays out of the shell history).", file=sys.stderr)
+        return 2
+    mappings, _ = load_mappings(paths.borough_config)
+    mapping = mappings.get(args.borough)
+    if mapping is None:
+        print(f"No borough mapping for '{args.borough}' in {paths.borough_config}: give the borough's slug "
+              f"(one of: {', '.join(sorted(mappings))}).", file=sys.stderr)
+        return 2
+    try:
+        hmac_key, _ = resolve_key(args.mode, use_prefect=True)
+        originals_key = resolve_originals_key(args.mode, use_prefect=True)
+    except MissingKeyError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    con = open_work_db(paths)
+    try:
+        result = forget(paths, con, borough_code=mapping.borough_code, slug=mapping.slug, person_id=person_id,
+                        hmac_key=hmac_key, originals_key=originals_key, mappings=mappings,
+                        reference=args.reference, requested_by=_os_user())
+    finally:
+        con.close()
+    print(result.summary())
+    if not result.found:
+        print(f"Nothing held for that id in {mapping.borough_name}: check the id and the borough (the request is "
+              f"recorded as erasure {result.erasure_id} in landing.erasures).")
+    if args.no_rebuild or not result.found:
+        if result.found:
+            print("Run `fhub run` to rebuild the marts and republish without the erased rows.")
+        return 0
+    print("rebuilding the marts and republishing (the nightly run)...")
+    return _cmd_run(argparse.Namespace(mode=args.mode, full_refresh=False, no_reports=False))
+
+
+def _cmd_privacy_scan(args: argparse.Namespace) -> int:
+    from fhub.privacy.artefacts import scan_night
+
+    paths = Paths.from_env()
+    home = Path(args.prefect_home) if args.prefect_home else Path(os.environ.get("PREFECT_HOME", ""))
+    result = scan_night(paths.data, project=paths.project, prefect_home=home if str(home) else None)
+    for finding in result.findings:
+        print(finding.describe())
+    print(f"{len(result.findings)} finding(s) in {len(result.scanned)} artefact(s) scanned (exemptions: "
+          "fhub/privacy/artefacts.py, docs/privacy.md)")
+    return 1 if result.findings else 0
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid())
+
+
+def _serving_target(paths: Paths):
+    from fhub.serving.passwords import passwords_from_environment
+    from fhub.serving.serve import resolve_target
+
+    return resolve_target(
+        paths,
+        env_dsn=os.environ.get("FHUB_POSTGRES_DSN"),
+        env_passwords=passwords_from_environment(os.environ),
+    )
+
+
+def _cmd_postgres(args: argparse.Namespace) -> int:
+    """``fhub postgres up|down|status|publish|dsn``: the serving database (README "Serving (PostgreSQL)")."""
+    from fhub.serving.cluster import ClusterError
+    from fhub.serving.config import ServingConfigError, default_config_path, load_serving_config
+    from fhub.serving.serve import ServingTarget, describe_failure, load_into, local_cluster, prepare_roles
+
+    paths = Paths.from_env()
+    bindir = os.environ.get("FHUB_PG_BINDIR")
+    cluster = local_cluster(paths, Path(bindir) if bindir else None)
+    try:
+        config = load_serving_config(default_config_path(paths.project))
+        if args.action == "up":
+            info = cluster.up(database=config.database, loader=config.loader, port=args.port)
+            try:
+                _, roles = prepare_roles(ServingTarget(info.dsn(info.loader, tcp=False), local=cluster), paths, config)
+            except Exception as exc:  # noqa: BLE001 - the cluster runs; say why the roles are not there
+                print(f"the reader roles could not be set up: {describe_failure(exc)}", file=sys.stderr)
+                return 1
+            for note in [*info.notes, *roles.notes]:
+                print(note)
+            print(f"PostgreSQL serving cluster {'started' if info.started else 'already running'}: "
+                  f"127.0.0.1:{info.port} and socket folder {info.socket_dir}")
+            print(f"logins (generated, mode 0600): {info.passfile}")
+            print(f"analysts: psql \"{info.dsn(config.analyst_role)}\"")
+            if not paths.published_db.exists():
+                print("no published mart yet: run the nightly (fhub run), which loads it")
+            else:
+                print("load the current published mart now: fhub postgres publish")
+            print(info.dsn(info.loader))
+            return 0
+        if args.action == "down":
+            print("stopped" if cluster.stop() else "the local cluster was not running")
+            return 0
+        if args.action == "dsn":
+            port = cluster.running_port()
+            if port is None:
+                print("the local cluster is not running: fhub postgres up", file=sys.stderr)
+                return 2
+            info = cluster.info(port)
+            print(info.dsn(args.role or info.loader, tcp=not args.socket))
+            return 0
+        target = _serving_target(paths)
+        if target is None:
+            print("no serving database: start the local one with `fhub postgres up`, or set FHUB_POSTGRES_DSN",
+                  file=sys.stderr)
+            return 2
+        if args.action == "status":
+            return _postgres_status(target, config)
+        try:
+            result, roles = load_into(target, paths, config, progress=print)
+        except Exception as exc:  # noqa: BLE001 - said plainly; the serving database is unchanged
+            print(f"NOT LOADED: {describe_failure(exc)}; the serving database keeps the mart it had", file=sys.stderr)
+            return 1
+        for note in [*roles.notes, *([result.restricted_note] if result.restricted_note else [])]:
+            print(f"note: {note}")
+        return 0
+    except (ClusterError, ServingConfigError) as exc:
+        print(f"fhub postgres {args.action}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _postgres_status(target, config) -> int:
+    import psycopg
+    from psycopg import sql
+
+    print(f"serving database: {target.label}")
+    try:
+        with psycopg.connect(target.dsn, connect_timeout=10) as con:
+            row = con.execute(
+                sql.SQL("select run_id, loaded_at, tables, rows from {}.load_info").format(
+                    sql.Identifier(config.mart_schema)
+                )
+            ).fetchone()
+    except psycopg.errors.UndefinedTable:
+        print("reachable; no mart loaded yet (fhub postgres publish)")
+        return 0
+    except psycopg.Error as exc:
+        print(f"not reachable ({type(exc).__name__})", file=sys.stderr)
+        return 1
+    print(f"serving run {row[0]}, loaded {row[1]:%Y-%m-%d %H:%M:%S %Z}: {row[2]} tables, {row[3]:,} rows")
+    return 0
 
 
 def _print_paths() -> None:
@@ -317,6 +513,20 @@ def main(argv: list[str] | None = None) -> int:
     report = sub.add_parser("report", help="build the performance-cycle HTML report from the published file")
     report.set_defaults(func=_cmd_report)
 
+    postgres = sub.add_parser(
+        "postgres", help="the serving database: up | down | status | publish | dsn (README 'Serving')"
+    )
+    postgres.add_argument(
+        "action",
+        choices=["up", "down", "status", "publish", "dsn"],
+        help="up: start (or reuse) the local cluster under $FHUB_DATA_DIR/postgres and print its DSN last; "
+        "down: stop it; status: what it serves; publish: load the current published mart now; "
+        "dsn: print a role's DSN",
+    )
+    postgres.add_argument("--port", type=int, help="up: port on 127.0.0.1 (default: the last one, else a free one)")
+    postgres.add_argument("--role", help="dsn: the role to log in as (default: the loader)")
+    postgres.add_argument("--socket", action="store_true", help="dsn: over the unix socket instead of TCP")
+    postgres.set_defaults(func=_cmd_postgres)
     check = sub.add_parser(
         "check", help="pre-send check: would tonight's landing take these files? (nothing is stored)",
         description="Land the files into a throw-away folder exactly as the nightly would and print the "
@@ -347,6 +557,31 @@ def main(argv: list[str] | None = None) -> int:
                         help="test: send a test message to the central team's channels; setup: save them as "
                         "Prefect blocks and create the automations (needs PREFECT_API_URL)")
     notify.set_defaults(func=_cmd_notify)
+    archive = sub.add_parser("archive", help="the boroughs' original files, kept encrypted at rest")
+    archive_sub = archive.add_subparsers(dest="archive_command", required=True)
+    opener = archive_sub.add_parser("open", help="decrypt one delivery's original for an authorised user")
+    opener.add_argument("delivery_id", help="the delivery id (from the receipt, deliveries or the quarantine note)")
+    opener.add_argument("--to", required=True, help="new file to write (mode 0600; never overwritten)")
+    opener.add_argument("--purpose", help="why it is opened (recorded in landing.originals_opened)")
+    opener.add_argument("--mode", choices=["demo", "production"], default=os.environ.get("FHUB_MODE", "demo"))
+    opener.set_defaults(func=_cmd_archive_open)
+
+    privacy = sub.add_parser("privacy", help="privacy checks")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
+    scan = privacy_sub.add_parser("scan", help="scan every artefact of the data folder (and the Prefect database) "
+                                                "for identifier-like text; exit 1 if any is found")
+    scan.add_argument("--prefect-home", help="Prefect's home folder (default: $PREFECT_HOME)")
+    scan.set_defaults(func=_cmd_privacy_scan)
+
+    forget = sub.add_parser("forget", help="erase one person of one borough (UK GDPR erasure request)")
+    forget.add_argument("--borough", required=True, help="the borough's slug (its folder under incoming/)")
+    forget.add_argument("--person-id", required=True,
+                        help="the person's id as the borough sends it (person, pupil or family id); '-' reads it "
+                             "from standard input")
+    forget.add_argument("--reference", help="the borough's own request reference (recorded in landing.erasures)")
+    forget.add_argument("--no-rebuild", action="store_true", help="do not run the nightly rebuild afterwards")
+    forget.add_argument("--mode", choices=["demo", "production"], default=os.environ.get("FHUB_MODE", "demo"))
+    forget.set_defaults(func=_cmd_forget)
 
     paths = sub.add_parser("paths", help="print where everything is")
     paths.set_defaults(func=_cmd_paths)

@@ -1,5 +1,7 @@
-"""Flow ``nightly``: land → transform → validate → publish → reports → tell people. Scheduled at 02:00
-Europe/London.
+"""Flow ``nightly``: land → transform → validate → publish → serve → reports → tell people. Scheduled at
+02:00 Europe/London.
+
+Serve loads the published mart into PostgreSQL when serving is configured (README "Serving (PostgreSQL)").
 
 Nothing is published unless dbt build passes and the Great Expectations gate has no blocking failure;
 scoped failures withhold only the affected borough × extract × period. The last task tells people
@@ -16,7 +18,10 @@ from prefect import flow, task
 
 from fhub import dq
 from fhub.dbt.contract import ContractError, public_relations, source_of
+from fhub.privacy import scrub
+from fhub.privacy.gate import scrub_structure
 from fhub.privacy.messages import safe_dbt_message
+from fhub.privacy.vault import resolve_originals_key
 from fhub.pseudonymise import resolve_key
 from fhub.runinfo import code_version, new_run_id
 from fhub.settings import Paths
@@ -41,6 +46,7 @@ def record_quality(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> dq.Pub
             if dbt_outcome.success:
                 raise
         dq.record_gx_results(con, run_id, gx_outcome.dq_rows())
+        dq.record_privacy_results(con, run_id)  # identifier-like text in tonight's additions: scope withheld
         try:  # the work relation published as indicator_values, from the contract in the dbt manifest
             indicator_values, contract_problem = (
                 source_of(public_relations(paths.dbt_target), "indicator_values"),
@@ -78,6 +84,23 @@ def snapshot_published(paths: Paths, run_id: str) -> int:
         con.close()
 
 
+@task(name="serve-postgres")
+def serve_postgres(paths: Paths, run_id: str) -> dict | None:
+    """Load tonight's published mart into PostgreSQL when serving is configured (``FHUB_POSTGRES_DSN``, or the
+    local cluster is up). A failed load leaves yesterday's mart serving and is a DQ error, not a failed night."""
+    from fhub.serving.passwords import passwords_from_environment
+    from fhub.serving.serve import resolve_target, serve_published_mart
+
+    target = resolve_target(
+        paths,
+        env_dsn=os.environ.get("FHUB_POSTGRES_DSN"),
+        env_passwords=passwords_from_environment(os.environ),
+    )
+    if target is None:
+        return None
+    return serve_published_mart(paths, run_id, target, progress=progress_logger()).to_dict()
+
+
 @task(name="performance-report")
 def performance_report(paths: Paths, run_id: str) -> list[str]:
     from fhub.reporting import build_all_reports
@@ -105,6 +128,17 @@ def _tell(paths: Paths, night) -> None:
         tell_people_task(paths, night, return_state=True)  # a failed task state is not raised
     except Exception:  # noqa: BLE001 - e.g. the task could not even be scheduled
         progress_logger("notify: ")("notifications were not sent (the task could not run)")
+
+
+def _privacy_section(paths: Paths, run_id: str) -> dict:
+    """The publish audit's outcome, from the manifest it wrote (value-free)."""
+    import json
+
+    try:
+        manifest = json.loads((paths.manifests / f"{run_id}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest.get("privacy_audit", {})
 
 
 class _Stage:
@@ -136,13 +170,15 @@ def nightly(
     _tell(paths, NightOutcome.from_gate(run_id, mode, summary["published"], summary.get("gate", {}),
                                         facts.get("failed_checks", ())))
     if not summary["published"]:
-        raise RuntimeError("Nothing was published: " + " | ".join(summary["gate"].get("block_reasons", [])))
+        reasons = " | ".join(summary["gate"].get("block_reasons", []))
+        raise RuntimeError(scrub("Nothing was published: " + reasons)[0])
     return summary
 
 
 def _night(paths: Paths, mode: str, run_id: str, full_refresh: bool, include_reference: bool,
            build_reports: bool, stage: _Stage, facts: dict) -> dict:
     _, key_label = resolve_key(mode, use_prefect=True)  # production refuses to start without a key
+    resolve_originals_key(mode, use_prefect=True)  # ... or without the key that encrypts originals at rest
     say = progress_logger()
     say(f"nightly {run_id}: mode={mode}, data={paths.data}")
     summary: dict = {"run_id": run_id, "mode": mode, "key_label": key_label}
@@ -172,10 +208,14 @@ def _night(paths: Paths, mode: str, run_id: str, full_refresh: bool, include_ref
         stage.name = "publish"
         failures = [{**f, "message": safe_dbt_message(f.get("message"))} for f in dbt_outcome.failures]
         manifest = {**summary, "dbt_failures": failures, "gx_results": gx_outcome.results}
+        manifest, _ = scrub_structure(manifest)  # it travels as a flow parameter into Prefect's database
         result = publish(run_id, manifest, decision)
         snapshot_published(paths, run_id)
+        stage.name = "serve"
+        summary["serving"] = serve_postgres(paths, run_id)
         summary["published"] = True
         summary["published_tables"] = result.tables
+        summary["privacy_audit"] = _privacy_section(paths, run_id)
     else:
         summary["published"] = False
         for reason in decision.block_reasons:

@@ -4,20 +4,17 @@ file that cannot be landed at all."""
 from __future__ import annotations
 
 import datetime as dt
-import re
-import tempfile
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from fhub.contracts import LINEAGE_COLUMNS, Contract
+from fhub.landing.archive import archive_path
 from fhub.landing.items import Item, RunContext, cleanup
 from fhub.landing.ledger import RECONCILIATION_COLUMNS
 from fhub.landing.quarantine import quarantine_file
 from fhub.landing.result import DeliveryOutcome
 from fhub.landing.sqlkit import ident, lit
-from fhub.privacy.messages import KNOWN_EXTENSIONS
 
 
 def commit(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item], contract: Contract,
@@ -147,10 +144,12 @@ def _insert_problems(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list
 # ---------------------------------------------------------------------------------------------------
 def quarantine(con: duckdb.DuckDBPyConnection, rc: RunContext, item: Item, reason: str, fix: str) -> DeliveryOutcome:
     """Set a whole file aside. ``reason`` and ``fix`` are templates (they reach the receipt, the quarantine
-    note and the published data-quality results). The file is stored under a neutral name (its label's parts
-    and the delivery id), never under its delivered name, which may hold a person's name or NHS number."""
+    note and the published data-quality results). The original is kept encrypted under its delivery id
+    (``quarantine/<delivery_id>/original.fenc``), never under its delivered name, which may hold a person's
+    name or NHS number."""
     out = item.out
-    quarantine_file(_neutral_source(item), rc.paths.quarantine, out.sha256, reason, fix)
+    quarantine_file(item.path, rc.paths.quarantine, out.delivery_id, reason, fix, key=rc.originals_key,
+                    archived=archive_path(rc.paths.archive, out.sha256), about=out.label)
     out.status, out.reason, out.fix = "quarantined", reason, fix
     out.rows_delivered = out.rows_landed = out.rows_rejected = out.rows_warned = 0
     out.file_warnings = []
@@ -170,20 +169,3 @@ def quarantine(con: duckdb.DuckDBPyConnection, rc: RunContext, item: Item, reaso
         raise
     cleanup(item)
     return out
-
-
-def _neutral_source(item: Item) -> Path:
-    """A link to the delivered file under a neutral name (``hackney_contacts_2024-05_3f2a91c0.csv``, or
-    ``hackney_unrecognised_3f2a91c0.csv`` when the name did not follow the agreed pattern): what the quarantine
-    copies and names the file by."""
-    o = item.out
-    ext = item.path.suffix.lower() if item.path.suffix.lower() in KNOWN_EXTENSIONS else ".bin"
-    what = f"{o.extract_type}_{o.period}" if o.extract_type and o.period else "unrecognised"
-    name = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{o.borough_slug}_{what}_{o.delivery_id[:8]}") + ext
-    folder = item.tmp if item.tmp is not None else Path(tempfile.mkdtemp(prefix="fhub-quarantine-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    link = folder / name
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(item.path.resolve())
-    return link

@@ -8,6 +8,7 @@ import pyarrow as pa
 from fhub.contracts import CONTRACTS, raw_table_ddl
 from fhub.landing.labels import delivery_label
 from fhub.landing.ledger import RECONCILIATION_DDL
+from fhub.privacy.ledgers import PRIVACY_LEDGER_DDL
 
 #: Columns shared by ``landing.rejects`` and ``landing.warnings`` (one row per row × problem).
 _PROBLEM_COLUMNS = """
@@ -120,7 +121,7 @@ LANDING_DDL: tuple[str, ...] = (
 def ensure_landing_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create schemas ``raw``/``landing``, every raw table (empty, from the contracts) and the bookkeeping
     tables, if missing; label deliveries recorded before labels existed. Idempotent."""
-    for stmt in LANDING_DDL:
+    for stmt in LANDING_DDL + PRIVACY_LEDGER_DDL:
         con.execute(stmt)
     for contract in CONTRACTS.values():
         con.execute(raw_table_ddl(contract))

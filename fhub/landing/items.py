@@ -11,6 +11,7 @@ from typing import Any
 from fhub.landing.columns import ColumnPlan
 from fhub.landing.read import Prepared
 from fhub.landing.result import DeliveryOutcome
+from fhub.privacy.vault import OriginalsKey
 from fhub.settings import Paths
 
 
@@ -25,6 +26,8 @@ class RunContext:
     hubs_loaded: bool
     today: dt.date
     retry_quarantined: bool = False
+    #: encrypts the originals kept in archive/ and quarantine/ (:mod:`fhub.privacy.vault`)
+    originals_key: OriginalsKey = field(default_factory=OriginalsKey.demo)
 
 
 @dataclass

@@ -18,6 +18,8 @@ from fhub.landing.ledger import describe as describe_ledger
 from fhub.landing.quarantine import safe_file_name
 from fhub.landing.result import DeliveryOutcome
 from fhub.landing.sqlkit import lit
+from fhub.privacy import scrub
+from fhub.privacy.gate import scrub_text_file
 
 #: rows of detail shown per delivery in the Markdown receipt (the CSV has them all)
 MD_DETAIL_ROWS = 50
@@ -57,8 +59,11 @@ def write_receipts(con: duckdb.DuckDBPyConnection, receipts_root: Path, run_id: 
         md_path, csv_path = folder / f"{stem}.md", folder / f"{stem}.csv"
         _write_csv(con, csv_path, [o.delivery_id for o in items if o.status in _WITH_ROWS], run_id)
         tmp = md_path.with_suffix(".md.tmp")
-        tmp.write_text(_markdown(con, slug, run_id, items, key_label, csv_path.name), encoding="utf-8")
+        # a last line of defence: no identifier-like substring reaches a receipt (fhub.privacy.gate)
+        text = scrub(_markdown(con, slug, run_id, items, key_label, csv_path.name))[0]
+        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, md_path)
+        scrub_text_file(csv_path)
         written += [md_path, csv_path]
     return written
 

@@ -68,6 +68,8 @@ class LandingResult:
     run_id: str
     deliveries: list[DeliveryOutcome] = field(default_factory=list)
     receipts: list[Path] = field(default_factory=list)
+    #: files deleted from incoming/ after landing (``incoming_after="remove"``)
+    removed_from_incoming: list[Path] = field(default_factory=list)
 
     def by_status(self, status: str) -> list[DeliveryOutcome]:
         return [d for d in self.deliveries if d.status == status]

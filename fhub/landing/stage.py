@@ -185,7 +185,7 @@ def stage(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str, path: Path,
                           f"{seen.run_id}, status {seen.status}); nothing was changed.")
             return out
         out.delivery_id, seen = again, None
-    archive_file(path, rc.paths.archive, sha, fsync=False)
+    archive_file(path, rc.paths.archive, sha, rc.originals_key, fsync=False)
     item = Item(slug=slug, path=path, size=size, received_at=received_at, out=out,
                 retry_quarantined=seen is not None, tmp=rc.paths.work_dir / "landing-tmp" / sha[:16])
     try:

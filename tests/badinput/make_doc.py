@@ -54,8 +54,12 @@ def render() -> str:
               "agrees a sheet name.",
               "- **File names.** A name must match an agreed pattern in full (ASCII digits only). A delivery is "
               "named everywhere by its label, `hackney contacts 2024-05 (delivery 3f2a91c0)`; a name that does "
-              "not match is quarantined under `<slug>_unrecognised_<id>` and shown masked in the receipt "
-              "(`a name of 10 digits + .csv`).",
+              "not match is quarantined, encrypted, under its delivery id (`quarantine/<delivery_id>/`) and "
+              "shown masked in the receipt (`a name of 10 digits + .csv`).",
+              "- **Originals.** Whatever happens to a file (landed, rejected rows, quarantined, already "
+              "received), its bytes are kept encrypted at rest (`archive/`, `quarantine/`; "
+              "`fhub archive open <delivery_id>` for an authorised user) and it leaves `incoming/` once the "
+              "night has recorded it; only a file waiting for its borough's mapping stays (docs/privacy.md).",
               "- **Free text.** Columns a mapping declares `free_text: {partner_name: scrub}` keep their text "
               "with every identifier-like part (NHS numbers in any spacing, valid check digit or not; UPNs; "
               "e-mail addresses; UK phone numbers; NI numbers; postcodes, after NFKC) replaced by a tag such as "

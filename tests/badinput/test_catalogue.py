@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from pathlib import Path
@@ -10,7 +11,9 @@ import duckdb
 import pytest
 
 from fhub.landing import land_all
+from fhub.landing.archive import archive_path
 from fhub.landing.ledger import RECONCILIATION_COLUMNS
+from fhub.privacy.vault import OriginalsKey, decrypt_stream, is_encrypted
 from tests.badinput.cases import CASES, NAME, Case, rows
 from tests.badinput.fixtures import CONTACTS_SPEC, KEY, TODAY, csv_text, good_row, setup
 from tests.badinput.leaks import file_texts, identifier_like_text, quoted, shown_texts
@@ -56,9 +59,12 @@ def test_case(tmp_path: Path, case: Case) -> None:
 def _check_case(paths, case: Case, out) -> None:
     con = duckdb.connect(str(paths.work_db), read_only=True)
     try:
-        # nothing lost: the original bytes are archived whatever happened
+        # nothing lost: the original bytes are archived, encrypted, whatever happened
         if out.sha256:
-            assert (paths.archive / out.sha256[:2] / out.sha256).exists()
+            archived = archive_path(paths.archive, out.sha256)
+            assert is_encrypted(archived)
+            with open(archived, "rb") as fh:
+                assert decrypt_stream(fh, io.BytesIO(), OriginalsKey.demo())[0] == out.sha256
         receipt = (paths.receipts / "hackney" / "run1.md").read_text(encoding="utf-8")
         assert not LEAKS.search(receipt), receipt
         raw_rows = con.execute("select count(*) from raw.hub_contacts where _run_id = 'run1'").fetchone()[0]
@@ -67,7 +73,10 @@ def _check_case(paths, case: Case, out) -> None:
             assert case.message in out.reason
             assert case.message in receipt
             if case.outcome == "quarantined":
-                assert (paths.quarantine / out.sha256 / "reason.txt").exists()
+                # kept encrypted under the delivery id, never under the borough's file name
+                folder = paths.quarantine / out.delivery_id
+                assert sorted(p.name for p in folder.iterdir()) == ["original.fenc", "reason.txt"]
+                assert is_encrypted(folder / "original.fenc")
             else:
                 events = con.execute("select event from landing.file_events where run_id = 'run1'").fetchall()
                 assert events == [(case.outcome if case.outcome != "refused" else "refused",)]
