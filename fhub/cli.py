@@ -63,6 +63,20 @@ def _cmd_land(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_confirm(args: argparse.Namespace) -> int:
+    from fhub.landing.confirm import NotConfirmable, confirm_delivery
+    from fhub.runinfo import new_run_id
+
+    try:
+        done = confirm_delivery(Paths.from_env(), args.delivery_id, new_run_id())
+    except NotConfirmable as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(done.message)
+    print("The next nightly run publishes with it.")
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:  # noqa: ARG001
     from fhub.reporting import build_all_reports
 
@@ -489,6 +503,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     reference_sub.add_parser("status", help="each reference file in $FHUB_DATA_DIR/reference against its pin")
     reference.set_defaults(func=_cmd_reference)
+
+    confirm = sub.add_parser(
+        "confirm", help="confirm a held resubmission (the borough says the smaller file is right)"
+    )
+    confirm.add_argument("delivery_id", help="the delivery id from the receipt (at least its first 12 characters)")
+    confirm.set_defaults(func=_cmd_confirm)
 
     report = sub.add_parser("report", help="build the performance-cycle HTML report from the published file")
     report.set_defaults(func=_cmd_report)

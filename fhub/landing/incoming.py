@@ -5,6 +5,8 @@ encrypted (``archive/``, ``quarantine/``), so a file whose delivery is recorded 
 (``FHUB_INCOMING_AFTER_LANDING=remove``, the nightly's default; ``keep`` leaves the folder alone):
 
 * ``landed`` / ``superseded`` - recorded, original archived encrypted: removed;
+* ``held`` - rows stored but not in use (a resubmission to confirm, or another period's rows), original
+  archived encrypted: removed (``fhub confirm`` works from the stored rows; a wrong-period file is sent again);
 * ``quarantined`` - original kept encrypted under ``quarantine/<delivery_id>/``: removed (the borough sends a
   corrected file; the hub data team can decrypt the quarantined one with ``fhub archive open``);
 * ``skipped`` - the same bytes were received on an earlier night (and are archived then): removed;
@@ -28,7 +30,7 @@ from fhub.settings import Paths
 POLICIES = ("remove", "keep")
 ENV_VAR = "FHUB_INCOMING_AFTER_LANDING"
 #: statuses whose file leaves incoming/ under the ``remove`` policy
-REMOVED_STATUSES = ("landed", "superseded", "quarantined", "skipped")
+REMOVED_STATUSES = ("landed", "superseded", "held", "quarantined", "skipped")
 
 
 def incoming_policy(value: str | None) -> str:

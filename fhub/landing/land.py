@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from fhub.landing.confirm import Confirmed, confirm_from_mappings
 from fhub.landing.ddl import ensure_landing_schema
 from fhub.landing.discover import discover
 from fhub.landing.engine import (
@@ -26,6 +27,7 @@ from fhub.landing.engine import (
     sha_and_size,
     stage,
 )
+from fhub.landing.events import other_files, outcomes_for, record_events
 from fhub.landing.incoming import tidy_incoming
 from fhub.landing.participants import land_participants
 from fhub.landing.receipt_view import due_gaps
@@ -120,10 +122,14 @@ def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_di
                      _code_version(paths.project)])
         rc = _context(con, paths, run_id, key, key_label, config_dir, hubs_csv, today, retry_quarantined,
                       originals_key)
+        confirmed = [_confirmed_outcome(c) for c in confirm_from_mappings(con, rc.mappings, run_id)]
         files = discover(paths.incoming)
-        counter = _Counter(len(files), progress)
-        result.deliveries = _land_many(con, rc, [(d.slug, d.path, dt.datetime.fromtimestamp(d.mtime))
-                                                 for d in files], counter)
+        others, _ = outcomes_for(con, other_files(paths.incoming))
+        counter = _Counter(len(files) + len(others), progress)
+        counter.report(others)
+        result.deliveries = confirmed + others + _land_many(
+            con, rc, [(d.slug, d.path, dt.datetime.fromtimestamp(d.mtime)) for d in files], counter)
+        record_events(con, run_id, result.deliveries)
         reportable = [o for o in result.deliveries if o.status != "skipped"]
         gaps = due_gaps(con, rc.mappings, paths.project, rc.today) if report_missing else {}
         result.receipts = write_receipts(con, paths.receipts, run_id, reportable, key_label, gaps, rc.today)
@@ -278,6 +284,7 @@ def land_file(paths: Paths, file_path: Path, run_id: str, key: bytes, *, key_lab
         received = dt.datetime.fromtimestamp(file_path.stat().st_mtime)
         outcome = _land_many(con, rc, [(slug or file_path.parent.name, file_path, received)],
                              _Counter(1, None))[0]
+        record_events(con, run_id, [outcome])
         if write_receipt:
             write_receipts(con, paths.receipts, run_id, [outcome], key_label)
         return outcome
@@ -310,6 +317,15 @@ def withdraw_delivery(paths: Paths, delivery_id: str, run_id: str, reason: str) 
         return row[2]
     finally:
         con.close()
+
+
+def _confirmed_outcome(c: Confirmed) -> DeliveryOutcome:
+    """A receipt line for a held resubmission the borough confirmed in its mapping file."""
+    out = DeliveryOutcome(source_file=c.source_file, borough_slug=c.borough_slug, sha256=c.delivery_id,
+                          status="confirmed", extract_type=c.extract_type, period=c.period, reason=c.message,
+                          fix="No action needed.")
+    out.delivery_id = c.delivery_id
+    return out
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:

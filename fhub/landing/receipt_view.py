@@ -1,4 +1,5 @@
-"""How a borough's receipt reads (issue 17): one receipt per borough per run, the summary first, then what to
+"""How a borough's receipt reads (issue 17): one receipt per borough per run (for a borough whose files were
+seen in the run; due deliveries not received are listed in it), the summary first, then what to
 do and by when, repeated warnings grouped once, a section only for each file that needs action, and one
 line per file that landed cleanly. Rendered as Markdown (``<run_id>.md``) and as a self-contained HTML page
 (``<run_id>.html``); the CSV of every problem row is written by :mod:`fhub.landing.receipts`.
@@ -17,7 +18,12 @@ from dataclasses import dataclass, field
 
 from fhub.landing.result import DeliveryOutcome
 
-ACTION_STATUSES = ("quarantined", "held", "waiting")
+ACTION_STATUSES = ("quarantined", "held", "waiting", "duplicate", "refused")
+LANDED = ("landed", "superseded", "confirmed")
+NOT_LANDED = ("quarantined", "duplicate", "refused")
+#: how a file with nothing to do reads in the one-line list
+CLEAN_STATUS = {"landed": "landed", "superseded": "landed into history (a newer delivery is in use)",
+                "confirmed": "confirmed, now in use", "ignored": "not read (a temporary or hidden file, or a folder)"}
 NEXT_RUN = "before the next nightly run (02:00, London time), so the next night's figures include it"
 
 
@@ -73,16 +79,16 @@ def _count(items: list[DeliveryOutcome], *statuses: str) -> int:
 
 
 def summary_lines(items: list[DeliveryOutcome], missing: list[DueGap]) -> list[str]:
-    landed = [o for o in items if o.status in ("landed", "superseded")]
+    landed = [o for o in items if o.status in LANDED]
     rows = (sum(o.rows_delivered for o in landed), sum(o.rows_landed for o in landed),
             sum(o.rows_rejected for o in landed), sum(o.rows_warned for o in landed))
     return ["## Summary", "",
-            "| files received | landed | held | quarantined | waiting for a mapping | rows delivered | rows landed "
-            "| rows rejected | rows landed with a warning | due deliveries not received |",
+            "| files received | landed | held | quarantined or not landed | waiting for a mapping | rows delivered "
+            "| rows landed | rows rejected | rows landed with a warning | due deliveries not received |",
             "|---|---|---|---|---|---|---|---|---|---|",
-            f"| {len(items):,} | {len(landed):,} | {_count(items, 'held'):,} | {_count(items, 'quarantined'):,} | "
+            f"| {len(items):,} | {len(landed):,} | {_count(items, 'held'):,} | {_count(items, *NOT_LANDED):,} | "
             f"{_count(items, 'waiting'):,} | {rows[0]:,} | {rows[1]:,} | {rows[2]:,} | {rows[3]:,} | {len(missing):,} |",
-            ""]
+            "", "Rows of held files are stored but not in use; they are counted in their own sections below.", ""]
 
 
 def todo_lines(items: list[DeliveryOutcome], groups: list[WarningGroup], missing: list[DueGap],
@@ -94,8 +100,8 @@ def todo_lines(items: list[DeliveryOutcome], groups: list[WarningGroup], missing
         todo.append(f"**Nothing received for {cell(gap.extract)} {cell(gap.period)}**{arrived}: send it as soon as "
                     f"possible ({overdue} {gap.due_on:%d %B %Y}).")
     for o in items:
-        if o.status in ("quarantined", "held"):
-            todo.append(f"**Send {cell(o.label)} again** ({'held' if o.status == 'held' else 'not landed'}): "
+        if o.status in ("held", *NOT_LANDED):
+            todo.append(f"**{cell(o.label)}** ({'held' if o.status == 'held' else 'not landed'}): "
                         f"{cell(o.fix or 'correct the file as its section below says')} By: {NEXT_RUN}.")
         elif o.status == "waiting":
             todo.append(f"**{cell(o.label)}** waits for your borough's mapping file: ask the central team.")
@@ -126,15 +132,20 @@ def group_lines(groups: list[WarningGroup]) -> list[str]:
 def clean_lines(items: list[DeliveryOutcome]) -> list[str]:
     if not items:
         return []
-    out = [f"## Files that landed with nothing to do ({len(items):,})", "",
-           "| delivery | extract | period | status | rows landed |", "|---|---|---|---|---|"]
+    from fhub.landing.ledger import describe
+
+    out = [f"## Files with nothing to do ({len(items):,})", "",
+           "| delivery | extract | period | status | rows landed | every line accounted for | note |",
+           "|---|---|---|---|---|---|---|"]
     for o in sorted(items, key=lambda o: (o.extract_type or "", o.period or "", o.delivery_id)):
-        status = "landed" if o.status == "landed" else "landed into history (a newer delivery is in use)"
+        status = CLEAN_STATUS.get(o.status, o.status)
         if o.supersedes:
             status += "; Replaces the earlier delivery " + ", ".join(cell(s) for s in o.supersedes)
         if o.rows_warned:
             status += f"; {o.rows_warned:,} row(s) with a repeated warning"
-        out.append(f"| {cell(o.label)} | {cell(o.extract_type)} | {cell(o.period)} | {status} | {o.rows_landed:,} |")
+        ledger = cell(describe(o.ledger)) if o.ledger is not None else ""
+        out.append(f"| {cell(o.label)} | {cell(o.extract_type)} | {cell(o.period)} | {status} | {o.rows_landed:,} | "
+                   f"{ledger} | {cell(o.reason)} |")
     return [*out, ""]
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from fhub.landing.labels import receipt_file_name
+from fhub.landing.ledger import describe as describe_ledger
 from fhub.landing.quarantine import safe_file_name
 from fhub.landing.receipt_view import DueGap, render, to_html
 from fhub.landing.result import DeliveryOutcome
@@ -30,7 +31,13 @@ _STATUS_TEXT = {
     "quarantined": "NOT landed — quarantined",
     "skipped": "Already received — nothing changed",
     "waiting": "Waiting — no borough mapping yet (file left in place)",
+    "held": "HELD — stored but not in use (see why below)",
+    "duplicate": "NOT landed — the same bytes were received before as another period's file",
+    "ignored": "Not read",
+    "refused": "Not read — refused",
+    "confirmed": "Confirmed — now in use",
 }
+_WITH_ROWS = ("landed", "superseded", "held")
 
 
 def _md_cell(value: object) -> str:
@@ -45,21 +52,20 @@ def write_receipts(con: duckdb.DuckDBPyConnection, receipts_root: Path, run_id: 
                    outcomes: list[DeliveryOutcome], key_label: str,
                    missing: dict[str, tuple[str | None, list[DueGap]]] | None = None,
                    today: dt.date | None = None) -> list[Path]:
-    """One receipt per borough per run (``.md``, ``.html``, ``.csv``): every borough with files in this run,
-    and every borough in ``missing`` (slug -> (borough code, due deliveries not received)) even without."""
+    """One receipt per borough per run (``.md``, ``.html``, ``.csv``) for every borough with files in this
+    run; ``missing`` (slug -> (borough code, due deliveries not received)) adds "nothing received for …" to
+    it. A borough with no file tonight gets no receipt (its missing deliveries reach its officer through
+    the notifications, fhub/notify)."""
     by_slug: dict[str, list[DeliveryOutcome]] = defaultdict(list)
     for o in outcomes:
         by_slug[o.borough_slug].append(o)
-    for slug, (_, gaps) in (missing or {}).items():
-        if gaps:
-            by_slug.setdefault(slug, [])
     written: list[Path] = []
     stem = safe_file_name(run_id)
     for slug, items in sorted(by_slug.items()):
         folder = receipts_root / safe_file_name(slug)
         folder.mkdir(parents=True, exist_ok=True)
         md_path, csv_path, html_path = folder / f"{stem}.md", folder / f"{stem}.csv", folder / f"{stem}.html"
-        _write_csv(con, csv_path, [o.delivery_id for o in items if o.status in ("landed", "superseded")], run_id)
+        _write_csv(con, csv_path, [o.delivery_id for o in items if o.status in _WITH_ROWS], run_id)
         code, gaps = (missing or {}).get(slug, (None, []))
         # a last line of defence: no identifier-like substring reaches a receipt (fhub.privacy.gate)
         text = scrub(_markdown(con, slug, run_id, items, key_label, csv_path.name, gaps, code,
@@ -97,25 +103,30 @@ def _markdown(con: duckdb.DuckDBPyConnection, slug: str, run_id: str, items: lis
               key_label: str, csv_name: str, missing: list[DueGap] | None = None, code: str | None = None,
               today: dt.date | None = None) -> str:
     code = next((o.borough_code for o in items if o.borough_code), code)
-    problems = _problems(con, [o.delivery_id for o in items if o.status in ("landed", "superseded")], run_id)
+    problems = _problems(con, [o.delivery_id for o in items if o.status in _WITH_ROWS], run_id)
 
     def file_section(o: DeliveryOutcome, grouped: set[tuple[str, str]]) -> list[str]:
-        lines = [f"### {_md_cell(o.label)}", "",
-                 f"- **File:** {_md_cell(receipt_file_name(o.source_file, o.extract_type is not None))}",
-                 f"- **Status:** {_STATUS_TEXT.get(o.status, o.status)}"]
+        lines = [f"### {_md_cell(o.label)}", ""]
+        if not o.description:  # files that are not deliveries are described, never named
+            lines.append(f"- **File:** {_md_cell(receipt_file_name(o.source_file, o.extract_type is not None))}")
+        lines.append(f"- **Status:** {_STATUS_TEXT.get(o.status, o.status)}")
         if o.extract_type:
             lines.append(f"- **Extract:** {o.extract_type} · **period:** {o.period}")
-        lines.append(f"- **SHA-256:** `{o.sha256}`")
-        if o.status in ("landed", "superseded"):
-            lines.append(f"- **Rows:** {o.rows_delivered:,} delivered = {o.rows_landed:,} landed + "
-                         f"{o.rows_rejected:,} rejected ({o.rows_warned:,} landed with a warning)")
+        if o.sha256:
+            lines.append(f"- **SHA-256:** `{o.sha256}`")
+        if o.status in _WITH_ROWS:
+            landed = "accepted but held (stored, not in use)" if o.status == "held" else "landed"
+            lines.append(f"- **Rows:** {o.rows_delivered:,} delivered = {o.rows_landed:,} {landed} + "
+                         f"{o.rows_rejected:,} rejected ({o.rows_warned:,} with a warning)")
+            if o.ledger is not None:
+                lines.append(f"- **Every line accounted for:** {describe_ledger(o.ledger)}")
             if o.supersedes:
                 lines.append(f"- **Replaces** the earlier delivery: {', '.join(map(_md_cell, o.supersedes))}")
         if o.reason:
             lines += [f"- **Why:** {_md_cell(o.reason)}"]
         if o.fix:
             lines += [f"- **How to fix:** {_md_cell(o.fix)}"]
-        if o.status in ("landed", "superseded"):
+        if o.status in _WITH_ROWS:
             lines += _problem_sections(o, problems, grouped)
         return lines
 

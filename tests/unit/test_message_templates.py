@@ -27,7 +27,10 @@ ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
     "fhub/landing/read.py", "fhub/landing/columns.py", "fhub/landing/engine.py", "fhub/landing/land.py",
     "fhub/landing/receipts.py", "fhub/landing/scan.py", "fhub/landing/validate.py", "fhub/landing/labels.py",
-    "fhub/landing/result.py", "fhub/dq/landing_results.py", "fhub/dq/dbt_results.py", "fhub/dq/gx_results.py",
+    "fhub/landing/result.py", "fhub/landing/stage.py", "fhub/landing/commit.py", "fhub/landing/status.py",
+    "fhub/landing/rowchecks.py", "fhub/landing/workbook.py", "fhub/landing/sheets.py", "fhub/landing/ledger.py",
+    "fhub/landing/explain.py", "fhub/landing/periods.py", "fhub/landing/guard.py", "fhub/landing/cohort.py",
+    "fhub/landing/events.py", "fhub/landing/confirm.py", "fhub/dq/landing_ledger.py", "fhub/dq/landing_results.py", "fhub/dq/dbt_results.py", "fhub/dq/gx_results.py",
     "fhub/dq/decision.py", "fhub/dq/history.py", "fhub/summary.py", "fhub/privacy/messages.py",
     "flows/land.py", "flows/nightly.py", "fhub/privacy/gate.py", "fhub/dq/privacy_results.py",
     "fhub/privacy/findings.py", "fhub/privacy/originals.py", "fhub/privacy/erasure.py",
@@ -275,7 +278,7 @@ _LOCAL.update({
     # issue 17: the receipt's summary, to-do list, grouped warnings and clean-file lines
     "fhub/landing/receipt_view.py": {
         **dict.fromkeys(["len(items):,", "len(landed):,", "_count(items, 'held'):,", "_count(items, 'quarantined'):,",
-                         "_count(items, 'waiting'):,", "rows[0]:,", "rows[1]:,", "rows[2]:,", "rows[3]:,",
+                         "_count(items, 'waiting'):,", "_count(items, *NOT_LANDED):,", "rows[0]:,", "rows[1]:,", "rows[2]:,", "rows[3]:,",
                          "len(missing):,", "gap.not_landed", "g.rows:,", "len(g.files)", "len(g.files):,",
                          "len(g.files) - 12", "len(act):,", "i", "n:,"], "a count"),
         **dict.fromkeys(["cell(gap.extract)", "cell(gap.period)", "gap.due_on:%d %B %Y", "cell(o.label)",
@@ -286,6 +289,8 @@ _LOCAL.update({
                         "the landing engine's templated reason or fix"),
         **dict.fromkeys(["arrived", "overdue", "'held' if o.status == 'held' else 'not landed'", "NEXT_RUN", "t",
                          "shown", "more", "status"], "a template built here from the kinds above"),
+        **dict.fromkeys(["ledger"], "fhub.landing.ledger.describe: counts of the file's lines"),
+        **dict.fromkeys(["cell(o.reason)"], "the landing engine's templated reason"),
         **dict.fromkeys(["html.escape(title)", "_STYLE", "md.render(markdown)"],
                         "the page shell around the receipt's own (templated) text"),
     },
@@ -320,6 +325,71 @@ _LOCAL.update({
 })
 ALLOWED_HERE.update({(module, expr): kind for module, names in _LOCAL.items() for expr, kind in names.items()})
 
+#: Issue 14 (nothing silently lost): the ledger, holds, file events, confirmations.
+_LOCAL_LEDGER: dict[str, dict[str, str]] = {
+    "fhub/landing/stage.py": {"slug": "the borough's configured folder name", "s.extract": "agreed patterns",
+                              "s.pattern": "agreed file-name patterns (configuration)",
+                              "prior.label or 'an earlier delivery'": "a delivery label", "prior.status": "a status",
+                              "period": "the canonical period in the file name", "sha": "nil_return_id: hashed",
+                              "borough_code": "hashed into an id", "extract": "hashed into an id"},
+    "fhub/landing/commit.py": {"o.delivery_id[:8]": "the neutral name a quarantined file is stored under",
+                               "landed": "an accounting AssertionError: row counts",
+                               "expected": "an accounting AssertionError: row counts",
+                               "alias": "SQL: a quoted key-cache alias"},
+    "fhub/landing/status.py": {"share:.0%": "the borough's configured resubmission share"},
+    "fhub/landing/engine.py": {"f": "an accounting AssertionError: a file number", "n_read": "a count",
+                               "out.rows_delivered + sum((len(r) for r in kinds.values()))": "a count",
+                               "ledger.unexplained:,": "a count"},
+    "fhub/landing/columns.py": {"shape(cleaned[first])": "a masked shape", "shape(cleaned[hit])": "a masked shape",
+                                "len(controls)": "a count", "first + 1": "a column number",
+                                "cols": "column numbers", "hit + 1": "a column number",
+                                "', '.join((str(i + 1) for i in controls[:10]))": "column numbers"},
+    "fhub/landing/receipts.py": {"landed": "a fixed phrase (landed / accepted but held)",
+                                 "describe_ledger(o.ledger)": "the ledger's counts (fhub.landing.ledger.describe)"},
+    "fhub/landing/scan.py": {"drop_list": "SQL: file numbers", "CONTROL_CHARS_RX": "a constant regex"},
+    "fhub/landing/result.py": {"len(self.by_status('held'))": "a count", "len(self.by_status('duplicate'))": "a count"},
+    "fhub/landing/sheets.py": {"index + 1": "a sheet number", "agreed": "the agreed sheet name (configuration)",
+                               "ledger.sheets_read - 1": "a count", "'s' if ledger.sheets_read > 2 else ''": "plural",
+                               "writer.overflow": "a count", "position[0].upper()": "'sheet N of M'",
+                               "position[1:]": "'sheet N of M'", "text_shape(name)": "a masked shape",
+                               "n - heading:,": "a count", "n:,": "a count", "names.index(first) + 1": "a sheet number",
+                               "label": "'sheet N of M'", "label[0].upper()": "'sheet N of M'",
+                               "label[1:]": "'sheet N of M'"},
+    "fhub/landing/ledger.py": dict.fromkeys([
+        "rec['rows_landed'] + rec['rows_rejected']:,", "rec['rows_landed']:,", "rec['rows_rejected']:,",
+        "rec['sheets_read']", "rec['lines_physical']:,", "sheets", "rec['lines_heading_block']:,",
+        "rec['lines_unexplained']:,", "rec[key]:,", "what"], "counts and fixed words"),
+    "fhub/landing/explain.py": {"'Row' if len(rows) == 1 else 'Rows'": "a fixed word", "shown": "row numbers",
+                                "'it was' if len(rows) == 1 else 'they were'": "fixed words", "what": "fixed words"},
+    "fhub/landing/periods.py": {"period": "the period the rows look like (canonical)", "total:,": "a count",
+                                "named": "the period in the file name (canonical)"},
+    "fhub/landing/guard.py": dict.fromkeys([
+        "delivery_id[:16]", "slug", "self.withdrawn_keys:,", "self.old_keys:,", "self.key_name",
+        "len(self.withdrawn_hubs)", "len(self.old_hubs)", "', '.join(self.withdrawn_hubs[:10])",
+        "', …' if len(self.withdrawn_hubs) > 10 else ''", "period", "prev", "self.new_rows:,", "self.old_rows:,",
+        "d[:12]", "fewer / self.old_rows:.0%", "r:%Y-%m-%d"],
+        "delivery ids, counts, the agreed key column, known hub ids (validated when they landed), a period, dates "
+        "a delivery was received, the borough's folder name"),
+    "fhub/landing/cohort.py": dict.fromkeys([
+        "'The early learning goal column' if len(names) == 1 else 'The early learning goal columns'", "shown",
+        "'is' if len(names) == 1 else 'are'", "period", "len(names) - 6"],
+        "agreed ELG column names, counts, a period"),
+    "fhub/landing/events.py": dict.fromkeys([
+        "kind", "st.st_size:,", "when", "suffix", "st.st_size", "st.st_mtime_ns", "what[0].upper()", "what[1:]"],
+        "a known file type, size and time (never a name); the key hashes name, size and time"),
+    "fhub/landing/confirm.py": dict.fromkeys([
+        "prefix", "len(ids)", "delivery_id[:12]", "status", "extract", "period", "how",
+        "', '.join((r[:12] for r in replaced))"],
+        "delivery ids (the operator's own input), statuses, extracts, periods, fixed phrases"),
+    "fhub/dq/landing_ledger.py": dict.fromkeys([
+        "kind", "delivery_label(slug, extract, period, dup_of)", "label", "message", "reason", "extract", "period",
+        "abs(unexplained):,",
+        "physical:,"],
+        "delivery labels and ids, stored templates (landing.delivery_checks, landing.holds, file_events), codes, "
+        "counts"),
+}
+ALLOWED_HERE.update({(module, expr): kind for module, names in _LOCAL_LEDGER.items() for expr, kind in names.items()})
+
 #: Values built by these modules from allowed kinds only (templates, shapes, labels, counts), read back.
 ALLOWED.update(dict.fromkeys([
     "o.reason", "o.fix", "', '.join(map(_md_cell, o.supersedes))",
@@ -350,7 +420,8 @@ def test_message_placeholders_are_of_allowed_kinds(module: str) -> None:
 #: codes from agreed lists (a known hub id, a borough code), never a delivered value.
 SQL_OPERANDS = {"g.n", "g.first_row", "left(g.rows_list, 60)", "f.period", "h.hub_id", "h.borough_code", "y0",
                 "(y0 - 5)", "(y0 - 4)", "right(cast(y0 + 1 as varchar), 2)", "{kinds}", "{tags}",
-                "coalesce(nullif(max(found), ''), 'fewer')", "coalesce(nullif(max(found), ''), 'more')",
+                "coalesce(cast(min(found) as varchar), 'fewer')", "coalesce(cast(max(found) as varchar), 'more')",
+                "f.tolerance", "(y0 + 1)",
                 "{width}", "lower(any_value(error_type))", "{c}", " || {c}", "{quoted}", " || {quoted}"}
 
 
@@ -381,7 +452,8 @@ def concatenated_operands(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize("module", ["fhub/landing/validate.py", "fhub/landing/scan.py", "fhub/landing/engine.py",
-                                    "fhub/landing/receipts.py"])
+                                    "fhub/landing/receipts.py", "fhub/landing/rowchecks.py", "fhub/landing/commit.py",
+                                    "fhub/landing/periods.py", "fhub/landing/explain.py"])
 def test_sql_messages_concatenate_only_allowed_values(module: str) -> None:
     operands = set().union(*(concatenated_operands(t) for t in _strings((ROOT / module).read_text("utf-8"))))
     assert operands <= SQL_OPERANDS, f"SQL messages concatenate values of unknown kind: {operands - SQL_OPERANDS}"
