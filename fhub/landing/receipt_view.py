@@ -57,18 +57,34 @@ def cell(value: object) -> str:
     return text
 
 
+WHOLE_FILE = "(whole file)"
+
+
+def file_warning_key(col: str | None, reason: str) -> tuple[str, str]:
+    return (WHOLE_FILE if col is None else f"{col} {WHOLE_FILE}", reason)
+
+
 def repeated_warnings(items: list[DeliveryOutcome], problems: dict[tuple[str, str], tuple]) -> list[WarningGroup]:
-    """Row warnings with the same column and reason in two or more files: shown once, with the files."""
+    """Warnings with the same column and reason in two or more files - row warnings and warnings about a whole
+    file (e.g. a column of personal details removed from every monthly register) - shown once, with the
+    files."""
     groups: dict[tuple[str, str], WarningGroup] = {}
     for o in items:
         for col, reason, fix, n, _rows in problems.get(("warnings", o.delivery_id), ([], []))[0]:
             g = groups.setdefault((col, reason), WarningGroup(col, reason, fix))
             g.files.append((o.label, n))
-    return sorted((g for g in groups.values() if len(g.files) >= 2), key=lambda g: (-g.rows, g.column, g.reason))
+        for col, reason, fix in o.file_warnings:
+            key = file_warning_key(col, reason)
+            g = groups.setdefault(key, WarningGroup(key[0], reason, fix))
+            g.files.append((o.label, 0))
+    return sorted((g for g in groups.values() if len(g.files) >= 2),
+                  key=lambda g: (-g.rows, -len(g.files), g.column, g.reason))
 
 
 def needs_action(o: DeliveryOutcome, problems: dict[tuple[str, str], tuple], grouped: set[tuple[str, str]]) -> bool:
-    if o.status in ACTION_STATUSES or o.rows_rejected or o.file_warnings:
+    if o.status in ACTION_STATUSES or o.rows_rejected:
+        return True
+    if any(file_warning_key(col, reason) not in grouped for col, reason, _ in o.file_warnings):
         return True
     own = problems.get(("warnings", o.delivery_id), ([], []))[0]
     return any((col, reason) not in grouped for col, reason, *_ in own)
@@ -108,9 +124,15 @@ def todo_lines(items: list[DeliveryOutcome], groups: list[WarningGroup], missing
         elif o.rows_rejected:
             todo.append(f"**Correct {o.rows_rejected:,} rejected row(s) in {cell(o.label)}** and send the whole "
                         f"file again (its section below lists the rows and columns). By: {NEXT_RUN}.")
-    for g in groups:
-        todo.append(f"**{cell(g.fix)}** ({g.rows:,} rows in {len(g.files)} files: column {cell(g.column)}; "
-                    "they landed, see *Repeated warnings*).")
+    fixes: dict[str, list[WarningGroup]] = {}
+    for g in groups:  # one line per fix: the same fix for three kinds of identifier is one thing to do
+        fixes.setdefault(g.fix, []).append(g)
+    for fix, gs in fixes.items():
+        rows = sum(g.rows for g in gs)
+        files = len({label for g in gs for label, _ in g.files})
+        columns = ", ".join(sorted({cell(g.column) for g in gs}))
+        what = f"{rows:,} rows in {files} files" if rows else f"{files} files"
+        todo.append(f"**{cell(fix)}** ({what}: {columns}; they landed, see *Repeated warnings*).")
     if not todo:
         return ["## What to do", "", "Nothing: every file landed cleanly and no due delivery is missing.", ""]
     return ["## What to do", "", *[f"{i}. {t}" for i, t in enumerate(todo, start=1)], ""]
@@ -122,10 +144,10 @@ def group_lines(groups: list[WarningGroup]) -> list[str]:
     out = ["## Repeated warnings (the same problem in several files)", "",
            "| column | problem | files | rows | how to fix | in which files (rows) |", "|---|---|---|---|---|---|"]
     for g in groups:
-        shown = ", ".join(f"{cell(label)} ({n:,})" for label, n in g.files[:12])
+        shown = ", ".join(f"{cell(label)}" + (f" ({n:,})" if n else "") for label, n in g.files[:12])
         more = f", and {len(g.files) - 12} more (all in the CSV)" if len(g.files) > 12 else ""
         out.append(f"| {cell(g.column)} | {cell(g.reason)} | {len(g.files):,} | {g.rows:,} | {cell(g.fix)} | "
-                   f"{shown}{more} |")
+                   f"{shown}{more} |")  # whole-file warnings: 0 rows
     return [*out, ""]
 
 

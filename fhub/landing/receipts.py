@@ -17,7 +17,7 @@ import duckdb
 from fhub.landing.labels import receipt_file_name
 from fhub.landing.ledger import describe as describe_ledger
 from fhub.landing.quarantine import safe_file_name
-from fhub.landing.receipt_view import DueGap, render, to_html
+from fhub.landing.receipt_view import DueGap, file_warning_key, render, to_html
 from fhub.landing.result import DeliveryOutcome
 from fhub.landing.sqlkit import lit
 from fhub.privacy import scrub
@@ -173,9 +173,10 @@ def _problem_sections(o: DeliveryOutcome, problems: dict[tuple[str, str], tuple]
     listed once under *Repeated warnings* instead."""
     grouped = grouped or set()
     out: list[str] = []
-    if o.file_warnings:
+    own = [(r, f) for c, r, f in o.file_warnings if file_warning_key(c, r) not in grouped]
+    if own:
         out += ["", "#### Warnings about the whole file", ""]
-        out += [f"- {_md_cell(r)} *Fix:* {_md_cell(f)}" for _, r, f in o.file_warnings]
+        out += [f"- {_md_cell(r)} *Fix:* {_md_cell(f)}" for r, f in own]
     for table, title in (("rejects", "Rejected rows"), ("warnings", "Rows landed with a warning")):
         summary, detail = problems.get((table, o.delivery_id), ([], []))
         if table == "warnings":

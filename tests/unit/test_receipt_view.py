@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fhub.landing import land_all
-from tests.badinput.fixtures import KEY, TODAY, csv_text, good_row, setup
+from tests.badinput.fixtures import HEADERS, KEY, TODAY, csv_text, good_row, setup
 
 
 def _rows(month: str, ids: range) -> list[list[str]]:
@@ -71,3 +71,18 @@ def test_receipt_as_self_contained_html_and_csv(tmp_path):
     assert "<h2>Summary</h2>" in page and '<div class="table-wrap" role="region"' in page
     assert (paths.receipts / "hackney" / "run1.csv").exists()
     assert {p.suffix for p in result.receipts} == {".md", ".csv", ".html"}
+
+
+def test_the_same_whole_file_warning_in_several_files_is_shown_once(tmp_path):
+    paths, config = setup(tmp_path)
+    folder = paths.incoming / "hackney"
+    headers = [*HEADERS, "Extra"]
+    for k, month in enumerate(("2024-08", "2024-09", "2024-10")):  # an unknown extra column in every file
+        rows = [[*r, "x"] for r in _rows(month, range(1 + 10 * k, 4 + 10 * k))]
+        (folder / f"hackney_contacts_{month}.csv").write_text(csv_text(rows, headers), encoding="utf-8")
+    land_all(paths, "run1", KEY, key_label="demo", config_dir=config, hubs_csv=tmp_path / "hubs.csv", today=TODAY)
+    text = (paths.receipts / "hackney" / "run1.md").read_text()
+    repeated = text[text.index("## Repeated warnings"):]
+    assert "(whole file) | " in repeated and "not part of the agreed format" in repeated
+    assert "#### Warnings about the whole file" not in text and "## Files that need action" not in text
+    assert text.count("not part of the agreed format") == 1
