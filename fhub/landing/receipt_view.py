@@ -104,7 +104,8 @@ def summary_lines(items: list[DeliveryOutcome], missing: list[DueGap]) -> list[s
             "|---|---|---|---|---|---|---|---|---|---|",
             f"| {len(items):,} | {len(landed):,} | {_count(items, 'held'):,} | {_count(items, *NOT_LANDED):,} | "
             f"{_count(items, 'waiting'):,} | {rows[0]:,} | {rows[1]:,} | {rows[2]:,} | {rows[3]:,} | {len(missing):,} |",
-            "", "Rows of held files are stored but not in use; they are counted in their own sections below.", ""]
+            "", *(["Rows of held files are stored but not in use; each held file has its section below.", ""]
+                  if _count(items, "held") else [])]
 
 
 def todo_lines(items: list[DeliveryOutcome], groups: list[WarningGroup], missing: list[DueGap],
