@@ -120,6 +120,22 @@ def scan_dbt_log(path: Path, artefact: str, literals: set[str]) -> list[Finding]
     return merge(found)
 
 
+def scan_pdf(path: Path, artefact: str) -> list[Finding]:
+    """A printed report: the text on its pages (its raw bytes are compressed streams and cross-reference
+    offsets, which look like long numbers and say nothing about what a reader sees)."""
+    from pypdf import PdfReader
+
+    found: list[Finding] = []
+    for page_no, page in enumerate(PdfReader(str(path)).pages, start=1):
+        # each piece of text the page draws, scanned on its own: a chart's axis labels "0", "25", "50", "75",
+        # "100" are five pieces, not one spaced number (as plain extraction joins them)
+        pieces: list[str] = []
+        page.extract_text(visitor_text=lambda text, *_, out=pieces: out.append(text))
+        for number, piece in enumerate(pieces, start=1):
+            found += findings_in_text(piece, artefact, f"page {page_no} text {number}")
+    return merge(found)
+
+
 @dataclass
 class NightScan:
     findings: list[Finding] = field(default_factory=list)
@@ -151,6 +167,8 @@ def scan_night(data: Path, *, project: Path, prefect_home: Path | None = None) -
             result.findings += scan_work_file(path, manifest)
         elif rel.startswith("logs/") and "dbt" in path.name:
             result.findings += scan_dbt_log(path, rel, literals)
+        elif path.suffix == ".pdf":
+            result.findings += scan_pdf(path, rel)
         else:
             result.findings += scan_file(path, rel)
     if prefect_home is not None and prefect_home.is_dir():
