@@ -69,7 +69,7 @@ def record_quality(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> dq.Pub
 
 @task(name="dbt-build-dq-marts")
 def dbt_build_dq(paths: Paths, run_id: str):
-    from fhub.transform import run_dbt
+    from fhub.dbt.runner import run_dbt
 
     selection = ["--selector", "data_quality_marts"]  # selectors.yml
     return run_dbt(paths, "build", args=selection, run_id=run_id, progress=progress_logger("dbt (dq): "))

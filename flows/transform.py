@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from prefect import flow, task
 
+from fhub.dbt.runner import DbtOutcome, run_dbt
 from fhub.settings import Paths
-from fhub.transform import DbtOutcome, run_dbt
 from flows._common import progress_logger
 
 
 @task(name="dbt-build")
 def dbt_build(paths: Paths, run_id: str, full_refresh: bool = False) -> DbtOutcome:
     """``dbt build``; incremental models whose definition changed since their last build are rebuilt from
-    scratch (fhub/rebuild.py), and tonight's definitions are recorded once the build succeeded."""
-    from fhub.rebuild import definition_fingerprints, models_to_rebuild, record_built
+    scratch (fhub/dbt/rebuild.py), and tonight's definitions are recorded once the build succeeded."""
+    from fhub.dbt.rebuild import definition_fingerprints, models_to_rebuild, record_built
 
     say = progress_logger("dbt: ")
     fingerprints = definition_fingerprints(paths.project)
@@ -32,7 +32,7 @@ def dbt_build(paths: Paths, run_id: str, full_refresh: bool = False) -> DbtOutco
 def dbt_docs(paths: Paths, run_id: str) -> DbtOutcome:
     """Regenerate the docs page only when what it shows changed since it was last generated (an ordinary
     night changes data, not the project: ~11 s saved at London scale)."""
-    from fhub.docs import docs_are_current, docs_fingerprint, publish_dbt_docs, record_docs_fingerprint
+    from fhub.dbt.docs import docs_are_current, docs_fingerprint, publish_dbt_docs, record_docs_fingerprint
 
     say = progress_logger("dbt docs: ")
     fingerprint = docs_fingerprint(paths.dbt_target)

@@ -1,7 +1,7 @@
 """Profile one nightly stage with cProfile, calling the stage's functions as the flow does (no Prefect).
 
     FHUB_DATA_DIR=/tmp/fhub-bench/london python -m fhub.bench.profile land      # land_all + land_reference
-    FHUB_DATA_DIR=... python -m fhub.bench.profile dbt [--full-refresh]             # fhub.transform.run_dbt
+    FHUB_DATA_DIR=... python -m fhub.bench.profile dbt [--full-refresh]             # fhub.dbt.runner.run_dbt
     FHUB_DATA_DIR=... python -m fhub.bench.profile validate                          # GX checkpoint
 
 Prints the stage's wall time and the functions with the most cumulative and own time; writes the raw
@@ -39,7 +39,7 @@ def _land(paths: Paths, run_id: str, args: argparse.Namespace) -> None:  # noqa:
 
 
 def _dbt(paths: Paths, run_id: str, args: argparse.Namespace) -> None:
-    from fhub.transform import run_dbt
+    from fhub.dbt.runner import run_dbt
 
     run_dbt(paths, "build", args=["--full-refresh"] if args.full_refresh else [], run_id=run_id)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fhub import faults
-from fhub.rebuild import ENV_VAR as REBUILD_ENV_VAR
+from fhub.dbt.rebuild import ENV_VAR as REBUILD_ENV_VAR
 from fhub.settings import Paths, apply_offline_env
 
 Progress = Callable[[str], None]
