@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import os
 
-import duckdb
 from prefect import flow, task
 
 from fhub import dq
-from fhub.dbt.contract import ContractError, public_relations, source_of
+from fhub.dq import gate
 from fhub.privacy import scrub
-from fhub.privacy.gate import scrub_structure
-from fhub.privacy.messages import safe_dbt_message
 from fhub.privacy.vault import resolve_originals_key
 from fhub.pseudonymise import resolve_key
 from fhub.runinfo import code_version, new_run_id
@@ -29,59 +26,19 @@ from fhub.summary import write_summary
 from flows._common import progress_logger
 from flows.land import land
 from flows.publish import publish
-from flows.transform import dbt_docs, transform
+from flows.transform import dbt_build_dq, dbt_docs, transform
 from flows.validate import validate
 
 
 @task(name="record-data-quality")
 def record_quality(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> dq.PublishDecision:
     """Store landing, dbt and GX results in the dq history (work file) and decide what may publish."""
-    con = duckdb.connect(str(paths.work_db))
-    try:
-        dq.ensure_dq_schema(con)
-        dq.record_landing_results(con, run_id)
-        try:
-            dq.record_dbt_results(con, run_id, dbt_outcome.target_dir)
-        except FileNotFoundError:  # dbt stopped before writing run_results.json: blocked below
-            if dbt_outcome.success:
-                raise
-        dq.record_gx_results(con, run_id, gx_outcome.dq_rows())
-        dq.record_privacy_results(con, run_id)  # identifier-like text in tonight's additions: scope withheld
-        try:  # the work relation published as indicator_values, from the contract in the dbt manifest
-            indicator_values, contract_problem = (
-                source_of(public_relations(paths.dbt_target), "indicator_values"),
-                None,
-            )
-        except ContractError as exc:
-            indicator_values, contract_problem = None, str(exc)
-        decision = dq.decide_publish(con, run_id, indicator_relation=indicator_values)
-    finally:
-        con.close()
-    if contract_problem:
-        decision.block_all = True
-        decision.block_reasons.append(contract_problem)
-    if not dbt_outcome.success:
-        reasons = [f"{f['node']}: {safe_dbt_message(f.get('message'))}" for f in dbt_outcome.failures[:5]]
-        decision.block_all = True
-        decision.block_reasons = ["dbt build failed: " + " | ".join(reasons), *decision.block_reasons]
-    return decision
-
-
-@task(name="dbt-build-dq-marts")
-def dbt_build_dq(paths: Paths, run_id: str):
-    from fhub.dbt.runner import run_dbt
-
-    selection = ["--selector", "data_quality_marts"]  # selectors.yml
-    return run_dbt(paths, "build", args=selection, run_id=run_id, progress=progress_logger("dbt (dq): "))
+    return gate.run_gate(paths, run_id, dbt_outcome, gx_outcome)
 
 
 @task(name="snapshot-published-values")
 def snapshot_published(paths: Paths, run_id: str) -> int:
-    con = duckdb.connect(str(paths.work_db))
-    try:
-        return dq.record_indicator_snapshot(con, run_id, paths.published_db)
-    finally:
-        con.close()
+    return gate.snapshot_published_values(paths, run_id)
 
 
 @task(name="serve-postgres")
@@ -128,17 +85,6 @@ def _tell(paths: Paths, night) -> None:
         tell_people_task(paths, night, return_state=True)  # a failed task state is not raised
     except Exception:  # noqa: BLE001 - e.g. the task could not even be scheduled
         progress_logger("notify: ")("notifications were not sent (the task could not run)")
-
-
-def _privacy_section(paths: Paths, run_id: str) -> dict:
-    """The publish audit's outcome, from the manifest it wrote (value-free)."""
-    import json
-
-    try:
-        manifest = json.loads((paths.manifests / f"{run_id}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return manifest.get("privacy_audit", {})
 
 
 class _Stage:
@@ -196,26 +142,19 @@ def _night(paths: Paths, mode: str, run_id: str, full_refresh: bool, include_ref
     stage.name = "record data quality"
     decision = record_quality(paths, run_id, dbt_outcome, gx_outcome)
     if not decision.block_all:
-        dq_outcome = dbt_build_dq(paths, run_id)  # the DQ marts read tonight's recorded results
-        if not dq_outcome.success:
-            decision.block_all = True
-            decision.block_reasons.append(
-                "dbt build of the data-quality marts failed: " + dq_outcome.summary()
-            )
+        # the DQ marts read tonight's recorded results
+        decision = gate.block_if_dq_marts_failed(decision, dbt_build_dq(paths, run_id))
     summary["gate"] = decision.to_dict()
     say(decision.summary())
     if not decision.block_all:
         stage.name = "publish"
-        failures = [{**f, "message": safe_dbt_message(f.get("message"))} for f in dbt_outcome.failures]
-        manifest = {**summary, "dbt_failures": failures, "gx_results": gx_outcome.results}
-        manifest, _ = scrub_structure(manifest)  # it travels as a flow parameter into Prefect's database
-        result = publish(run_id, manifest, decision)
+        result = publish(run_id, gate.run_manifest(summary, dbt_outcome, gx_outcome), decision)
         snapshot_published(paths, run_id)
         stage.name = "serve"
         summary["serving"] = serve_postgres(paths, run_id)
         summary["published"] = True
         summary["published_tables"] = result.tables
-        summary["privacy_audit"] = _privacy_section(paths, run_id)
+        summary["privacy_audit"] = gate.privacy_audit_outcome(paths, run_id)
     else:
         summary["published"] = False
         for reason in decision.block_reasons:
