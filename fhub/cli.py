@@ -20,7 +20,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     options = {
         "boroughs": args.boroughs,
         "years": args.years,
-        "real_data_dir": choose_from_settings(paths, os.environ).path,
+        "real_data_dir": choose_from_settings(paths).path,
     }
     if args.config_dir:
         options["config_dir"] = Path(args.config_dir)
@@ -42,7 +42,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from flows.nightly import nightly
 
     try:
-        summary = nightly(mode=args.mode, full_refresh=args.full_refresh, build_reports=not args.no_reports)
+        summary = nightly(mode=args.mode, full_refresh=args.full_refresh, build_reports=not args.no_reports,
+                          real_data_dir=args.real_data_dir)
     except Exception as exc:  # noqa: BLE001 - the summary file says what happened
         print(f"\nNIGHTLY RUN DID NOT PUBLISH: {exc}", file=sys.stderr)
         _print_paths()
@@ -53,10 +54,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_land(args: argparse.Namespace) -> int:
-    from fhub.runinfo import new_run_id
+    from fhub.runinfo import resolve_run_context
     from flows.land import land
 
-    summary = land(new_run_id(), args.mode, include_reference=not args.no_reference)
+    ctx = resolve_run_context(os.environ, paths=Paths.from_env(os.environ), mode=args.mode)
+    summary = land(ctx, include_reference=not args.no_reference)
     print(summary["boroughs"]["summary"])
     if "reference" in summary:
         print(summary["reference"]["summary"])
@@ -106,7 +108,7 @@ def _reference_status(ref) -> int:
         print(f"  {r.state:9} {r.table:34} {pin:28} {r.path}")
         if r.pin.stale_local:
             print(f"  {'':9} {'':34} (pin accepted here earlier no longer applies: config changed)")
-    print(f"this run would use: {choose_from_settings(paths, os.environ).explanation}")
+    print(f"this run would use: {choose_from_settings(paths).explanation}")
     return 0 if all(r.state == "verified" for r in rows if r.pin.sha256) else 1
 
 
@@ -134,7 +136,7 @@ def _reference_fetch(ref, args: argparse.Namespace) -> int:
         probe = mirror_url(downloads[0].urls[0].url, mirror)
         reachable, why = network_reachable(probe, timeout=min(args.timeout, 10.0))
         if not reachable:
-            fallback = choose_from_settings(paths, os.environ).explanation
+            fallback = choose_from_settings(paths).explanation
             print(f"reference: not fetched, no network ({why}); {fallback}")
             return 0
     try:
@@ -441,7 +443,6 @@ def _cmd_paths(args: argparse.Namespace) -> int:  # noqa: ARG001
 
 def main(argv: list[str] | None = None) -> int:
     apply_offline_env()
-    sys.path.insert(0, str(Paths.from_env().project))  # flows/ and expectations/ live beside the package
     parser = argparse.ArgumentParser(prog="fhub", description="London family hubs common-outcomes pipeline")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -587,8 +588,6 @@ def main(argv: list[str] | None = None) -> int:
     paths.set_defaults(func=_cmd_paths)
 
     args = parser.parse_args(argv)
-    if getattr(args, "real_data_dir", None):
-        os.environ["FHUB_REAL_DATA_DIR"] = args.real_data_dir
     if args.command == "check":
         try:
             return args.func(args)

@@ -40,7 +40,7 @@ from typing import Any
 import yaml
 
 from fhub.contracts import CONTRACTS, REFERENCE_TEXT_COLUMNS, Contract
-from fhub.settings import Paths
+from fhub.settings import PROJECT_DIR
 
 PERIOD_FORMATS = ("day", "month", "quarter", "academic_year")
 FILE_FORMATS = ("csv", "xlsx")
@@ -319,7 +319,7 @@ def sheet_name_regex(sheet: str) -> re.Pattern[str]:
 # Loading and validation
 # --------------------------------------------------------------------------------------------------
 def known_borough_codes(boroughs_csv: Path | None = None) -> set[str]:
-    path = boroughs_csv or Paths.from_env().project / "seeds" / "reference" / "london_boroughs.csv"
+    path = boroughs_csv or PROJECT_DIR / "seeds" / "reference" / "london_boroughs.csv"
     with open(path, newline="", encoding="utf-8") as fh:
         return {row["borough_code"] for row in csv.DictReader(fh)}
 
@@ -332,35 +332,59 @@ def _extra_codes(config_dir: Path) -> set[str]:
         return {row["borough_code"] for row in csv.DictReader(fh)}
 
 
-def load_borough_mappings(
-    config_dir: Path | None = None, *, borough_codes: set[str] | None = None
-) -> list[BoroughMapping]:
-    """Load and validate every ``*.yml`` in ``config_dir`` (default ``config/boroughs``), sorted by slug.
+def read_borough_mappings(
+    config_dir: Path, *, borough_codes: set[str] | None = None, boroughs_csv: Path | None = None
+) -> tuple[dict[str, BoroughMapping], dict[str, tuple[Path, MappingError]]]:
+    """The one loader of a folder of mapping files: every valid ``*.yml`` by slug, and for every file that
+    cannot be used (invalid, or a slug or borough code another file already maps) its path and problem, by
+    file stem. One broken file never stops the others (landing); :func:`load_borough_mappings` refuses any.
 
-    ``borough_codes`` overrides the allowed ONS codes (default: ``seeds/reference/london_boroughs.csv``
-    plus any codes in ``<config_dir>/extra_boroughs.csv``). Raises :class:`MappingError` on the first
-    problem, naming the file and key. Duplicate slugs or borough codes across files are errors too.
+    ``borough_codes`` overrides the allowed ONS codes (default: ``boroughs_csv``, else
+    ``seeds/reference/london_boroughs.csv``, plus any codes in ``<config_dir>/extra_boroughs.csv``)."""
+    config_dir = Path(config_dir)
+    codes = borough_codes if borough_codes is not None else known_borough_codes(boroughs_csv) | _extra_codes(
+        config_dir
+    )
+    mappings: dict[str, BoroughMapping] = {}
+    problems: dict[str, tuple[Path, MappingError]] = {}
+    seen_code: dict[str, Path | None] = {}
+    for path in sorted(config_dir.glob("*.yml")):
+        try:
+            m = load_borough_mapping(path, borough_codes=codes)
+        except MappingError as exc:
+            problems[path.stem] = (path, exc)
+            continue
+        if m.slug in mappings:
+            problems[path.stem] = (path, MappingError(
+                f"{m.source_file}: slug {m.slug!r} is also used by {mappings[m.slug].source_file}"))
+            continue
+        if m.borough_code in seen_code:
+            problems[path.stem] = (path, MappingError(
+                f"{m.source_file}: borough_code {m.borough_code} is also mapped by {seen_code[m.borough_code]}; "
+                "keep one mapping file per borough (list several file specs in it)"))
+            continue
+        mappings[m.slug] = m
+        seen_code[m.borough_code] = m.source_file
+    return mappings, problems
+
+
+def load_borough_mappings(
+    config_dir: Path, *, borough_codes: set[str] | None = None, boroughs_csv: Path | None = None
+) -> list[BoroughMapping]:
+    """Load and validate every ``*.yml`` in ``config_dir`` (``Paths.borough_config``), sorted by slug.
+
+    Raises :class:`MappingError` on the first problem (:func:`read_borough_mappings`), naming the file and
+    key. Duplicate slugs or borough codes across files are errors too.
     """
-    config_dir = Path(config_dir or Paths.from_env().borough_config)
+    config_dir = Path(config_dir)
     if not config_dir.is_dir():
         raise MappingError(
             f"{config_dir}: borough mapping folder does not exist; create it or pass --config-dir"
         )
-    codes = borough_codes if borough_codes is not None else known_borough_codes() | _extra_codes(config_dir)
-    mappings = [load_borough_mapping(p, borough_codes=codes) for p in sorted(config_dir.glob("*.yml"))]
-    seen_slug: dict[str, Path | None] = {}
-    seen_code: dict[str, Path | None] = {}
-    for m in mappings:
-        if m.slug in seen_slug:
-            raise MappingError(f"{m.source_file}: slug {m.slug!r} is also used by {seen_slug[m.slug]}")
-        if m.borough_code in seen_code:
-            raise MappingError(
-                f"{m.source_file}: borough_code {m.borough_code} is also mapped by {seen_code[m.borough_code]}; "
-                "keep one mapping file per borough (list several file specs in it)"
-            )
-        seen_slug[m.slug] = m.source_file
-        seen_code[m.borough_code] = m.source_file
-    return mappings
+    mappings, problems = read_borough_mappings(config_dir, borough_codes=borough_codes, boroughs_csv=boroughs_csv)
+    for _, problem in problems.values():
+        raise problem
+    return sorted(mappings.values(), key=lambda m: m.slug)
 
 
 def load_borough_mapping(path: Path, *, borough_codes: set[str] | None = None) -> BoroughMapping:

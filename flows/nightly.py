@@ -12,15 +12,15 @@ data officer about their receipt - also when the night stopped with an error, an
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from pathlib import Path
 
 from prefect import flow, task
 
 from fhub import dq
 from fhub.dq import gate
 from fhub.privacy import scrub
-from fhub.privacy.vault import resolve_originals_key
-from fhub.pseudonymise import resolve_key
-from fhub.runinfo import code_version, new_run_id
+from fhub.runinfo import RunContext, new_run_id, resolve_run_context
 from fhub.settings import Paths
 from fhub.summary import write_summary
 from flows._common import progress_logger
@@ -42,20 +42,12 @@ def snapshot_published(paths: Paths, run_id: str) -> int:
 
 
 @task(name="serve-postgres")
-def serve_postgres(paths: Paths, run_id: str) -> dict | None:
+def serve_postgres(ctx: RunContext) -> dict | None:
     """Load tonight's published mart into PostgreSQL when serving is configured (``FHUB_POSTGRES_DSN``, or the
     local cluster is up). A failed load leaves yesterday's mart serving and is a DQ error, not a failed night."""
-    from fhub.serving.passwords import passwords_from_environment
-    from fhub.serving.serve import resolve_target, serve_published_mart
+    from fhub.serving.serve import serve_when_configured
 
-    target = resolve_target(
-        paths,
-        env_dsn=os.environ.get("FHUB_POSTGRES_DSN"),
-        env_passwords=passwords_from_environment(os.environ),
-    )
-    if target is None:
-        return None
-    return serve_published_mart(paths, run_id, target, progress=progress_logger()).to_dict()
+    return serve_when_configured(ctx.paths, ctx.run_id, *ctx.serving_env(), progress=progress_logger())
 
 
 @task(name="performance-report")
@@ -100,16 +92,24 @@ def nightly(
     full_refresh: bool = False,
     include_reference: bool = True,
     build_reports: bool = True,
+    real_data_dir: str | None = None,
 ) -> dict:
+    """The deployment's entry point: the one place (besides the CLI) that reads the environment. It resolves
+    the run context once and hands it to every subflow and task. ``real_data_dir`` overrides
+    ``FHUB_REAL_DATA_DIR`` (``fhub run --real-data-dir``)."""
     from fhub.notify import NightOutcome
 
     mode = mode or os.environ.get("FHUB_MODE", "demo")
     run_id = run_id or new_run_id()
-    paths = Paths.from_env().ensure()
+    paths = Paths.from_env(os.environ).ensure()
+    if real_data_dir:
+        paths = replace(paths, real_data_dir=Path(real_data_dir))
     stage = _Stage()
     facts: dict = {}
     try:
-        summary = _night(paths, mode, run_id, full_refresh, include_reference, build_reports, stage, facts)
+        # production refuses to start without its keys (pseudonymisation, originals at rest)
+        ctx = resolve_run_context(os.environ, paths=paths, mode=mode, run_id=run_id)
+        summary = _night(ctx, full_refresh, include_reference, build_reports, stage, facts)
     except Exception as exc:
         _tell(paths, NightOutcome.stopped(run_id, mode, stage.name, exc))
         raise
@@ -121,23 +121,22 @@ def nightly(
     return summary
 
 
-def _night(paths: Paths, mode: str, run_id: str, full_refresh: bool, include_reference: bool,
-           build_reports: bool, stage: _Stage, facts: dict) -> dict:
-    _, key_label = resolve_key(mode, use_prefect=True)  # production refuses to start without a key
-    resolve_originals_key(mode, use_prefect=True)  # ... or without the key that encrypts originals at rest
+def _night(ctx: RunContext, full_refresh: bool, include_reference: bool, build_reports: bool, stage: _Stage,
+           facts: dict) -> dict:
+    paths, run_id, mode = ctx.paths, ctx.run_id, ctx.mode
     say = progress_logger()
     say(f"nightly {run_id}: mode={mode}, data={paths.data}")
-    summary: dict = {"run_id": run_id, "mode": mode, "key_label": key_label}
-    summary["code_version"] = code_version(paths.project)
+    summary: dict = {"run_id": run_id, "mode": mode, "key_label": ctx.key_label}
+    summary["code_version"] = ctx.code_version
 
     stage.name = "land"
-    summary["land"] = land(run_id, mode, include_reference)
+    summary["land"] = land(ctx, include_reference)
     stage.name = "transform"
-    dbt_outcome = transform(run_id, full_refresh)
+    dbt_outcome = transform(ctx, full_refresh)
     summary["dbt"] = dbt_outcome.summary()
     facts["failed_checks"] = [f["node"] for f in dbt_outcome.failures]
     stage.name = "validate"
-    gx_outcome = validate()
+    gx_outcome = validate(ctx)
     summary["gx"] = gx_outcome.summary()
     stage.name = "record data quality"
     decision = record_quality(paths, run_id, dbt_outcome, gx_outcome)
@@ -148,10 +147,10 @@ def _night(paths: Paths, mode: str, run_id: str, full_refresh: bool, include_ref
     say(decision.summary())
     if not decision.block_all:
         stage.name = "publish"
-        result = publish(run_id, gate.run_manifest(summary, dbt_outcome, gx_outcome), decision)
+        result = publish(ctx, gate.run_manifest(summary, dbt_outcome, gx_outcome), decision)
         snapshot_published(paths, run_id)
         stage.name = "serve"
-        summary["serving"] = serve_postgres(paths, run_id)
+        summary["serving"] = serve_postgres(ctx)
         summary["published"] = True
         summary["published_tables"] = result.tables
         summary["privacy_audit"] = gate.privacy_audit_outcome(paths, run_id)

@@ -7,6 +7,7 @@ from prefect import flow, task
 from fhub.dq import PublishDecision
 from fhub.dq.gate import publish_with_withholdings
 from fhub.publish import PublishResult
+from fhub.runinfo import RunContext
 from fhub.settings import Paths
 from flows._common import progress_logger
 
@@ -17,6 +18,6 @@ def publish_task(paths: Paths, run_id: str, manifest: dict, decision: PublishDec
 
 
 @flow(name="publish", log_prints=True)
-def publish(run_id: str, manifest: dict, decision: PublishDecision) -> PublishResult:
+def publish(ctx: RunContext, manifest: dict, decision: PublishDecision) -> PublishResult:
     """Publish the run; values depending on a withheld borough × extract × period are withheld."""
-    return publish_task(Paths.from_env().ensure(), run_id, manifest, decision)
+    return publish_task(ctx.paths.ensure(), ctx.run_id, manifest, decision)

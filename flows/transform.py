@@ -6,6 +6,7 @@ from prefect import flow, task
 
 from fhub.dbt import builds
 from fhub.dbt.runner import DbtOutcome
+from fhub.runinfo import RunContext
 from fhub.settings import Paths
 from flows._common import progress_logger
 
@@ -29,6 +30,5 @@ def dbt_docs(paths: Paths, run_id: str) -> DbtOutcome:
 
 
 @flow(name="transform", log_prints=True)
-def transform(run_id: str, full_refresh: bool = False) -> DbtOutcome:
-    paths = Paths.from_env().ensure()
-    return dbt_build(paths, run_id, full_refresh)
+def transform(ctx: RunContext, full_refresh: bool = False) -> DbtOutcome:
+    return dbt_build(ctx.paths.ensure(), ctx.run_id, full_refresh)

@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
 import pstats
-import sys
 import time
 
 from fhub.settings import Paths, apply_offline_env
@@ -32,7 +30,7 @@ def _land(paths: Paths, run_id: str, args: argparse.Namespace) -> None:  # noqa:
     key, label = resolve_key("demo")
     land_all(paths, run_id, key, key_label=label, progress=None)
     if not args.no_reference:
-        folder = choose_from_settings(paths, os.environ)
+        folder = choose_from_settings(paths)
         land_reference(
             paths, run_id, real_dir=folder.path, pins=folder.pins, absent_reason=folder.explanation
         )
@@ -55,7 +53,6 @@ STAGES = {"land": _land, "dbt": _dbt, "validate": _validate}
 
 def main(argv: list[str] | None = None) -> int:
     apply_offline_env()
-    sys.path.insert(0, str(Paths.from_env().project))
     parser = argparse.ArgumentParser(prog="python -m fhub.bench.profile")
     parser.add_argument("stage", choices=sorted(STAGES))
     parser.add_argument("--full-refresh", action="store_true")

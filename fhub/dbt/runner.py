@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,10 +29,10 @@ class DbtOutcome:
 
 
 def dbt_env(paths: Paths, run_id: str | None = None, rebuild: Sequence[str] = ()) -> dict[str, str]:
-    """Environment dbt needs: where the work file is, tuning, offline switches, and the incremental models to
-    rebuild from scratch (``macros/should_full_refresh.sql``; none unless named, for every invocation)."""
-    apply_offline_env()
-    env = {
+    """Environment dbt needs: where the work file is, tuning, and the incremental models to rebuild from
+    scratch (``macros/should_full_refresh.sql``; none unless named, for every invocation). :func:`run_dbt` sets
+    it for the duration of one invocation only (:func:`dbt_environment`)."""
+    return {
         "FHUB_WORK_DB": str(paths.work_db),
         "FHUB_DUCKDB_TEMP_DIR": str(paths.work_dir / "duckdb-tmp"),
         # The nightly run id reaches the marts as env_var('FHUB_RUN_ID'), not as a --vars value: a change of
@@ -40,8 +41,23 @@ def dbt_env(paths: Paths, run_id: str | None = None, rebuild: Sequence[str] = ()
         "FHUB_RUN_ID": run_id or "dev",
         REBUILD_ENV_VAR: ",".join(rebuild),
     }
+
+
+@contextmanager
+def dbt_environment(env: Mapping[str, str]) -> Iterator[None]:
+    """``env`` in the process environment while dbt runs in-process (dbt's ``env_var()`` reads nothing else),
+    then the previous values back: a run's settings do not outlive its dbt invocation."""
+    apply_offline_env()
+    before = {name: os.environ.get(name) for name in env}
     os.environ.update(env)
-    return env
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def release_duckdb_handles() -> None:
@@ -71,7 +87,7 @@ def run_dbt(
 
     from dbt.cli.main import dbtRunner
 
-    dbt_env(paths, run_id, rebuild)
+    env = dbt_env(paths, run_id, rebuild)
     paths.work_dir.mkdir(parents=True, exist_ok=True)
     (paths.work_dir / "duckdb-tmp").mkdir(exist_ok=True)
     target = paths.dbt_target
@@ -102,10 +118,11 @@ def run_dbt(
             progress(event.info.msg)
 
     runner = dbtRunner(callbacks=[on_event])
-    try:
-        result = runner.invoke(cli)
-    finally:
-        release_duckdb_handles()
+    with dbt_environment(env):
+        try:
+            result = runner.invoke(cli)
+        finally:
+            release_duckdb_handles()
 
     outcome = DbtOutcome(command=command, success=bool(result.success), target_dir=target)
     if result.exception is not None:

@@ -21,7 +21,8 @@ def _silent(message: str) -> None:  # noqa: ARG001 - the default progress callba
 
 
 def land_borough_extracts(paths: Paths, run_id: str, key: bytes, *, key_label: str, originals_key: OriginalsKey,
-                          incoming_after: str, progress: Progress = _silent) -> dict:
+                          incoming_after: str, code_version: str | None = None,
+                          progress: Progress = _silent) -> dict:
     """Land every new delivery (:func:`fhub.landing.land_all`) and say what happened, for the run summary and
     the manifest: labels (borough, extract, period, delivery id), never file names."""
 
@@ -30,7 +31,7 @@ def land_borough_extracts(paths: Paths, run_id: str, key: bytes, *, key_label: s
         faults.point("land.mid")  # fault-injection hook; no-op unless FHUB_FAULT_AT=land.mid
 
     result = land_all(paths, run_id, key, key_label=key_label, progress=each_file, originals_key=originals_key,
-                      incoming_after=incoming_after)
+                      incoming_after=incoming_after, code_version=code_version)
     if result.removed_from_incoming:
         progress(f"{len(result.removed_from_incoming):,} delivered file(s) removed from incoming/ (kept encrypted "
                  f"in archive/ or quarantine/; {INCOMING_ENV_VAR}={incoming_after})")
