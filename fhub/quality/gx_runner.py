@@ -14,7 +14,6 @@ rows). :func:`enable_duckdb_sql_workaround` makes GX keep one persisted connecti
 from __future__ import annotations
 
 import gc
-import importlib.util
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +26,6 @@ from fhub.quality.spec import SuiteSpec
 from fhub.settings import Paths, apply_offline_env
 
 Progress = Callable[[str], None]
-SUITE_MODULES = ("raw_landing.py", "marts.py")
 
 
 @dataclass
@@ -115,15 +113,11 @@ def dispose_duckdb_engines() -> None:
     gc.collect()
 
 
-def load_suites(project_dir: Path) -> list[SuiteSpec]:
-    suites: list[SuiteSpec] = []
-    for module_name in SUITE_MODULES:
-        path = project_dir / "expectations" / module_name
-        spec = importlib.util.spec_from_file_location(f"fhub_expectations_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        suites.extend(module.SUITES)
-    return suites
+def load_suites() -> list[SuiteSpec]:
+    """Every suite of the ``expectations`` package (shipped in the wheel beside ``fhub``)."""
+    from expectations import marts, raw_landing
+
+    return [*raw_landing.SUITES, *marts.SUITES]
 
 
 def snapshot_suite_inputs(work_db: Path, inputs_db: Path, suites: list[SuiteSpec]) -> None:
@@ -204,7 +198,7 @@ def run_checkpoint(
     """Validate the work file with every suite; returns plain results and releases the file."""
     apply_offline_env()
     say = progress or (lambda _m: None)
-    suites = suites if suites is not None else load_suites(paths.project)
+    suites = suites if suites is not None else load_suites()
     if any(s.public_relation for s in suites):  # suites over published relations: the contract says which
         contract = relations if relations is not None else public_relations(paths.dbt_target)
         suites = [s.bind({r.name: r.source for r in contract}) for s in suites]
