@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from fhub.mapping import EXCEL_SERIAL, BoroughMapping, FileSpec, parse_period
+from fhub.landing.mapping import EXCEL_SERIAL, BoroughMapping, FileSpec, parse_period
 
 NULL_DAY = -(2**31)
 EPOCH = dt.date(1970, 1, 1)

@@ -16,7 +16,7 @@ national  33 London + up to 117 other English LAs with 3       800–3,500      
 
 For london/national the mapping files are rendered from each borough's dialect template into the config
 folder (existing files there are kept, so they can be edited); landing must be pointed at that folder. For
-national, ``extra_boroughs.csv`` (synthetic codes, read by :func:`fhub.mapping.load_borough_mappings`) and
+national, ``extra_boroughs.csv`` (synthetic codes, read by :func:`fhub.landing.mapping.load_borough_mappings`) and
 ``extra_family_hubs.csv`` (their hubs) are written there too.
 
 One borough is generated at a time and written period by period, so memory is bounded by the largest
@@ -47,7 +47,7 @@ from fhub.demo.files import Frame, date_of, day_of, file_name_for, take, write_f
 from fhub.demo.hubs import Hub, load_family_hubs
 from fhub.demo.model import BoroughModel, BoroughParams, IdFormat, Window, ay_label
 from fhub.demo.realdata import gld_target, london_lsoas, published_gld_rates
-from fhub.mapping import BoroughMapping, FileSpec, load_borough_mapping
+from fhub.landing.mapping import BoroughMapping, FileSpec, load_borough_mapping
 from fhub.settings import Paths
 
 LAST_ACADEMIC_YEAR = 2025  # 2025/26
@@ -430,7 +430,7 @@ def _prepare(
 def _write_national_reference(config_dir: Path, extra: list[DemoBorough], ctx: _Context) -> None:
     import csv
 
-    from fhub.mapping import EXTRA_BOROUGHS_FILE, EXTRA_HUBS_FILE
+    from fhub.landing.mapping import EXTRA_BOROUGHS_FILE, EXTRA_HUBS_FILE
 
     with open(config_dir / EXTRA_BOROUGHS_FILE, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")

@@ -52,8 +52,8 @@ def open_work_db(paths: Paths) -> duckdb.DuckDBPyConnection:
 def load_mappings(config_dir: Path, boroughs_csv: Path | None = None) -> tuple[dict, dict[str, str]]:
     """slug → BoroughMapping for every valid mapping file; file stem → error text for a file that cannot be
     used - invalid, or its slug or borough code mapped by another file (one broken file never stops the other
-    boroughs). The one loader: :func:`fhub.mapping.read_borough_mappings`."""
-    from fhub.mapping import read_borough_mappings
+    boroughs). The one loader: :func:`fhub.landing.mapping.read_borough_mappings`."""
+    from fhub.landing.mapping import read_borough_mappings
 
     mappings, problems = read_borough_mappings(Path(config_dir), boroughs_csv=boroughs_csv)
     errors = {stem: f"The borough mapping {path.name} is invalid: {exc}" for stem, (path, exc) in problems.items()}

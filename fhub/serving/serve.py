@@ -101,7 +101,7 @@ def describe_failure(exc: BaseException) -> str:
     import psycopg
 
     from fhub.dbt.contract import ContractError
-    from fhub.mapping import MappingError
+    from fhub.landing.mapping import MappingError
     from fhub.serving.swap import SwapGaveUp
 
     kind = type(exc).__name__  # the exception's class, never its text (a server error can quote a value)

@@ -39,7 +39,7 @@ def test_nightly_publishes_a_readable_mart(baseline):
         ).fetchall()
     finally:
         con.close()
-    from fhub.mapping import load_borough_mappings
+    from fhub.landing.mapping import load_borough_mappings
 
     slugs = {p.name for p in baseline["sent"].iterdir() if p.is_dir()}
     codes = {

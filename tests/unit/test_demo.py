@@ -17,7 +17,7 @@ from fhub.demo import generate, generate_day
 from fhub.demo.__main__ import main as cli_main
 from fhub.demo.dialects import RAW_IDENTIFIER_COLUMNS
 from fhub.demo.hubs import load_family_hubs
-from fhub.mapping import EXCEL_SERIAL, BoroughMapping, FileSpec, load_borough_mappings
+from fhub.landing.mapping import EXCEL_SERIAL, BoroughMapping, FileSpec, load_borough_mappings
 
 PROJECT = Path(__file__).resolve().parents[2]
 CONFIG = PROJECT / "config" / "boroughs"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fhub.contracts import CONTRACTS
-from fhub.mapping import (
+from fhub.landing.mapping import (
     MappingError,
     PeriodError,
     load_borough_mapping,

@@ -182,7 +182,7 @@ def parse_period(text: str, period_format: str) -> str:
     else:
         raise PeriodError(f"unknown period_format {period_format!r}; use one of {', '.join(PERIOD_FORMATS)}")
     raise PeriodError(
-        f"the period in the file name is not a valid {period_format}; see fhub/mapping.py for the accepted forms "
+        f"the period in the file name is not a valid {period_format}; see fhub/landing/mapping/ for the accepted forms "
         "(e.g. day 2024-05-13, month 2024-05, quarter 2024-25_Q1, academic_year 2023-24)"
     )
 
