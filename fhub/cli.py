@@ -80,7 +80,7 @@ def _cmd_confirm(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:  # noqa: ARG001
-    from fhub.reporting import build_all_reports
+    from fhub.report.nightly import build_all_reports
 
     paths = Paths.from_env()
     for page in build_all_reports(paths, run_id=None):

@@ -52,7 +52,7 @@ def serve_postgres(ctx: RunContext) -> dict | None:
 
 @task(name="performance-report")
 def performance_report(paths: Paths, run_id: str) -> list[str]:
-    from fhub.reporting import build_all_reports
+    from fhub.report.nightly import build_all_reports
 
     return [str(p) for p in build_all_reports(paths, run_id)]
 
