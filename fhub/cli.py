@@ -11,8 +11,8 @@ from fhub.settings import Paths, apply_offline_env
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from fhub.demo import generate
     from fhub.reference.folder import choose_from_settings
+    from fhub_dev.demo import generate
 
     paths = Paths.from_env().ensure()
     out = Path(args.out) if args.out else paths.incoming
@@ -25,7 +25,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if args.config_dir:
         options["config_dir"] = Path(args.config_dir)
     if args.day:
-        from fhub.demo import generate_day
+        from fhub_dev.demo import generate_day
 
         summary = generate_day(out, args.day, scale=args.scale, seed=args.seed, **options)
     else:

@@ -13,11 +13,11 @@ import openpyxl
 import pytest
 
 from fhub.contracts import CONTRACTS, ELG_COLUMNS, GLD_ELGS
-from fhub.demo import generate, generate_day
-from fhub.demo.__main__ import main as cli_main
-from fhub.demo.dialects import RAW_IDENTIFIER_COLUMNS
-from fhub.demo.hubs import load_family_hubs
 from fhub.landing.mapping import EXCEL_SERIAL, BoroughMapping, FileSpec, load_borough_mappings
+from fhub_dev.demo import generate, generate_day
+from fhub_dev.demo.__main__ import main as cli_main
+from fhub_dev.demo.dialects import RAW_IDENTIFIER_COLUMNS
+from fhub_dev.demo.hubs import load_family_hubs
 
 PROJECT = Path(__file__).resolve().parents[2]
 CONFIG = PROJECT / "config" / "boroughs"
@@ -276,8 +276,8 @@ def _gld_from_file(path: Path, spec: FileSpec) -> float:
 
 
 def test_calibration_moves_gld_toward_published_rate(tmp_path, monkeypatch):
-    from fhub.demo.realdata import LAIT_FILE, published_gld_rates
     from fhub.settings import Paths
+    from fhub_dev.demo.realdata import LAIT_FILE, published_gld_rates
 
     lait = Paths.from_env().real_data / LAIT_FILE
     if not lait.exists():
@@ -318,8 +318,8 @@ def test_family_hubs_seed_covers_all_boroughs():
 
 
 def test_family_hub_lsoas_are_real_lsoas_of_their_borough():
-    from fhub.demo.realdata import IMD_FILE, london_lsoas
     from fhub.settings import Paths
+    from fhub_dev.demo.realdata import IMD_FILE, london_lsoas
 
     real = Paths.from_env().real_data
     if not (real / IMD_FILE).exists():
@@ -331,7 +331,7 @@ def test_family_hub_lsoas_are_real_lsoas_of_their_borough():
 
 
 def test_national_scale_authorities():
-    from fhub.demo.generate import authorities
+    from fhub_dev.demo.generate import authorities
 
     auth = authorities("national", None, None)
     assert len(auth) == 150

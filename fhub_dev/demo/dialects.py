@@ -26,7 +26,7 @@ gamma      XLSX with a 2-row title block (header on     numeric codes: sex 1/2/9
 =========  ==========================================  ==============================================
 
 Every dialect also has a *daily* contacts spec (period = day) for nightly top-up deliveries
-(:func:`fhub.demo.generate_day`).
+(:func:`fhub_dev.demo.generate_day`).
 """
 
 from __future__ import annotations

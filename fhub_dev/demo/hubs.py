@@ -6,7 +6,7 @@ lean towards more deprived LSOAs, as hubs are), plus two pseudo-hubs used for co
 
 Rebuild the seed (needs the real IMD file)::
 
-    python -m fhub.demo.hubs  # writes seeds/reference/family_hubs.csv
+    python -m fhub_dev.demo.hubs  # writes seeds/reference/family_hubs.csv
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class Hub:
 
 def build_family_hubs(lsoas: dict[str, list[tuple[str, int]]], seed: int = 2024) -> list[Hub]:
     """Hubs for every London borough (needs ``{borough_code: [(lsoa, imd_decile)]}`` of real LSOAs)."""
-    from fhub.demo.boroughs import london_boroughs
+    from fhub_dev.demo.boroughs import london_boroughs
 
     rng = random.Random(seed)
     hubs: list[Hub] = []
@@ -91,7 +91,7 @@ def load_family_hubs(path: Path | None = None) -> dict[str, list[Hub]]:
 
 
 def main() -> None:  # pragma: no cover - one-off seed build
-    from fhub.demo.realdata import london_lsoas
+    from fhub_dev.demo.realdata import london_lsoas
 
     paths = Paths.from_env()
     lsoas = london_lsoas(paths.real_data)

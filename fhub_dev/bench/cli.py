@@ -16,12 +16,12 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from fhub.bench import dbtlog, machine
-from fhub.bench.result import BenchResult, verdicts
-from fhub.bench.runner import ChildRun, run_child
-from fhub.bench.stages import STAGES, parse_stage_times, stage_at
-from fhub.bench.table import append_row
 from fhub.settings import PROJECT_DIR, Paths
+from fhub_dev.bench import dbtlog, machine
+from fhub_dev.bench.result import BenchResult, verdicts
+from fhub_dev.bench.runner import ChildRun, run_child
+from fhub_dev.bench.stages import STAGES, parse_stage_times, stage_at
+from fhub_dev.bench.table import append_row
 
 SCALES = ("tiny", "demo", "london", "national")
 DEFAULT_SEED = 42
@@ -98,12 +98,12 @@ def nightly(label: str, env: dict[str, str], log_dir: Path, *extra: str) -> Chil
 
 
 def generate_day(env: dict[str, str], log_dir: Path, scale: str, seed: int, day: str, paths: Paths) -> ChildRun:
-    """One day of new contact files for every borough (``python -m fhub.demo --day``); the files it added are
+    """One day of new contact files for every borough (``python -m fhub_dev.demo --day``); the files it added are
     listed in :data:`DAY_FILES` (relative to incoming/)."""
     before = incoming_files(paths)
     run = run_child(
         "generate-day",
-        [sys.executable, "-m", "fhub.demo", "--scale", scale, "--seed", str(seed), "--day", day],
+        [sys.executable, "-m", "fhub_dev.demo", "--scale", scale, "--seed", str(seed), "--day", day],
         env=env,
         cwd=PROJECT_DIR,
         log_path=log_dir / "generate-day.log",
@@ -148,7 +148,7 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
         _say(f"generating {args.scale} demo data into {data_dir} (timed separately)")
         gen = run_child(
             "generate",
-            [sys.executable, "-m", "fhub.demo", "--scale", args.scale, "--seed", str(args.seed)],
+            [sys.executable, "-m", "fhub_dev.demo", "--scale", args.scale, "--seed", str(args.seed)],
             env=gen_env,
             cwd=PROJECT_DIR,
             log_path=log_dir / "generate.log",
@@ -195,7 +195,7 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
             [
                 sys.executable,
                 "-m",
-                "fhub.bench.limit",
+                "fhub_dev.bench.limit",
                 "--work-db",
                 str(paths.work_db),
                 "--project",
@@ -324,7 +324,7 @@ def print_summary(result: BenchResult, data_dir: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m fhub.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m fhub_dev.bench", description=__doc__)
     parser.add_argument("--scale", choices=SCALES, default="london")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(

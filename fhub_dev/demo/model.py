@@ -47,7 +47,7 @@ from fhub.contracts import (
     SEX,
     VENUE,
 )
-from fhub.demo.files import NULL_DAY, Cat, Days, Frame, day_of
+from fhub_dev.demo.files import NULL_DAY, Cat, Days, Frame, day_of
 
 BOOL = (False, True)
 _ETH_MIX = np.array([0.20, 0.16, 0.10, 0.42, 0.07, 0.05])  # asian black mixed white other unknown

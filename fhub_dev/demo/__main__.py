@@ -1,4 +1,4 @@
-"""``python -m fhub.demo --out <incoming dir> --seed 42 --scale {tiny,demo,london,national}``."""
+"""``python -m fhub_dev.demo --out <incoming dir> --seed 42 --scale {tiny,demo,london,national}``."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from fhub.demo.generate import SCALES, generate, generate_day
 from fhub.settings import Paths
+from fhub_dev.demo.generate import SCALES, generate, generate_day
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m fhub.demo",
+        prog="python -m fhub_dev.demo",
         description="Write deterministic synthetic borough deliveries (incoming/<slug>/<file>) in each "
         "borough's export dialect.",
     )

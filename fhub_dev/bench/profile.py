@@ -1,8 +1,8 @@
 """Profile one nightly stage with cProfile, calling the stage's functions as the flow does (no Prefect).
 
-    FHUB_DATA_DIR=/tmp/fhub-bench/london python -m fhub.bench.profile land      # land_all + land_reference
-    FHUB_DATA_DIR=... python -m fhub.bench.profile dbt [--full-refresh]             # fhub.dbt.runner.run_dbt
-    FHUB_DATA_DIR=... python -m fhub.bench.profile validate                          # GX checkpoint
+    FHUB_DATA_DIR=/tmp/fhub-bench/london python -m fhub_dev.bench.profile land      # land_all + land_reference
+    FHUB_DATA_DIR=... python -m fhub_dev.bench.profile dbt [--full-refresh]             # fhub.dbt.runner.run_dbt
+    FHUB_DATA_DIR=... python -m fhub_dev.bench.profile validate                          # GX checkpoint
 
 Prints the stage's wall time and the functions with the most cumulative and own time; writes the raw
 profile to ``<data>/bench-logs/profile-<stage>.pstats`` (open with ``python -m pstats``). Use it on a data
@@ -53,7 +53,7 @@ STAGES = {"land": _land, "dbt": _dbt, "validate": _validate}
 
 def main(argv: list[str] | None = None) -> int:
     apply_offline_env()
-    parser = argparse.ArgumentParser(prog="python -m fhub.bench.profile")
+    parser = argparse.ArgumentParser(prog="python -m fhub_dev.bench.profile")
     parser.add_argument("stage", choices=sorted(STAGES))
     parser.add_argument("--full-refresh", action="store_true")
     parser.add_argument("--no-reference", action="store_true", help="land: borough extracts only")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fhub.bench.memory import MemoryPeak, TreeMemorySampler
+from fhub_dev.bench.memory import MemoryPeak, TreeMemorySampler
 
 
 @dataclass

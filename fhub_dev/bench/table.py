@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fhub.bench.result import BenchResult, verdicts
-from fhub.bench.stages import STAGES
+from fhub_dev.bench.result import BenchResult, verdicts
+from fhub_dev.bench.stages import STAGES
 
 COLUMNS: tuple[str, ...] = (
     "date",
@@ -33,11 +33,11 @@ COLUMNS: tuple[str, ...] = (
 )
 HEADER = "| " + " | ".join(COLUMNS) + " |"
 SEPARATOR = "|" + "|".join("---" for _ in COLUMNS) + "|"
-TABLE_MARKER = "<!-- fhub.bench: results rows are appended below this line by `python -m fhub.bench` -->"
+TABLE_MARKER = "<!-- fhub_dev.bench: results rows are appended below this line by `python -m fhub_dev.bench` -->"
 
 TEMPLATE = f"""# Benchmarks
 
-Rows are appended by `make bench` (`python -m fhub.bench --scale london`); see docs/performance.md for what
+Rows are appended by `make bench` (`python -m fhub_dev.bench --scale london`); see docs/performance.md for what
 each column measures and how. Times are wall seconds, memory is the peak resident memory of the whole
 process tree of the nightly run. Never edit a row by hand.
 

@@ -35,20 +35,20 @@ from pathlib import Path
 import numpy as np
 
 from fhub.contracts import CONTRACTS
-from fhub.demo.boroughs import (
+from fhub.landing.mapping import BoroughMapping, FileSpec, load_borough_mapping
+from fhub.settings import Paths
+from fhub_dev.demo.boroughs import (
     DEMO_BOROUGHS,
     TINY_BOROUGHS,
     DemoBorough,
     london_boroughs,
     write_mapping_configs,
 )
-from fhub.demo.dialects import DIALECTS, EXTRA_COLUMNS, RAW_IDENTIFIER_COLUMNS
-from fhub.demo.files import Frame, date_of, day_of, file_name_for, take, write_file
-from fhub.demo.hubs import Hub, load_family_hubs
-from fhub.demo.model import BoroughModel, BoroughParams, IdFormat, Window, ay_label
-from fhub.demo.realdata import gld_target, london_lsoas, published_gld_rates
-from fhub.landing.mapping import BoroughMapping, FileSpec, load_borough_mapping
-from fhub.settings import Paths
+from fhub_dev.demo.dialects import DIALECTS, EXTRA_COLUMNS, RAW_IDENTIFIER_COLUMNS
+from fhub_dev.demo.files import Frame, date_of, day_of, file_name_for, take, write_file
+from fhub_dev.demo.hubs import Hub, load_family_hubs
+from fhub_dev.demo.model import BoroughModel, BoroughParams, IdFormat, Window, ay_label
+from fhub_dev.demo.realdata import gld_target, london_lsoas, published_gld_rates
 
 LAST_ACADEMIC_YEAR = 2025  # 2025/26
 _USE_ENV = object()

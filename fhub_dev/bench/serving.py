@@ -1,6 +1,6 @@
 """The PostgreSQL load benchmark: time ``fhub postgres publish`` against an existing run's published mart.
 
-``python -m fhub.bench.serving --data-dir DIR`` takes a data folder a nightly run has published (e.g. the
+``python -m fhub_dev.bench.serving --data-dir DIR`` takes a data folder a nightly run has published (e.g. the
 London benchmark's, ``$TMPDIR/fhub-bench/london``), starts (or reuses) the local cluster under
 ``DIR/postgres`` - or uses ``FHUB_POSTGRES_DSN`` - and loads the mart ``--repeat`` times (the first load
 swaps out an empty database, later ones a full mart, as every night after the first). Each load is the
@@ -19,10 +19,10 @@ import sys
 import time
 from pathlib import Path
 
-from fhub.bench import machine
 from fhub.settings import PROJECT_DIR, Paths
+from fhub_dev.bench import machine
 
-MARKER = "<!-- fhub.bench.serving: rows are appended below this line by `python -m fhub.bench.serving` -->"
+MARKER = "<!-- fhub_dev.bench.serving: rows are appended below this line by `python -m fhub_dev.bench.serving` -->"
 COLUMNS = (
     "date",
     "commit",
@@ -45,7 +45,7 @@ def _append(benchmarks: Path, row: str) -> None:
     if MARKER not in text:
         text = text.rstrip("\n") + (
             "\n\n## Serving (PostgreSQL load)\n\n"
-            "Rows are appended by `python -m fhub.bench.serving --data-dir <a published run's data folder>`: the "
+            "Rows are appended by `python -m fhub_dev.bench.serving --data-dir <a published run's data folder>`: the "
             "nightly's load of the published mart (public relations + restricted figures) into PostgreSQL, "
             "repeated; times are wall seconds per load.\n\n"
             f"{MARKER}\n\n| " + " | ".join(COLUMNS) + " |\n|" + "|".join("---" for _ in COLUMNS) + "|\n"
@@ -61,7 +61,7 @@ def _append(benchmarks: Path, row: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m fhub.bench.serving", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m fhub_dev.bench.serving", description=__doc__)
     parser.add_argument("--data-dir", type=Path, required=True, help="a data folder with a published mart")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--label", default="", help="what data this is (e.g. london), for the table")

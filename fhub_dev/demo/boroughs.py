@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from fhub.demo.dialects import mapping_document
 from fhub.settings import Paths
+from fhub_dev.demo.dialects import mapping_document
 
 #: ONS code → (slug, hub prefix, dialect)
 _BOROUGHS: dict[str, tuple[str, str, str]] = {
@@ -110,8 +110,8 @@ class _NoAliasDumper(yaml.SafeDumper):
 
 _HEADER = """\
 # Borough mapping file: how {name}'s family hub and EYFSP exports map onto the landing contract.
-# Format: docs/architecture.md ("Borough mapping files"). Dialect '{dialect}' (see fhub/demo/dialects.py).
-# Rendered from the dialect template by fhub.demo; it is configuration — edit it when the export changes.
+# Format: docs/architecture.md ("Borough mapping files"). Dialect '{dialect}' (see fhub_dev/demo/dialects.py).
+# Rendered from the dialect template by fhub_dev.demo; it is configuration — edit it when the export changes.
 """
 
 

@@ -11,7 +11,7 @@
   groups them; no mapping, validation, pseudonymisation or lineage). XLSX files cannot be read by DuckDB offline (no excel
   extension), so they are counted and left out of the landing limit.
 
-Run as a child process by the benchmark (``python -m fhub.bench.limit ...``) so its memory is measured the
+Run as a child process by the benchmark (``python -m fhub_dev.bench.limit ...``) so its memory is measured the
 same way; prints one JSON object.
 """
 
@@ -209,7 +209,7 @@ def run_landing(incoming: Path, scratch: Path, result: LimitResult) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m fhub.bench.limit")
+    parser = argparse.ArgumentParser(prog="python -m fhub_dev.bench.limit")
     parser.add_argument("--work-db", type=Path, required=True)
     parser.add_argument("--project", type=Path, required=True)
     parser.add_argument("--incoming", type=Path, required=True)
