@@ -90,7 +90,7 @@ sqllint: setup
 	$(SQLFLUFF) lint models tests/dbt
 
 bench: setup
-	$(BIN)/python -m fhub_dev.bench --scale $(or $(BENCH_SCALE),london)
+	$(BIN)/fhub bench --scale $(or $(BENCH_SCALE),london)
 
 # Local Prefect server + the served nightly deployment (02:00 Europe/London).
 server: setup

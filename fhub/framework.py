@@ -8,11 +8,11 @@ left off the sheet name). Row 1 holds the column names, as in the seed CSVs in `
 ``load_workbook`` reads and validates it and raises :class:`FrameworkError` listing *every* problem with the
 sheet, row, column, what is wrong and what to do; ``write_seeds`` writes the validated tables over the seed
 CSVs so the next ``dbt build`` uses them. ``export_workbook`` writes the current seeds as a workbook to start
-from. Command line::
+from. Command line (``python -m fhub.framework`` is the same)::
 
-    python -m fhub.framework load  <workbook.xlsx> [--seeds-dir seeds/framework] [--check]
-    python -m fhub.framework export <workbook.xlsx> [--seeds-dir seeds/framework]
-    python -m fhub.framework check [--seeds-dir seeds/framework]
+    fhub framework load  <workbook.xlsx> [--seeds-dir seeds/framework] [--check]
+    fhub framework export <workbook.xlsx> [--seeds-dir seeds/framework]
+    fhub framework check [--seeds-dir seeds/framework]
 """
 
 from __future__ import annotations
@@ -384,9 +384,9 @@ def export_workbook(path: Path, seeds_dir: Path = SEEDS_DIR) -> Path:
     return Path(path)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m fhub.framework", description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``fhub framework load|export|check`` (fhub/cli/tools.py)."""
+    sub = parser.add_subparsers(dest="framework_command", required=True)
     load = sub.add_parser("load", help="validate a workbook and write it over the framework seeds")
     load.add_argument("workbook", type=Path)
     load.add_argument("--seeds-dir", type=Path, default=SEEDS_DIR)
@@ -396,16 +396,18 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--seeds-dir", type=Path, default=SEEDS_DIR)
     check = sub.add_parser("check", help="validate the framework seeds")
     check.add_argument("--seeds-dir", type=Path, default=SEEDS_DIR)
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
     try:
-        if args.command == "load":
+        if args.framework_command == "load":
             tables = load_workbook(args.workbook)
             if args.check:
                 print(f"{args.workbook}: valid ({len(tables['framework_metrics'])} metrics)")
             else:
                 for target in write_seeds(tables, args.seeds_dir):
                     print(f"wrote {target}")
-        elif args.command == "export":
+        elif args.framework_command == "export":
             print(f"wrote {export_workbook(args.workbook, args.seeds_dir)}")
         else:
             tables = check_seeds(args.seeds_dir)
@@ -414,6 +416,13 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m fhub.framework ...`` is ``fhub framework ...``."""
+    from fhub.cli import main as fhub_main
+
+    return fhub_main(["framework", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

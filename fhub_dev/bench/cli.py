@@ -103,7 +103,7 @@ def generate_day(env: dict[str, str], log_dir: Path, scale: str, seed: int, day:
     before = incoming_files(paths)
     run = run_child(
         "generate-day",
-        [sys.executable, "-m", "fhub_dev.demo", "--scale", scale, "--seed", str(seed), "--day", day],
+        [sys.executable, "-m", "fhub_dev.demo", "--scale", scale, "--seed", str(seed), "--day", day, "--progress"],
         env=env,
         cwd=PROJECT_DIR,
         log_path=log_dir / "generate-day.log",
@@ -148,7 +148,7 @@ def run_benchmark(args: argparse.Namespace) -> BenchResult:
         _say(f"generating {args.scale} demo data into {data_dir} (timed separately)")
         gen = run_child(
             "generate",
-            [sys.executable, "-m", "fhub_dev.demo", "--scale", args.scale, "--seed", str(args.seed)],
+            [sys.executable, "-m", "fhub_dev.demo", "--scale", args.scale, "--seed", str(args.seed), "--progress"],
             env=gen_env,
             cwd=PROJECT_DIR,
             log_path=log_dir / "generate.log",
@@ -324,7 +324,7 @@ def print_summary(result: BenchResult, data_dir: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m fhub_dev.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="fhub bench", description=__doc__)
     parser.add_argument("--scale", choices=SCALES, default="london")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(

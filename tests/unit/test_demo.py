@@ -12,10 +12,10 @@ import numpy as np
 import openpyxl
 import pytest
 
+from fhub.cli import main as fhub_main
 from fhub.contracts import CONTRACTS, ELG_COLUMNS, GLD_ELGS
 from fhub.landing.mapping import EXCEL_SERIAL, BoroughMapping, FileSpec, load_borough_mappings
 from fhub_dev.demo import generate, generate_day
-from fhub_dev.demo.__main__ import main as cli_main
 from fhub_dev.demo.dialects import RAW_IDENTIFIER_COLUMNS
 from fhub_dev.demo.hubs import load_family_hubs
 
@@ -250,8 +250,9 @@ def test_boroughs_without_committed_mapping_need_a_config_dir(tmp_path):
 
 
 def test_cli_tiny(tmp_path, capsys):
-    rc = cli_main(
+    rc = fhub_main(
         [
+            "demo",
             "--out",
             str(tmp_path),
             "--scale",
@@ -338,3 +339,11 @@ def test_national_scale_authorities():
     assert len({a.slug for a in auth}) == len({a.borough_code for a in auth}) == 150
     assert {a.dialect for a in auth} == {"alpha", "beta", "gamma"}
     assert sum(a.borough_code.startswith("E09") for a in auth) == 33
+
+
+def test_demo_options_are_defined_once_for_every_scale():
+    """``fhub demo`` and ``python -m fhub_dev.demo`` share one option set; its scales are the generator's."""
+    from fhub_dev.demo.generate import SCALES
+    from fhub_dev.demo.options import SCALE_NAMES
+
+    assert set(SCALE_NAMES) == set(SCALES)
