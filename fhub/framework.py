@@ -17,7 +17,6 @@ from. Command line (``python -m fhub.framework`` is the same)::
 
 from __future__ import annotations
 
-import argparse
 import csv
 import sys
 from dataclasses import dataclass, field
@@ -382,40 +381,6 @@ def export_workbook(path: Path, seeds_dir: Path = SEEDS_DIR) -> Path:
             ws.append([row.get(c, "") for c in table.columns])
     wb.save(path)
     return Path(path)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``fhub framework load|export|check`` (fhub/cli/tools.py)."""
-    sub = parser.add_subparsers(dest="framework_command", required=True)
-    load = sub.add_parser("load", help="validate a workbook and write it over the framework seeds")
-    load.add_argument("workbook", type=Path)
-    load.add_argument("--seeds-dir", type=Path, default=SEEDS_DIR)
-    load.add_argument("--check", action="store_true", help="validate only; write nothing")
-    export = sub.add_parser("export", help="write the current framework seeds as a workbook")
-    export.add_argument("workbook", type=Path)
-    export.add_argument("--seeds-dir", type=Path, default=SEEDS_DIR)
-    check = sub.add_parser("check", help="validate the framework seeds")
-    check.add_argument("--seeds-dir", type=Path, default=SEEDS_DIR)
-
-
-def run(args: argparse.Namespace) -> int:
-    try:
-        if args.framework_command == "load":
-            tables = load_workbook(args.workbook)
-            if args.check:
-                print(f"{args.workbook}: valid ({len(tables['framework_metrics'])} metrics)")
-            else:
-                for target in write_seeds(tables, args.seeds_dir):
-                    print(f"wrote {target}")
-        elif args.framework_command == "export":
-            print(f"wrote {export_workbook(args.workbook, args.seeds_dir)}")
-        else:
-            tables = check_seeds(args.seeds_dir)
-            print(f"{args.seeds_dir}: valid ({len(tables['framework_metrics'])} metrics)")
-    except FrameworkError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

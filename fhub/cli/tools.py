@@ -4,12 +4,46 @@ tool in fhub_dev/bench; its options are its own, passed through)."""
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+
+def _add_framework_arguments(parser: argparse.ArgumentParser) -> None:
+    """``fhub framework load|export|check``."""
+    from fhub.framework import SEEDS_DIR
+
+    sub = parser.add_subparsers(dest="framework_command", required=True)
+    load = sub.add_parser("load", help="validate a workbook and write it over the framework seeds")
+    load.add_argument("workbook", type=Path)
+    load.add_argument("--seeds-dir", type=Path, default=SEEDS_DIR)
+    load.add_argument("--check", action="store_true", help="validate only; write nothing")
+    export = sub.add_parser("export", help="write the current framework seeds as a workbook")
+    export.add_argument("workbook", type=Path)
+    export.add_argument("--seeds-dir", type=Path, default=SEEDS_DIR)
+    check = sub.add_parser("check", help="validate the framework seeds")
+    check.add_argument("--seeds-dir", type=Path, default=SEEDS_DIR)
 
 
 def _cmd_framework(args: argparse.Namespace) -> int:
-    from fhub.framework import run
+    from fhub.framework import FrameworkError, check_seeds, export_workbook, load_workbook, write_seeds
 
-    return run(args)
+    try:
+        if args.framework_command == "load":
+            tables = load_workbook(args.workbook)
+            if args.check:
+                print(f"{args.workbook}: valid ({len(tables['framework_metrics'])} metrics)")
+            else:
+                for target in write_seeds(tables, args.seeds_dir):
+                    print(f"wrote {target}")
+        elif args.framework_command == "export":
+            print(f"wrote {export_workbook(args.workbook, args.seeds_dir)}")
+        else:
+            tables = check_seeds(args.seeds_dir)
+            print(f"{args.seeds_dir}: valid ({len(tables['framework_metrics'])} metrics)")
+    except FrameworkError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
 
 
 def bench(argv: list[str]) -> int:
@@ -25,11 +59,9 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 def register(sub) -> None:
     """Add this group's subcommands to the ``fhub`` parser."""
-    from fhub.framework import add_arguments as add_framework_arguments
-
     framework = sub.add_parser("framework", help="the outcomes framework as data: load a workbook into the "
                                "seeds, export the seeds as a workbook, check them")
-    add_framework_arguments(framework)
+    _add_framework_arguments(framework)
     framework.set_defaults(func=_cmd_framework)
 
     bench = sub.add_parser("bench", add_help=False, help="the benchmark (dev tool; BENCHMARKS.md): "
