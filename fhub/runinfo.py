@@ -6,10 +6,9 @@ import datetime as dt
 import subprocess
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import SecretBytes, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretBytes, SecretStr, model_serializer
 
 from fhub.privacy.vault import OriginalsKey
 from fhub.settings import Paths
@@ -44,30 +43,38 @@ def code_version(project_dir: Path, ignore: tuple[str, ...] = ()) -> str:
         return "unknown"
 
 
-@dataclass(frozen=True)
-class RunContext:
+class RunContext(BaseModel):
     """Everything one run needs to know about itself, resolved once at the entry point (the nightly flow, the
     CLI) and handed to subflows, tasks and library functions: where everything is, the run's identity, and
     its keys and settings.
 
-    The keys are pydantic secrets: a subflow's parameters are stored in Prefect's database, where a
-    ``RunContext`` appears with ``**********`` in their place (``tests/unit/test_run_context.py``)."""
+    A subflow's parameters are stored in Prefect's database: there a ``RunContext`` is only its run id, mode,
+    code version and key label (:meth:`_stored_form`) - never a key, a DSN or a folder name (a folder can be
+    named after a person); ``tests/unit/test_run_context.py``."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     paths: Paths
     run_id: str
     mode: str
     code_version: str
     key_label: str
-    hmac_key: SecretBytes = field(repr=False)
+    hmac_key: SecretBytes = Field(repr=False)
     originals_label: str = "demo"
-    originals_secret: SecretStr = field(default=SecretStr(""), repr=False)
+    originals_secret: SecretStr = Field(default=SecretStr(""), repr=False)
     #: ``FHUB_INCOMING_AFTER_LANDING``: ``remove`` (default) or ``keep`` delivered files once recorded.
     incoming_after: str = "remove"
     #: ``FHUB_ORIGINALS_RETENTION_DAYS``.
     retention_days: int = 400
     #: ``FHUB_POSTGRES_DSN`` and ``FHUB_PG_PASSWORD_<ROLE>``: the serving database (production).
-    serving_dsn: SecretStr | None = field(default=None, repr=False)
-    serving_passwords: dict[str, SecretStr] = field(default_factory=dict, repr=False)
+    serving_dsn: SecretStr | None = Field(default=None, repr=False)
+    serving_passwords: dict[str, SecretStr] = Field(default_factory=dict, repr=False)
+
+    @model_serializer(mode="plain")
+    def _stored_form(self) -> dict:
+        """What leaves the process (Prefect's database): the run's identity only."""
+        return {"run_id": self.run_id, "mode": self.mode, "code_version": self.code_version,
+                "key_label": self.key_label}
 
     @property
     def key(self) -> bytes:
