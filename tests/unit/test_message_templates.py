@@ -28,7 +28,7 @@ MODULES = [
     "fhub/landing/read.py", "fhub/landing/columns.py", "fhub/landing/engine.py", "fhub/landing/land.py",
     "fhub/landing/receipts.py", "fhub/landing/scan.py", "fhub/landing/validate.py", "fhub/landing/labels.py",
     "fhub/landing/result.py", "fhub/dq/landing_results.py", "fhub/dq/dbt_results.py", "fhub/dq/gx_results.py",
-    "fhub/dq/decision.py", "fhub/dq/history.py", "fhub/summary.py", "fhub/privacy/messages.py",
+    "fhub/dq/decision.py", "fhub/dq/history.py", "fhub/dq/reconciliation.py", "fhub/summary.py", "fhub/privacy/messages.py",
     "flows/land.py", "flows/nightly.py",
 ]
 
