@@ -20,7 +20,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 export UV_COMPILE_BYTECODE := 1
 export UV_NO_PROGRESS := 1
 
-.PHONY: help setup run reference-data demo nightly report docs test test-fast lint sqllint bench serve server clean browser-deps
+.PHONY: help setup run reference-data demo nightly report docs test test-fast lint sqllint bench serve server clean browser-deps postgres-deps postgres-up postgres-down
 
 # SQLFluff's dbt templater compiles every model with the project's profile: against an in-memory DuckDB, so
 # linting never opens (or locks) the work file; offline like everything else.
@@ -61,13 +61,25 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { echo "==> installing Debian chromium for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: setup browser-deps
+# Debian's PostgreSQL 15 server for `fhub postgres up` and the serving tests (installed when missing).
+postgres-deps:
+	@test -x /usr/lib/postgresql/15/bin/initdb || { echo "==> installing Debian postgresql (15) for serving"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+# The local serving database under $$FHUB_DATA_DIR/postgres (README "Serving (PostgreSQL)").
+postgres-up: setup postgres-deps
+	$(BIN)/fhub postgres up
+
+postgres-down: setup
+	$(BIN)/fhub postgres down
+
+test: setup browser-deps postgres-deps
 	$(BIN)/ruff check fhub flows expectations tests
 	$(SQLFLUFF) lint models tests/dbt
 	$(BIN)/pytest
 
 test-fast: setup
-	$(BIN)/pytest -m "not e2e and not browser"
+	$(BIN)/pytest -m "not e2e and not browser and not postgres"
 
 lint: setup
 	$(BIN)/ruff check fhub flows expectations tests

@@ -144,6 +144,159 @@ def _reference_fetch(ref, args: argparse.Namespace) -> int:
         print("reference: waiting for a decision: " + ", ".join(o.table for o in waiting) + " (see above)")
     return 0 if report.ok or args.when_empty else 1
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from fhub.check import CheckError, check_files
+
+    paths = Paths.from_env()
+    try:
+        result = check_files(paths, args.borough, [Path(f) for f in args.files], mode=args.mode,
+                             history=not args.no_history, config_dir=args.config_dir)
+    except CheckError as exc:
+        print(f"fhub check: {exc}", file=sys.stderr)
+        return 2
+    print(result.report_text())
+    if args.receipt_csv and result.receipt_csv:
+        Path(args.receipt_csv).write_text(result.receipt_csv, encoding="utf-8")
+        print(f"Every problem row: {args.receipt_csv}")
+    return result.exit_code
+
+
+def _cmd_check_server(args: argparse.Namespace) -> int:
+    from fhub.check.server import serve
+
+    serve(Paths.from_env(), port=args.port, max_upload_mb=args.max_upload_mb, mode=args.mode,
+          history=not args.no_history)
+    return 0
+
+
+def _cmd_notify(args: argparse.Namespace) -> int:
+    from fhub.notify import NotifyConfigError, load_notify_config
+    from fhub.notify.config import config_path
+
+    paths = Paths.from_env()
+    try:
+        config = load_notify_config(config_path(paths.project))
+    except NotifyConfigError as exc:
+        print(f"fhub notify: {exc}", file=sys.stderr)
+        return 2
+    if args.action == "setup":
+        from fhub.notify.automations import setup_automations
+
+        for line in setup_automations(config):
+            print(line)
+        return 0
+    from fhub.notify.channels import Channels, NotConfigured, deliver
+    from fhub.notify.messages import PREFIX, Message
+
+    message = Message("test", f"{PREFIX} Test message", "A test from `fhub notify test`: this channel works.")
+    channels, failed = Channels(config), 0
+    targets = [("email", lambda: channels.email(list(config.central.email)))] if config.central.email else []
+    targets += [(f"webhook:{n}", lambda n=n: channels.webhook(n)) for n in config.central.webhooks]
+    for name, block in targets:
+        try:
+            deliver(block(), message)
+            print(f"{name}: sent")
+        except NotConfigured as exc:
+            print(f"{name}: not configured ({exc})")
+        except Exception as exc:  # noqa: BLE001 - report every channel
+            failed += 1
+            print(f"{name}: FAILED ({type(exc).__name__})")
+    return 1 if failed else 0
+
+
+def _serving_target(paths: Paths):
+    from fhub.serving.passwords import passwords_from_environment
+    from fhub.serving.serve import resolve_target
+
+    return resolve_target(
+        paths,
+        env_dsn=os.environ.get("FHUB_POSTGRES_DSN"),
+        env_passwords=passwords_from_environment(os.environ),
+    )
+
+
+def _cmd_postgres(args: argparse.Namespace) -> int:
+    """``fhub postgres up|down|status|publish|dsn``: the serving database (README "Serving (PostgreSQL)")."""
+    from fhub.serving.cluster import ClusterError
+    from fhub.serving.config import ServingConfigError, default_config_path, load_serving_config
+    from fhub.serving.serve import ServingTarget, describe_failure, load_into, local_cluster, prepare_roles
+
+    paths = Paths.from_env()
+    bindir = os.environ.get("FHUB_PG_BINDIR")
+    cluster = local_cluster(paths, Path(bindir) if bindir else None)
+    try:
+        config = load_serving_config(default_config_path(paths.project))
+        if args.action == "up":
+            info = cluster.up(database=config.database, loader=config.loader, port=args.port)
+            try:
+                _, roles = prepare_roles(ServingTarget(info.dsn(info.loader, tcp=False), local=cluster), paths, config)
+            except Exception as exc:  # noqa: BLE001 - the cluster runs; say why the roles are not there
+                print(f"the reader roles could not be set up: {describe_failure(exc)}", file=sys.stderr)
+                return 1
+            for note in [*info.notes, *roles.notes]:
+                print(note)
+            print(f"PostgreSQL serving cluster {'started' if info.started else 'already running'}: "
+                  f"127.0.0.1:{info.port} and socket folder {info.socket_dir}")
+            print(f"logins (generated, mode 0600): {info.passfile}")
+            print(f"analysts: psql \"{info.dsn(config.analyst_role)}\"")
+            if not paths.published_db.exists():
+                print("no published mart yet: run the nightly (fhub run), which loads it")
+            else:
+                print("load the current published mart now: fhub postgres publish")
+            print(info.dsn(info.loader))
+            return 0
+        if args.action == "down":
+            print("stopped" if cluster.stop() else "the local cluster was not running")
+            return 0
+        if args.action == "dsn":
+            port = cluster.running_port()
+            if port is None:
+                print("the local cluster is not running: fhub postgres up", file=sys.stderr)
+                return 2
+            info = cluster.info(port)
+            print(info.dsn(args.role or info.loader, tcp=not args.socket))
+            return 0
+        target = _serving_target(paths)
+        if target is None:
+            print("no serving database: start the local one with `fhub postgres up`, or set FHUB_POSTGRES_DSN",
+                  file=sys.stderr)
+            return 2
+        if args.action == "status":
+            return _postgres_status(target, config)
+        try:
+            result, roles = load_into(target, paths, config, progress=print)
+        except Exception as exc:  # noqa: BLE001 - said plainly; the serving database is unchanged
+            print(f"NOT LOADED: {describe_failure(exc)}; the serving database keeps the mart it had", file=sys.stderr)
+            return 1
+        for note in [*roles.notes, *([result.restricted_note] if result.restricted_note else [])]:
+            print(f"note: {note}")
+        return 0
+    except (ClusterError, ServingConfigError) as exc:
+        print(f"fhub postgres {args.action}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _postgres_status(target, config) -> int:
+    import psycopg
+    from psycopg import sql
+
+    print(f"serving database: {target.label}")
+    try:
+        with psycopg.connect(target.dsn, connect_timeout=10) as con:
+            row = con.execute(
+                sql.SQL("select run_id, loaded_at, tables, rows from {}.load_info").format(
+                    sql.Identifier(config.mart_schema)
+                )
+            ).fetchone()
+    except psycopg.errors.UndefinedTable:
+        print("reachable; no mart loaded yet (fhub postgres publish)")
+        return 0
+    except psycopg.Error as exc:
+        print(f"not reachable ({type(exc).__name__})", file=sys.stderr)
+        return 1
+    print(f"serving run {row[0]}, loaded {row[1]:%Y-%m-%d %H:%M:%S %Z}: {row[2]} tables, {row[3]:,} rows")
+    return 0
+
 
 def _print_paths() -> None:
     paths = Paths.from_env()
@@ -238,12 +391,64 @@ def main(argv: list[str] | None = None) -> int:
     report = sub.add_parser("report", help="build the performance-cycle HTML report from the published file")
     report.set_defaults(func=_cmd_report)
 
+    postgres = sub.add_parser(
+        "postgres", help="the serving database: up | down | status | publish | dsn (README 'Serving')"
+    )
+    postgres.add_argument(
+        "action",
+        choices=["up", "down", "status", "publish", "dsn"],
+        help="up: start (or reuse) the local cluster under $FHUB_DATA_DIR/postgres and print its DSN last; "
+        "down: stop it; status: what it serves; publish: load the current published mart now; "
+        "dsn: print a role's DSN",
+    )
+    postgres.add_argument("--port", type=int, help="up: port on 127.0.0.1 (default: the last one, else a free one)")
+    postgres.add_argument("--role", help="dsn: the role to log in as (default: the loader)")
+    postgres.add_argument("--socket", action="store_true", help="dsn: over the unix socket instead of TCP")
+    postgres.set_defaults(func=_cmd_postgres)
+    check = sub.add_parser(
+        "check", help="pre-send check: would tonight's landing take these files? (nothing is stored)",
+        description="Land the files into a throw-away folder exactly as the nightly would and print the "
+        "receipt. Exit code: 0 would land cleanly, 1 would land with rejected rows or warnings, 2 would not "
+        "land (quarantined or held), 3 the check itself could not run.",
+    )
+    check.add_argument("--borough", required=True, help="borough slug, as in config/boroughs/<slug>.yml")
+    check.add_argument("files", nargs="+", metavar="FILE", help="the files as they would be delivered")
+    check.add_argument("--no-history", action="store_true",
+                       help="do not compare with the warehouse's earlier deliveries for the borough")
+    check.add_argument("--receipt-csv", help="also write every problem row to this CSV file")
+    check.add_argument("--config-dir", help="folder of borough mapping files (default: the nightly's)")
+    check.add_argument("--mode", choices=["demo", "production"], default=os.environ.get("FHUB_MODE", "demo"))
+    check.set_defaults(func=_cmd_check)
+
+    server = sub.add_parser("check-server", help="a local page (127.0.0.1 only) for the pre-send check")
+    server.add_argument("--port", type=int, default=int(os.environ.get("FHUB_CHECK_PORT", 8765)))
+    server.add_argument("--max-upload-mb", type=float, default=float(os.environ.get("FHUB_CHECK_MAX_MB", 100)),
+                        help="largest upload accepted, in MB (default 100)")
+    server.add_argument("--no-history", action="store_true",
+                        help="do not compare with the warehouse's earlier deliveries")
+    server.add_argument("--mode", choices=["demo", "production"], default=os.environ.get("FHUB_MODE", "demo"))
+    server.set_defaults(func=_cmd_check_server)
+
+    notify = sub.add_parser("notify", help="notifications: test the central team's channels, or set up the "
+                            "Prefect automations (crashed / missing night)")
+    notify.add_argument("action", choices=["test", "setup"],
+                        help="test: send a test message to the central team's channels; setup: save them as "
+                        "Prefect blocks and create the automations (needs PREFECT_API_URL)")
+    notify.set_defaults(func=_cmd_notify)
+
     paths = sub.add_parser("paths", help="print where everything is")
     paths.set_defaults(func=_cmd_paths)
 
     args = parser.parse_args(argv)
     if getattr(args, "real_data_dir", None):
         os.environ["FHUB_REAL_DATA_DIR"] = args.real_data_dir
+    if args.command == "check":
+        try:
+            return args.func(args)
+        except Exception as exc:  # noqa: BLE001 - exit codes 0-2 are verdicts; a broken check must not look like one
+            print(f"fhub check: the check itself could not run ({type(exc).__name__}); nothing was stored.",
+                  file=sys.stderr)
+            return 3
     return args.func(args)
 
 

@@ -16,6 +16,8 @@ POINTS = (
     "validate.mid",  # while GX validates
     "publish.assembled",  # public file assembled, not yet swapped
     "publish.copied",  # copied beside the published file, before os.replace
+    "serving.copied",  # PostgreSQL load: the first table copied into the new schema, the rest not yet
+    "serving.swapping",  # PostgreSQL load: old mart locked, schemas renamed, not yet committed
 )
 
 

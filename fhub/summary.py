@@ -37,6 +37,7 @@ def render_summary(paths: Paths, summary: dict) -> str:
         lines.append(f"- {summary['dbt']}")
     if summary.get("gx"):
         lines.append(f"- {summary['gx']}")
+    lines.append(_serving_line(summary))
     lines += [
         "",
         "## Where things are",
@@ -51,6 +52,15 @@ def render_summary(paths: Paths, summary: dict) -> str:
         f"- this summary: {paths.reports / 'run-summary.md'}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _serving_line(summary: dict) -> str:
+    serving = summary.get("serving")
+    if not summary.get("published"):
+        return "- serving database (PostgreSQL): unchanged (nothing was published)"
+    if not serving:
+        return "- serving database (PostgreSQL): not configured (fhub postgres up, or FHUB_POSTGRES_DSN)"
+    return f"- serving database (PostgreSQL, {serving['line']}"
 
 
 def write_summary(paths: Paths, summary: dict) -> Path:

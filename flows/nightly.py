@@ -1,7 +1,12 @@
-"""Flow ``nightly``: land → transform → validate → publish → reports. Scheduled at 02:00 Europe/London.
+"""Flow ``nightly``: land → transform → validate → publish → serve → reports → tell people. Scheduled at
+02:00 Europe/London.
+
+Serve loads the published mart into PostgreSQL when serving is configured (README "Serving (PostgreSQL)").
 
 Nothing is published unless dbt build passes and the Great Expectations gate has no blocking failure;
-scoped failures withhold only the affected borough × extract × period.
+scoped failures withhold only the affected borough × extract × period. The last task tells people
+(fhub.notify): the central team about a failed or partly withheld night and missing deliveries, each borough's
+data officer about their receipt - also when the night stopped with an error, and never failing the night.
 """
 
 from __future__ import annotations
@@ -76,11 +81,56 @@ def snapshot_published(paths: Paths, run_id: str) -> int:
         con.close()
 
 
+@task(name="serve-postgres")
+def serve_postgres(paths: Paths, run_id: str) -> dict | None:
+    """Load tonight's published mart into PostgreSQL when serving is configured (``FHUB_POSTGRES_DSN``, or the
+    local cluster is up). A failed load leaves yesterday's mart serving and is a DQ error, not a failed night."""
+    from fhub.serving.passwords import passwords_from_environment
+    from fhub.serving.serve import resolve_target, serve_published_mart
+
+    target = resolve_target(
+        paths,
+        env_dsn=os.environ.get("FHUB_POSTGRES_DSN"),
+        env_passwords=passwords_from_environment(os.environ),
+    )
+    if target is None:
+        return None
+    return serve_published_mart(paths, run_id, target, progress=progress_logger()).to_dict()
+
+
 @task(name="performance-report")
 def performance_report(paths: Paths, run_id: str) -> list[str]:
     from fhub.reporting import build_all_reports
 
     return [str(p) for p in build_all_reports(paths, run_id)]
+
+
+@task(name="tell-people")
+def tell_people_task(paths: Paths, night) -> dict:
+    """Notifications (fhub.notify). Never fails the night: every error is logged and swallowed here."""
+    say = progress_logger("notify: ")
+    try:
+        from fhub.notify import tell_people
+
+        return tell_people(paths, night, log=say).as_dict()
+    except Exception as exc:  # noqa: BLE001 - failing to notify must never fail or block the night
+        etype = type(exc).__name__
+        say(f"notifications were not sent ({etype}: see config/notifications.yml); the night itself is not "
+            "affected")
+        return {"error": etype}
+
+
+def _tell(paths: Paths, night) -> None:
+    try:
+        tell_people_task(paths, night, return_state=True)  # a failed task state is not raised
+    except Exception:  # noqa: BLE001 - e.g. the task could not even be scheduled
+        progress_logger("notify: ")("notifications were not sent (the task could not run)")
+
+
+class _Stage:
+    """The step the night is in, for the 'stopped during ...' notification."""
+
+    name = "start"
 
 
 @flow(name="nightly", log_prints=True)
@@ -91,20 +141,43 @@ def nightly(
     include_reference: bool = True,
     build_reports: bool = True,
 ) -> dict:
+    from fhub.notify import NightOutcome
+
     mode = mode or os.environ.get("FHUB_MODE", "demo")
-    _, key_label = resolve_key(mode, use_prefect=True)  # production refuses to start without a key
     run_id = run_id or new_run_id()
     paths = Paths.from_env().ensure()
+    stage = _Stage()
+    facts: dict = {}
+    try:
+        summary = _night(paths, mode, run_id, full_refresh, include_reference, build_reports, stage, facts)
+    except Exception as exc:
+        _tell(paths, NightOutcome.stopped(run_id, mode, stage.name, exc))
+        raise
+    _tell(paths, NightOutcome.from_gate(run_id, mode, summary["published"], summary.get("gate", {}),
+                                        facts.get("failed_checks", ())))
+    if not summary["published"]:
+        raise RuntimeError("Nothing was published: " + " | ".join(summary["gate"].get("block_reasons", [])))
+    return summary
+
+
+def _night(paths: Paths, mode: str, run_id: str, full_refresh: bool, include_reference: bool,
+           build_reports: bool, stage: _Stage, facts: dict) -> dict:
+    _, key_label = resolve_key(mode, use_prefect=True)  # production refuses to start without a key
     say = progress_logger()
     say(f"nightly {run_id}: mode={mode}, data={paths.data}")
     summary: dict = {"run_id": run_id, "mode": mode, "key_label": key_label}
     summary["code_version"] = code_version(paths.project)
 
+    stage.name = "land"
     summary["land"] = land(run_id, mode, include_reference)
+    stage.name = "transform"
     dbt_outcome = transform(run_id, full_refresh)
     summary["dbt"] = dbt_outcome.summary()
+    facts["failed_checks"] = [f["node"] for f in dbt_outcome.failures]
+    stage.name = "validate"
     gx_outcome = validate()
     summary["gx"] = gx_outcome.summary()
+    stage.name = "record data quality"
     decision = record_quality(paths, run_id, dbt_outcome, gx_outcome)
     if not decision.block_all:
         dq_outcome = dbt_build_dq(paths, run_id)  # the DQ marts read tonight's recorded results
@@ -116,10 +189,13 @@ def nightly(
     summary["gate"] = decision.to_dict()
     say(decision.summary())
     if not decision.block_all:
+        stage.name = "publish"
         failures = [{**f, "message": safe_dbt_message(f.get("message"))} for f in dbt_outcome.failures]
         manifest = {**summary, "dbt_failures": failures, "gx_results": gx_outcome.results}
         result = publish(run_id, manifest, decision)
         snapshot_published(paths, run_id)
+        stage.name = "serve"
+        summary["serving"] = serve_postgres(paths, run_id)
         summary["published"] = True
         summary["published_tables"] = result.tables
     else:
@@ -127,12 +203,11 @@ def nightly(
         for reason in decision.block_reasons:
             say(f"NOT PUBLISHED: {reason}")
 
+    stage.name = "reports"
     if build_reports:
         dbt_docs(paths, run_id)
         if summary["published"]:
             summary["reports"] = performance_report(paths, run_id)
     summary_path = write_summary(paths, summary)
     say(f"run summary: {summary_path}")
-    if not summary["published"]:
-        raise RuntimeError("Nothing was published: " + " | ".join(decision.block_reasons))
     return summary

@@ -22,7 +22,7 @@ STAGE_TASKS: dict[str, tuple[str, ...]] = {
     "land": ("land-borough-extracts", "land-reference-files", "prepare-dq-store", "prepare-work-file"),
     "dbt": ("dbt-build",),
     "validate": ("gx-checkpoint", "record-data-quality", "dbt-build-dq-marts"),
-    "publish": ("publish-public-file", "snapshot-published-values"),
+    "publish": ("publish-public-file", "snapshot-published-values", "serve-postgres"),  # serve: when configured
     "reports": ("dbt-docs", "performance-report"),
 }
 STAGES: tuple[str, ...] = tuple(STAGE_TASKS)

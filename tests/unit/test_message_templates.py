@@ -28,8 +28,9 @@ MODULES = [
     "fhub/landing/read.py", "fhub/landing/columns.py", "fhub/landing/engine.py", "fhub/landing/land.py",
     "fhub/landing/receipts.py", "fhub/landing/scan.py", "fhub/landing/validate.py", "fhub/landing/labels.py",
     "fhub/landing/result.py", "fhub/dq/landing_results.py", "fhub/dq/dbt_results.py", "fhub/dq/gx_results.py",
-    "fhub/dq/decision.py", "fhub/dq/history.py", "fhub/dq/reconciliation.py", "fhub/summary.py", "fhub/privacy/messages.py",
-    "flows/land.py", "flows/nightly.py",
+    "fhub/dq/decision.py", "fhub/dq/history.py", "fhub/dq/reconciliation.py", "fhub/summary.py",
+    "fhub/privacy/messages.py", "flows/land.py", "flows/nightly.py", "fhub/serving/serve.py", "fhub/serving/load.py",
+    "fhub/serving/swap.py", "fhub/serving/restricted.py", "fhub/serving/roles.py",
 ]
 
 #: Placeholder expressions allowed in human text, by kind.
@@ -130,6 +131,7 @@ ALLOWED_HERE: dict[tuple[str, str], str] = {
     ("fhub/dq/landing_results.py", "name"): "SQL: a landing.deliveries column name",
     ("fhub/dq/dbt_results.py", "name"): "a dbt model's name (code)",
     ("fhub/summary.py", "name"): "a quarantined delivery's label (flows/land.py)",
+    ("fhub/summary.py", "serving['line']"): "ServingOutcome.line (fhub/serving/serve.py, linted there)",
     ("fhub/landing/engine.py", "alias"): "SQL: a quoted key-cache alias",
     ("fhub/landing/engine.py", "landed"): "an accounting AssertionError: row counts",
     ("fhub/landing/engine.py", "expected"): "an accounting AssertionError: row counts",
@@ -183,6 +185,38 @@ _LOCAL: dict[str, dict[str, str]] = {
     "fhub/privacy/messages.py": {"tail": "a known extension", "extension": "a known extension",
                                  "i": "a column number", "desc": "describe_heading (agreed name or shape)"},
     "flows/nightly.py": {"mode": "demo | production", "reason": "a block reason (templates)"},
+    # serving (PostgreSQL): names from config/serving.yml and the public-relation declaration, counts, seconds,
+    # run ids, exception classes and SQLSTATE codes - never a server message (it can quote a value)
+    "fhub/serving/load.py": {
+        "LOAD_INFO": "a table name (code)", "config.mart_schema": "a schema name (configuration)",
+        "config.restricted_schema": "a schema name (configuration)", "schema": "a schema name (configuration)",
+        "table.name": "a public relation name (code)", "restricted.name": "a table name (code)",
+        "copied": "a count", "table.rows": "a count", "table.rows:,": "a count", "restricted.rows:,": "a count",
+        "number": "a count", "len(public)": "a count", "len(self.tables)": "a count", "self.rows:,": "a count",
+        "self.run_id": "a run id", "self.seconds:.1f": "seconds", "self.copy_seconds:.1f": "seconds",
+        "self.swap_seconds:.2f": "seconds", "self.swap_attempts": "a count",
+        "result.summary()": "LoadResult.summary: run id, counts and seconds",
+    },
+    "fhub/serving/swap.py": {"attempt": "a count", "budget_ms": "milliseconds (configuration)",
+                             "give_up_after_s:.0f": "seconds (configuration)"},
+    "fhub/serving/restricted.py": {"UNSUPPRESSED": "a work-file relation name (code)",
+                                   "source.run_id": "a run id", "work_runs": "run ids"},
+    "fhub/serving/roles.py": {"b.borough_code": "a borough code (configuration)",
+                              "borough.role": "a role name (configuration)",
+                              "config.borough_description": "a role description (configuration)",
+                              "database": "the serving database's name (configuration)",
+                              "len(outcome.missing)": "a count"},
+    "fhub/serving/serve.py": {
+        "exc": "a ServingConfigError: names config/serving.yml's key and fix (configuration)",
+        "kind": "an exception's class name (code), never its text", "sqlstate": "an SQLSTATE code",
+        "len(outcome.tables)": "a count", "sum(outcome.tables.values())": "a count",
+        "len(result.skipped_undeclared)": "a count", "outcome.seconds:.1f": "seconds",
+        "outcome.reason": "describe_failure: a template", "self.reason": "describe_failure: a template",
+        "note": "a serving note (templates of configuration names, counts and run ids)",
+        "notes": "serving notes (as note)", "self.summary": "LoadResult.summary: run id, counts and seconds",
+        "self.target": "'FHUB_POSTGRES_DSN' or the local cluster's folder (configuration)",
+        "self.local.root": "the local cluster's folder (configuration)",
+    },
 }
 ALLOWED_HERE.update({(module, expr): kind for module, names in _LOCAL.items() for expr, kind in names.items()})
 
