@@ -255,3 +255,15 @@ left join {{ ref('breakdowns') }} as b
     on m.breakdown_type = b.breakdown_type and m.breakdown_value = b.breakdown_value
 where b.breakdown_type is null
 {% endtest %}
+
+{#- A real area code carries only that real area's figure from a real publisher (issue 16): DfE's London
+    (E12000007) and England (E92000001) are never a sum of the boroughs' records, which has its own geography
+    (participating_boroughs / LONDON_PARTICIPATING, macros/geography.sql). -#}
+{% test real_area_codes_carry_only_published_figures(model) %}
+select *
+from {{ model }}
+where (geography_code in ('E12000007', 'E92000001')
+        and (source = {{ borough_records_source() }} or geography_level not in ('region', 'country')))
+    or (geography_code = {{ participating_boroughs_code() }}
+        and geography_level <> {{ participating_boroughs_level() }})
+{% endtest %}

@@ -116,6 +116,14 @@ def test_tracker_aggregate_withheld_dfe_series_kept(public, withholding_plan):
     assert rows[PARTICIPATING] == (None, None, "withheld")
     assert rows["E12000007"] == (70.7, 73.0, "published")
     assert rows[MERTON] == (71.0, 72.0, "published")
+    # every row that is not published says why, in every relation the scope touched
+    for relation in ("gld_target_tracker", "peer_comparisons"):
+        assert public.execute(
+            f"select count(*) from {relation} where dq_status <> 'published' and dq_reason is null"  # noqa: S608
+        ).fetchone()[0] == 0, relation
+    assert public.execute(
+        f"select dq_reason from gld_target_tracker where geography_code = '{PARTICIPATING}'"  # noqa: S608
+    ).fetchone()[0]
 
 
 def test_peer_benchmark_pooled_from_a_withheld_borough_is_blanked(public, withholding_plan):
