@@ -188,3 +188,6 @@ def test_reconciliation_with_dfe_reaches_dq_check_results(published):
     assert {r[3] for r in rows} >= {"reconciles_with_dfe_gld", "reconciles_with_dfe_gld_fsm_eligible"}
     assert all(r[2] == "2024/25" for r in rows)  # the one demo year DfE has published (tiny scale)
     assert all(r[6].startswith("Borough records") for r in rows)
+    # the demo calibrates each borough's cohort to its published GLD: that check passes for every borough
+    gld = {(r[0], r[2]): r[4] for r in rows if r[3] == "reconciles_with_dfe_gld"}
+    assert gld and set(gld.values()) == {"pass"}, gld
