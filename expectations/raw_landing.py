@@ -17,7 +17,7 @@ RECONCILIATION = SuiteSpec(
                d.rows_delivered - d.rows_landed - d.rows_rejected as unaccounted_rows
         from landing.deliveries as d
         left join ({_RAW_COUNTS}) as r on r._delivery_id = d.delivery_id
-        where d.status in ('landed', 'superseded')
+        where d.status in ('landed', 'superseded', 'held')
     """,
     index_columns=("delivery_id", "borough_code", "extract_type", "period"),
     requires=("landing.deliveries",),

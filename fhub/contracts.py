@@ -156,6 +156,14 @@ class Contract:
     forbidden: tuple[str, ...] = field(
         default=("nhs_number", "upn", "name", "first_name", "last_name", "surname", "address", "postcode")
     )
+    #: The column whose date says which period a row belongs to (period integrity, see
+    #: :mod:`fhub.landing.periods`), and how rows relate to the period in the file name: ``period`` (the
+    #: date falls in it, give or take the file spec's tolerance) or ``up_to_end`` (on or before its end, e.g.
+    #: a register that lists earlier registrations too).
+    event_date: str | None = None
+    event_window: str = "period"
+    #: A text column holding the row's period itself (EYFSP: ``academic_year``, written 2023/24).
+    period_column: str | None = None
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -182,6 +190,8 @@ CONTRACTS: dict[str, Contract] = {
         raw_table="hub_register",
         grain="one row per person registered with a hub (latest registration in the delivery)",
         key=("person_id",),
+        event_date="registration_date",
+        event_window="up_to_end",
         columns=(
             _c("person_id", "identifier", True, description="Borough's own person id, NHS number or UPN"),
             _c("family_id", "identifier", description="Borough's own family id"),
@@ -202,6 +212,7 @@ CONTRACTS: dict[str, Contract] = {
         raw_table="hub_contacts",
         grain="one row per contact (attendance or service contact, attended or not)",
         key=("contact_id",),
+        event_date="contact_date",
         columns=(
             _c("contact_id", "text", True),
             _c("person_id", "identifier", True),
@@ -220,6 +231,7 @@ CONTRACTS: dict[str, Contract] = {
         raw_table="hub_referrals",
         grain="one row per referral from a hub to another service",
         key=("referral_id",),
+        event_date="referral_date",
         columns=(
             _c("referral_id", "text", True),
             _c("person_id", "identifier", True),
@@ -236,6 +248,7 @@ CONTRACTS: dict[str, Contract] = {
         raw_table="hub_assessments",
         grain="one row per assessment (one tool, one stage, one person, one date)",
         key=("assessment_id",),
+        event_date="assessment_date",
         columns=(
             _c("assessment_id", "text", True),
             _c("person_id", "identifier", True),
@@ -257,6 +270,7 @@ CONTRACTS: dict[str, Contract] = {
         raw_table="eyfsp_results",
         grain="one row per pupil per academic year (end of Reception)",
         key=("pupil_id", "academic_year"),
+        period_column="academic_year",
         columns=(
             _c("pupil_id", "identifier", True, description="Same id space as hub person_id for linkage"),
             _c("academic_year", "text", True, description="Written 2023/24"),

@@ -46,7 +46,8 @@ PERIOD_FORMATS = ("day", "month", "quarter", "academic_year")
 FILE_FORMATS = ("csv", "xlsx")
 EXCEL_SERIAL = "excel_serial"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-_TOP_KEYS = {"borough_code", "borough_name", "slug", "dialect", "files"}
+_TOP_KEYS = {"borough_code", "borough_name", "slug", "dialect", "files", "confirm_resubmissions",
+             "resubmission_drop_share"}
 _REQUIRED_TOP_KEYS = ("borough_code", "borough_name", "slug", "files")
 _FILE_KEYS = {
     "extract",
@@ -56,7 +57,9 @@ _FILE_KEYS = {
     "delimiter",
     "encoding",
     "sheet",
+    "sheet_pattern",
     "header_row",
+    "period_tolerance_days",
     "date_format",
     "columns",
     "constants",
@@ -72,6 +75,13 @@ _REQUIRED_FILE_KEYS = ("extract", "pattern", "period_format", "format", "columns
 EXTRA_BOROUGHS_FILE = "extra_boroughs.csv"
 #: Hubs of the authorities in EXTRA_BOROUGHS_FILE (landed by :mod:`fhub.landing.participants`).
 EXTRA_HUBS_FILE = "extra_family_hubs.csv"
+#: Rows whose event date lies this many days outside the period in the file name are still accepted
+#: (``period_tolerance_days`` per file spec overrides it).
+DEFAULT_PERIOD_TOLERANCE_DAYS = 7
+#: A resubmission that drops more than this share of the rows (or of a key column's distinct values) of the
+#: delivery it replaces is held until confirmed (``resubmission_drop_share`` per borough overrides it).
+DEFAULT_RESUBMISSION_DROP_SHARE = 0.2
+_DELIVERY_ID = re.compile(r"[0-9a-f]{12,64}")
 
 
 class MappingError(ValueError):
@@ -192,6 +202,7 @@ class FileSpec:
     delimiter: str = ","
     encoding: str = "utf-8"
     sheet: str | None = None
+    sheet_pattern: str | None = None
     header_row: int = 1
     date_format: str = "%Y-%m-%d"
     constants: dict[str, Any] = field(default_factory=dict)
@@ -199,6 +210,7 @@ class FileSpec:
     ignore_columns: tuple[str, ...] = ()
     #: contract column → scrub | drop: columns people type free text into (FREE_TEXT_POLICIES)
     free_text: dict[str, str] = field(default_factory=dict)
+    period_tolerance_days: int = DEFAULT_PERIOD_TOLERANCE_DAYS
     source_file: Path | None = None  # the YAML it came from (for messages)
 
     @property
@@ -214,9 +226,21 @@ class FileSpec:
         """Source header text → contract column."""
         return {src: col for col, src in self.columns.items()}
 
+    @property
+    def sheet_regex(self) -> re.Pattern[str] | None:
+        """Which sheets of a workbook hold the data (matched in full, ignoring case): ``sheet_pattern``, or
+        ``sheet`` plus the continuation sheets Excel names ``<sheet> (2)``, ``<sheet> (3)``, …; None: the
+        first sheet with the headings and its continuations."""
+        if self.sheet_pattern:
+            return re.compile(self.sheet_pattern, re.IGNORECASE)
+        if self.sheet is not None:
+            return sheet_name_regex(self.sheet)
+        return None
+
     def match_period(self, file_name: str) -> str | None:
-        """Canonical period if ``file_name`` matches this spec's pattern, else None (PeriodError if the
-        name matches but the period text is invalid). The whole name must match (ASCII digits only)."""
+        """Canonical period if the whole of ``file_name`` matches this spec's pattern, else None
+        (PeriodError if the name matches but the period text is invalid). Digits are ASCII only, and a
+        trailing newline never matches (full match, not search)."""
         m = self.regex.fullmatch(file_name)
         if not m:
             return None
@@ -248,6 +272,13 @@ class BoroughMapping:
     dialect: str | None
     files: list[FileSpec]
     source_file: Path | None = None
+    #: delivery ids (or their first 12+ hex characters) whose drop in rows the borough has confirmed
+    confirm_resubmissions: tuple[str, ...] = ()
+    resubmission_drop_share: float = DEFAULT_RESUBMISSION_DROP_SHARE
+
+    def confirms(self, delivery_id: str) -> bool:
+        """Whether ``confirm_resubmissions`` lists this delivery (by its id or a 12+ character prefix)."""
+        return any(delivery_id.startswith(c) for c in self.confirm_resubmissions)
 
     def match(self, file_name: str) -> tuple[FileSpec, str] | None:
         """The first file spec whose pattern matches ``file_name`` and the canonical period.
@@ -277,6 +308,11 @@ def _compiled(pattern: str) -> re.Pattern[str]:
         # ASCII: \d and \w never match full-width or other non-ASCII digits and letters
         rx = _REGEX_CACHE[pattern] = re.compile(pattern, re.ASCII)
     return rx
+
+
+def sheet_name_regex(sheet: str) -> re.Pattern[str]:
+    """A sheet name and the continuation sheets Excel names ``<name> (2)``, … (full match, any case)."""
+    return re.compile(re.escape(sheet.strip()) + r"(?: \([0-9]+\))?", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -387,6 +423,24 @@ def parse_borough_mapping(doc: Any, path: Path, borough_codes: set[str]) -> Boro
             path, "files", "expected a list of file specs", "write each spec as a '- extract: ...' item"
         )
     specs = [_parse_file_spec(item, path, i) for i, item in enumerate(files)]
+    confirmed = doc.get("confirm_resubmissions") or []
+    if not isinstance(confirmed, list) or not all(
+        isinstance(c, str) and _DELIVERY_ID.fullmatch(c.strip().lower()) for c in confirmed
+    ):
+        raise _fail(
+            path,
+            "confirm_resubmissions",
+            "expected a list of delivery ids",
+            "copy each delivery id (or its first 12 or more characters) from the receipt that held the file",
+        )
+    share = doc.get("resubmission_drop_share", DEFAULT_RESUBMISSION_DROP_SHARE)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
+        raise _fail(
+            path,
+            "resubmission_drop_share",
+            f"{share!r} is not a share between 0 and 1",
+            "write e.g. 0.2 (a resubmission dropping more than 20% of the rows is held until confirmed)",
+        )
     return BoroughMapping(
         borough_code=code,
         borough_name=str(doc["borough_name"]),
@@ -394,6 +448,8 @@ def parse_borough_mapping(doc: Any, path: Path, borough_codes: set[str]) -> Boro
         dialect=None if doc.get("dialect") is None else str(doc["dialect"]),
         files=specs,
         source_file=path,
+        confirm_resubmissions=tuple(c.strip().lower() for c in confirmed),
+        resubmission_drop_share=float(share),
     )
 
 
@@ -442,7 +498,7 @@ def _parse_file_spec(item: Any, path: Path, index: int) -> FileSpec:
 
     pattern = str(item["pattern"])
     try:
-        rx = re.compile(pattern)
+        rx = re.compile(pattern, re.ASCII)
     except re.error as exc:
         raise _fail(
             path,
@@ -492,6 +548,19 @@ def _parse_file_spec(item: Any, path: Path, index: int) -> FileSpec:
     sheet = item.get("sheet")
     if sheet is not None and fmt != "xlsx":
         raise _fail(path, f"{where}.sheet", "only applies to xlsx files", "remove it or set format: xlsx")
+    sheet_pattern = item.get("sheet_pattern")
+    if sheet_pattern is not None:
+        if fmt != "xlsx":
+            raise _fail(path, f"{where}.sheet_pattern", "only applies to xlsx files", "remove it or set format: xlsx")
+        try:
+            re.compile(str(sheet_pattern))
+        except re.error as exc:
+            raise _fail(path, f"{where}.sheet_pattern", f"not a valid regular expression ({exc})",
+                        "write a regex matching the whole sheet name, e.g. 'Data( \\([0-9]+\\))?'") from exc
+    tolerance = item.get("period_tolerance_days", DEFAULT_PERIOD_TOLERANCE_DAYS)
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int) or tolerance < 0:
+        raise _fail(path, f"{where}.period_tolerance_days", f"{tolerance!r} is not a number of days",
+                    "write a whole number of days (0 or more) that event dates may fall outside the period")
     header_row = item.get("header_row", 1)
     if header_row is None:
         header_row = 1
@@ -644,12 +713,14 @@ def _parse_file_spec(item: Any, path: Path, index: int) -> FileSpec:
         delimiter=delimiter,
         encoding=encoding,
         sheet=None if sheet is None else str(sheet),
+        sheet_pattern=None if sheet_pattern is None else str(sheet_pattern),
         header_row=header_row,
         date_format=date_format,
         constants=dict(constants),
         values=parsed_values,
         ignore_columns=tuple(ignore),
         free_text=free_text,
+        period_tolerance_days=tolerance,
         source_file=path,
     )
 

@@ -35,11 +35,12 @@ def keyed_hash(key: bytes, value: str | None) -> str | None:
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def _secret_from_prefect() -> str | None:
+def secret_from_prefect(block_name: str = SECRET_BLOCK_NAME) -> str | None:
+    """The value of the Prefect Secret block ``block_name``, or None (no block, no server)."""
     try:
         from prefect.blocks.system import Secret
 
-        return Secret.load(SECRET_BLOCK_NAME).get()
+        return Secret.load(block_name).get()
     except Exception:  # noqa: BLE001 - no block, no server: treated as "not configured"
         return None
 
@@ -51,7 +52,7 @@ def resolve_key(mode: str | None = None, *, use_prefect: bool = False) -> tuple[
     if env_key:
         return env_key.encode("utf-8"), "env"
     if use_prefect:
-        secret = _secret_from_prefect()
+        secret = secret_from_prefect(SECRET_BLOCK_NAME)
         if secret:
             return secret.encode("utf-8"), "prefect-secret"
     if mode == "production":

@@ -5,7 +5,10 @@ Publishing assembles a *separate* public file holding only the suppressed public
 it, and atomically swaps it in:
 
 1. assemble ``publish-staging/warehouse.duckdb`` from the work file (ATTACH read-only, CTAS per relation);
-2. audit it (every relation readable, required ones non-empty, no raw-identifier-looking values);
+2. the privacy gate (:mod:`fhub.privacy.gate`): every text cell is scanned for identifier-like substrings;
+   a cell found is redacted, the borough x extract x period it came from is withheld (``withhold``), a cell that
+   cannot be attributed is only redacted; all recorded in ``privacy_audit`` and the manifest, never by value;
+   then audit it (every relation readable, required ones non-empty, and nothing identifier-like left);
 3. refuse if ``published/warehouse.duckdb.wal`` exists (someone wrote to the analyst file: a stale WAL would
    be replayed into the new file);
 4. copy to ``published/.warehouse.duckdb.incoming`` (same filesystem), fsync, keep a hard link to the previous
@@ -107,16 +110,20 @@ def assemble_public_file(
             for name in list(result.tables):
                 result.tables[name] = con.execute(f"select count(*) from main.{name}").fetchone()[0]
         if manifest is not None:
-            con.execute(
-                "create or replace table main.run_manifest as select ? as run_id, ? as manifest_json",
-                [run_id, json.dumps(manifest, default=str)],
-            )
+            write_run_manifest(con, run_id, manifest)
         con.execute("checkpoint")
     finally:
         con.close()
     if staging.with_name(staging.name + ".wal").exists():
         raise PublishRefused(f"{staging}.wal still exists after checkpoint; refusing to publish.")
     return result
+
+
+def write_run_manifest(con: duckdb.DuckDBPyConnection, run_id: str, manifest: dict) -> None:
+    con.execute(
+        "create or replace table main.run_manifest as select ? as run_id, ? as manifest_json",
+        [run_id, json.dumps(manifest, default=str)],
+    )
 
 
 def audit_public_file(staging: Path, required: tuple[str, ...] = ()) -> list[str]:
@@ -143,10 +150,31 @@ def audit_public_file(staging: Path, required: tuple[str, ...] = ()) -> list[str
 
 
 def scan_for_identifiers(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> list[str]:
-    """Find values that look like NHS numbers (valid check digit), UPNs or full postcodes in text columns."""
-    from fhub.privacy import find_identifier_like_values
+    """Identifier-like substrings left in any text cell, described by location, kind and masked shape (the
+    privacy gate redacts them before this final check, so anything here refuses the publish)."""
+    from fhub.privacy.scan_duckdb import scan_catalog
 
-    return find_identifier_like_values(con, catalog=catalog)
+    return [f"identifier-like text left after redaction: {f.describe()}"
+            for f in scan_catalog(con, artefact="public file", catalog=catalog)]
+
+
+def privacy_gate(staging: Path, run_id: str, manifest: dict, withhold=None) -> tuple[list, int, dict]:
+    """Run the privacy gate on the assembled file (:func:`fhub.privacy.gate.gate_public_file`) and rewrite its
+    run manifest with the outcome. Returns (findings, cells redacted, the manifest's ``privacy_audit``)."""
+    from fhub.privacy.gate import gate_public_file
+
+    con = duckdb.connect(str(staging))
+    try:
+        findings, redacted = gate_public_file(con, withhold)
+        withheld = con.execute("select distinct borough_code, extract_type, period from main.privacy_audit "
+                               "where action like '%withheld' order by all").fetchall()
+        section = {"findings": [f.describe() for f in findings], "cells_redacted": redacted,
+                   "scopes_withheld": [" ".join(x or "all" for x in row) for row in withheld]}
+        write_run_manifest(con, run_id, {**manifest, "privacy_audit": section})
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return findings, redacted, section
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -249,6 +277,7 @@ class PublishResult:
     exports: Path
     manifest: Path
     skipped: list[str]
+    privacy_findings: list = field(default_factory=list)
 
 
 def publish(
@@ -259,16 +288,27 @@ def publish(
     post_assemble: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
     relations: tuple[PublicRelation, ...] | None = None,
     progress: Progress | None = None,
+    withhold=None,
 ) -> PublishResult:
-    """Assemble, audit, swap, export, write the manifest. Raises :class:`PublishRefused` on any problem,
-    leaving the published file as it was."""
+    """Assemble, privacy gate, audit, swap, export, write the manifest. Raises :class:`PublishRefused` on any
+    problem, leaving the published file as it was. ``withhold(con, [(scope, reason)])`` withholds the scopes
+    the privacy gate attributes findings to (without it, findings are only redacted)."""
     from fhub import faults
+    from fhub.privacy.gate import scrub_structure
 
     say = progress or (lambda _m: None)
     relations = public_relations(paths.dbt_target) if relations is None else relations
+    manifest, scrubbed = scrub_structure(manifest)
     assembled = assemble_public_file(
         paths, run_id, relations=relations, manifest=manifest, post_assemble=post_assemble, progress=progress
     )
+    findings, redacted, section = privacy_gate(assembled.staging_file, run_id, manifest, withhold)
+    section["manifest_strings_scrubbed"] = scrubbed
+    manifest = {**manifest, "privacy_audit": section}
+    assembled.tables["privacy_audit"] = len(findings)
+    if findings:
+        say(f"publish: privacy audit redacted {redacted} cell(s) ({len(findings)} finding(s); "
+            f"{len(section['scopes_withheld'])} scope(s) withheld) - see privacy_audit")
     problems = audit_public_file(assembled.staging_file, tuple(r.name for r in relations if r.non_empty))
     if problems:
         raise PublishRefused("Audit of the public file failed: " + "; ".join(problems))
@@ -281,4 +321,4 @@ def publish(
     manifest = {**manifest, "published": {"file": str(paths.published_db), "tables": assembled.tables}}
     manifest_path = write_manifest(paths.manifests, run_id, manifest)
     remove_file_and_wal(assembled.staging_file)
-    return PublishResult(paths.published_db, assembled.tables, exports, manifest_path, assembled.skipped)
+    return PublishResult(paths.published_db, assembled.tables, exports, manifest_path, assembled.skipped, findings)

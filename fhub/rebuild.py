@@ -68,3 +68,15 @@ def record_built(paths: Paths, fingerprints: dict[str, str]) -> None:
     tmp = target.with_suffix(".tmp")
     tmp.write_text(json.dumps(fingerprints, indent=1, sort_keys=True), encoding="utf-8")
     tmp.replace(target)
+
+
+def forget_built(paths: Paths, models: list[str]) -> None:
+    """Forget the recorded definitions of ``models`` so the next build rebuilds them from scratch (an erasure
+    removed rows from them: a full rebuild leaves them exactly as the raw rows now say)."""
+    if not models:
+        return
+    try:
+        built = json.loads(record_path(paths).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return
+    record_built(paths, {name: fp for name, fp in built.items() if name not in set(models)})

@@ -30,6 +30,15 @@ def render_summary(paths: Paths, summary: dict) -> str:
         lines.append(f"- borough extracts: {boroughs['summary']}")
     for name in boroughs.get("quarantined", [])[:20]:
         lines.append(f"  - quarantined: {name} (see its receipt)")
+    if boroughs.get("removed_from_incoming"):
+        lines.append(f"  - {boroughs['removed_from_incoming']:,} delivered file(s) removed from incoming/ (kept "
+                     "encrypted in archive/ or quarantine/)")
+    originals = land.get("originals", {}) if isinstance(land, dict) else {}
+    if originals:
+        lines.append(f"- stored originals: {originals.get('purged', 0)} purged after "
+                     f"{originals.get('retention_days')} days (landing.originals_purged)"
+                     + (f", {originals['encrypted_plaintext']} plaintext ones encrypted"
+                        if originals.get("encrypted_plaintext") else ""))
     reference = land.get("reference", {}) if isinstance(land, dict) else {}
     if reference.get("summary"):
         lines.append(f"- reference files: {reference['summary']}")
@@ -37,6 +46,11 @@ def render_summary(paths: Paths, summary: dict) -> str:
         lines.append(f"- {summary['dbt']}")
     if summary.get("gx"):
         lines.append(f"- {summary['gx']}")
+    privacy = summary.get("privacy_audit")
+    if privacy:
+        lines.append(f"- privacy audit: {privacy.get('cells_redacted', 0)} cell(s) with identifier-like text "
+                     f"redacted from the public file, {len(privacy.get('scopes_withheld', []))} scope(s) withheld "
+                     "(table privacy_audit)")
     lines.append(_serving_line(summary))
     lines += [
         "",
@@ -64,8 +78,12 @@ def _serving_line(summary: dict) -> str:
 
 
 def write_summary(paths: Paths, summary: dict) -> Path:
+    """Write ``reports/run-summary.md``; any identifier-like substring that reached the summary's text is
+    replaced by its tag (:func:`fhub.privacy.scrub`) - the summary is shown and logged."""
+    from fhub.privacy import scrub
+
     paths.reports.mkdir(parents=True, exist_ok=True)
-    text = render_summary(paths, summary)
+    text = scrub(render_summary(paths, summary))[0]
     target = paths.reports / "run-summary.md"
     tmp = paths.reports / ".run-summary.md.tmp"
     tmp.write_text(text)

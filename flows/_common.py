@@ -7,6 +7,9 @@ import logging
 from prefect import get_run_logger
 from prefect.exceptions import MissingContextError
 
+from fhub.privacy import scrub
+from fhub.privacy.findings import may_hold_identifier
+
 
 def progress_logger(prefix: str = ""):
     try:
@@ -15,6 +18,9 @@ def progress_logger(prefix: str = ""):
         logger = logging.getLogger("fhub")
 
     def say(message: str) -> None:
+        # a log line is a template, but never let an identifier-like substring reach the log store
+        if may_hold_identifier(message):
+            message = scrub(message)[0]
         logger.info("%s%s", prefix, message)
 
     return say

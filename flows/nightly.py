@@ -18,7 +18,10 @@ from prefect import flow, task
 
 from fhub import dq
 from fhub.dbt.contract import ContractError, public_relations, source_of
+from fhub.privacy import scrub
+from fhub.privacy.gate import scrub_structure
 from fhub.privacy.messages import safe_dbt_message
+from fhub.privacy.vault import resolve_originals_key
 from fhub.pseudonymise import resolve_key
 from fhub.runinfo import code_version, new_run_id
 from fhub.settings import Paths
@@ -44,6 +47,7 @@ def record_quality(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> dq.Pub
                 raise
         dq.record_gx_results(con, run_id, gx_outcome.dq_rows())
         dq.record_reconciliation_results(con, run_id)  # borough records vs DfE (fct_gld_reconciliation)
+        dq.record_privacy_results(con, run_id)  # identifier-like text in tonight's additions: scope withheld
         try:  # the work relation published as indicator_values, from the contract in the dbt manifest
             indicator_values, contract_problem = (
                 source_of(public_relations(paths.dbt_target), "indicator_values"),
@@ -127,6 +131,17 @@ def _tell(paths: Paths, night) -> None:
         progress_logger("notify: ")("notifications were not sent (the task could not run)")
 
 
+def _privacy_section(paths: Paths, run_id: str) -> dict:
+    """The publish audit's outcome, from the manifest it wrote (value-free)."""
+    import json
+
+    try:
+        manifest = json.loads((paths.manifests / f"{run_id}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest.get("privacy_audit", {})
+
+
 class _Stage:
     """The step the night is in, for the 'stopped during ...' notification."""
 
@@ -156,13 +171,15 @@ def nightly(
     _tell(paths, NightOutcome.from_gate(run_id, mode, summary["published"], summary.get("gate", {}),
                                         facts.get("failed_checks", ())))
     if not summary["published"]:
-        raise RuntimeError("Nothing was published: " + " | ".join(summary["gate"].get("block_reasons", [])))
+        reasons = " | ".join(summary["gate"].get("block_reasons", []))
+        raise RuntimeError(scrub("Nothing was published: " + reasons)[0])
     return summary
 
 
 def _night(paths: Paths, mode: str, run_id: str, full_refresh: bool, include_reference: bool,
            build_reports: bool, stage: _Stage, facts: dict) -> dict:
     _, key_label = resolve_key(mode, use_prefect=True)  # production refuses to start without a key
+    resolve_originals_key(mode, use_prefect=True)  # ... or without the key that encrypts originals at rest
     say = progress_logger()
     say(f"nightly {run_id}: mode={mode}, data={paths.data}")
     summary: dict = {"run_id": run_id, "mode": mode, "key_label": key_label}
@@ -192,12 +209,14 @@ def _night(paths: Paths, mode: str, run_id: str, full_refresh: bool, include_ref
         stage.name = "publish"
         failures = [{**f, "message": safe_dbt_message(f.get("message"))} for f in dbt_outcome.failures]
         manifest = {**summary, "dbt_failures": failures, "gx_results": gx_outcome.results}
+        manifest, _ = scrub_structure(manifest)  # it travels as a flow parameter into Prefect's database
         result = publish(run_id, manifest, decision)
         snapshot_published(paths, run_id)
         stage.name = "serve"
         summary["serving"] = serve_postgres(paths, run_id)
         summary["published"] = True
         summary["published_tables"] = result.tables
+        summary["privacy_audit"] = _privacy_section(paths, run_id)
     else:
         summary["published"] = False
         for reason in decision.block_reasons:

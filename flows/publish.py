@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow, task
 
 from fhub.dbt.contract import public_relations
-from fhub.dq import PublishDecision, apply_withholdings, withholding_plan
+from fhub.dq import PublishDecision, WithheldScope, apply_withholdings, withholding_plan
 from fhub.publish import PublishResult
 from fhub.publish import publish as publish_public_file
 from fhub.settings import Paths
@@ -20,11 +20,17 @@ def publish_task(paths: Paths, run_id: str, manifest: dict, decision: PublishDec
     def post_assemble(con):
         apply_withholdings(con, decision, plan)
 
+    def withhold(con, found):
+        """Scopes the privacy gate attributed identifier-like text to are withheld too."""
+        extra = [WithheldScope(s.borough_code, s.extract_type, s.period, (reason,)) for s, reason in found]
+        apply_withholdings(con, decision.with_scopes(extra), plan)
+
     return publish_public_file(
         paths,
         run_id,
         manifest=manifest,
         post_assemble=post_assemble,
+        withhold=withhold,
         relations=relations,
         progress=progress_logger(),
     )

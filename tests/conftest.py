@@ -82,7 +82,8 @@ def real_data_dir() -> Path:
 def baseline(tmp_path_factory, prefect_server):
     """State after one successful nightly run (through Prefect) over tiny demo data plus the real published
     files, with one borough's newest EYFSP delivery held back in ``held/`` so later tests have a new file to
-    land. Tests copy this state rather than re-running from nothing."""
+    land, and a copy of everything delivered in ``sent/`` (the nightly removes landed files from incoming/).
+    Tests copy this state rather than re-running from nothing."""
     from tests.e2e.harness import fhub, generate
 
     root = tmp_path_factory.mktemp("baseline")
@@ -95,9 +96,11 @@ def baseline(tmp_path_factory, prefect_server):
     newest = eyfsp[-1]
     (held / newest.parent.name).mkdir()
     shutil.move(newest, held / newest.parent.name / newest.name)
+    sent = root / "sent"
+    shutil.copytree(data / "incoming", sent)
     result = fhub(data, "run", "--no-reports", server=prefect_server)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return {"root": root, "data": data, "held": held, "log": result.stdout + result.stderr}
+    return {"root": root, "data": data, "held": held, "sent": sent, "log": result.stdout + result.stderr}
 
 
 def release_held(state_root, data):

@@ -22,6 +22,7 @@ from fhub.check.history import NO_WAREHOUSE, History, copy_history
 from fhub.check.verdict import HEADLINES, file_verdict, overall
 from fhub.landing import DeliveryOutcome, land_all, open_work_db
 from fhub.landing.land import load_mappings
+from fhub.privacy.vault import OriginalsKey
 from fhub.runinfo import new_run_id
 from fhub.settings import Paths
 
@@ -158,8 +159,10 @@ def _check(paths: Paths, work: Path, mapping, files: list[Path], *, mode: str, h
         shutil.copy2(f, folder / f.name)  # keeps the modification time: the nightly orders files by it
     key, key_label, found = _key_and_history(paths, sandbox, mapping.borough_code, mode, history)
     run_id = "check-" + new_run_id()
+    # the sandbox and its (encrypted) originals are thrown away: a one-off key encrypts them
+    throwaway = OriginalsKey.from_secret(secrets.token_hex(32), "check")
     result = land_all(sandbox, run_id, key, key_label=key_label, config_dir=config, hubs_csv=hubs_csv,
-                      today=today)
+                      today=today, originals_key=throwaway)
     by_name = {o.source_file: o for o in result.deliveries}
     checked = []
     for i, f in enumerate(files, 1):

@@ -39,6 +39,19 @@ class PublishDecision:
         """For the run manifest."""
         return asdict(self)
 
+    def with_scopes(self, extra: list[WithheldScope]) -> PublishDecision:
+        """A copy with ``extra`` scopes withheld too (reasons of the same scope are joined)."""
+        merged: dict[tuple, list[str]] = {}
+        for scope in [*self.withheld_scopes, *extra]:
+            reasons = merged.setdefault((scope.borough_code, scope.extract_type, scope.period), [])
+            reasons += [r for r in scope.reasons if r not in reasons]
+        return PublishDecision(
+            block_all=self.block_all,
+            block_reasons=list(self.block_reasons),
+            withheld_scopes=[WithheldScope(b, e, p, tuple(r)) for (b, e, p), r in sorted(merged.items(), key=str)],
+            warnings=self.warnings,
+        )
+
     def summary(self) -> str:
         if self.block_all:
             return "publish blocked: " + "; ".join(self.block_reasons)

@@ -14,6 +14,9 @@ Per delivery first seen in this run:
 
 Results name a delivery by its label (``hackney contacts 2024-05 (delivery 3f2a91c0)``, its check id and target
 too), never by its file name, and quote only landing's templated reasons (issue 13): they are published.
+
+The ledger (every line accounted for), delivery checks (an ELG empty for the whole cohort), held files and
+duplicates under another period's name: :mod:`fhub.dq.landing_ledger`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from fhub.dq.landing_ledger import ledger_check_results
 from fhub.dq.periods import period_range
 from fhub.dq.results import CheckResult, write_check_results
 from fhub.dq.schema import DELIVERY_ARRIVAL_COLUMNS, columns_of, ensure_dq_schema, insert_rows, table_exists
@@ -240,7 +244,9 @@ def record_delivery_arrivals(con: duckdb.DuckDBPyConnection, run_id: str) -> int
 
 
 def record_landing_results(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
-    """Record landing checks for deliveries first seen in ``run_id`` and update the arrival history."""
-    written = write_check_results(con, run_id, "landing", landing_check_results(con, run_id))
+    """Record landing checks for deliveries first seen in ``run_id`` (and the standing ledger checks of every
+    delivery in use, :mod:`fhub.dq.landing_ledger`) and update the arrival history."""
+    results = landing_check_results(con, run_id) + ledger_check_results(con, run_id)
+    written = write_check_results(con, run_id, "landing", results)
     record_delivery_arrivals(con, run_id)
     return written

@@ -1,10 +1,12 @@
-"""Content-addressed archive of original bytes: ``archive/<sha[:2]>/<sha256>`` (temp file + os.replace)."""
+"""Content-addressed archive of original bytes, encrypted at rest: ``archive/<sha[:2]>/<sha256>.fenc``
+(:mod:`fhub.privacy.vault`; streamed, temp file + ``os.replace``)."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
+
+from fhub.privacy.vault import SUFFIX, OriginalsKey, encrypt_file
 
 _CHUNK = 4 * 1024 * 1024
 
@@ -21,29 +23,22 @@ def sha256_file(path: Path) -> tuple[str, int]:
 
 
 def archive_path(archive_root: Path, sha: str) -> Path:
-    return archive_root / sha[:2] / sha
+    return archive_root / sha[:2] / f"{sha}{SUFFIX}"
 
 
-def archive_file(src: Path, archive_root: Path, sha: str, *, fsync: bool = True) -> Path:
-    """Copy ``src`` into the archive under its sha256 (no-op if already there with the right size).
-    Crash-safe: the archive never holds a partial file under its final name. Verifies the copied bytes hash
-    to ``sha``. ``fsync=False`` leaves durability to the caller (landing calls :func:`os.sync` once for all
-    files it archived, before it records any of them)."""
+def archive_file(src: Path, archive_root: Path, sha: str, key: OriginalsKey, *, fsync: bool = True) -> Path:
+    """Encrypt ``src`` into the archive under its sha256 (no-op if it is already there). Crash-safe: the archive
+    never holds a partial file under its final name. Verifies the bytes read hash to ``sha``. ``fsync=False``
+    leaves durability to the caller (landing calls :func:`os.sync` once for all files it archived, before it
+    records any of them)."""
     dest = archive_path(archive_root, sha)
-    if dest.exists() and dest.stat().st_size == src.stat().st_size:
+    if dest.exists():
         return dest
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{sha}.{os.getpid()}.tmp")
-    digest = hashlib.sha256()
-    with open(src, "rb") as fin, open(tmp, "wb") as fout:
-        while chunk := fin.read(_CHUNK):
-            digest.update(chunk)
-            fout.write(chunk)
-        fout.flush()
-        if fsync:
-            os.fsync(fout.fileno())
-    if digest.hexdigest() != sha:
+    tmp = dest.with_name(f".{dest.name}.verify")
+    digest, _ = encrypt_file(src, tmp, key, fsync=fsync)
+    if digest != sha:
         tmp.unlink(missing_ok=True)
-        raise OSError(f"{src} changed while it was being archived; it will be picked up on the next run")
-    os.replace(tmp, dest)
+        raise OSError(f"a delivered file changed while it was being archived (delivery {sha[:12]}); it will be "
+                      "picked up on the next run")
+    tmp.replace(dest)
     return dest

@@ -7,6 +7,8 @@ import pyarrow as pa
 
 from fhub.contracts import CONTRACTS, raw_table_ddl
 from fhub.landing.labels import delivery_label
+from fhub.landing.ledger import RECONCILIATION_DDL
+from fhub.privacy.ledgers import PRIVACY_LEDGER_DDL
 
 #: Columns shared by ``landing.rejects`` and ``landing.warnings`` (one row per row × problem).
 _PROBLEM_COLUMNS = """
@@ -37,7 +39,7 @@ LANDING_DDL: tuple[str, ...] = (
         received_at timestamp,             -- file modification time in incoming/
         loaded_at timestamp not null,
         run_id varchar not null,
-        status varchar not null,           -- landed | quarantined | superseded
+        status varchar not null,           -- landed | quarantined | superseded | held (not in use)
         rows_delivered bigint not null,
         rows_landed bigint not null,
         rows_rejected bigint not null,
@@ -62,6 +64,48 @@ LANDING_DDL: tuple[str, ...] = (
         quarantined_at timestamp not null
     )
     """,
+    RECONCILIATION_DDL,
+    """
+    create table if not exists landing.holds (
+        delivery_id varchar not null,      -- a delivery with status 'held': stored, not in use
+        run_id varchar not null,
+        kind varchar not null,             -- wrong_period | resubmission_drop
+        looks_like_period varchar,         -- wrong_period: the period its rows belong to
+        replaces varchar,                  -- resubmission_drop: the delivery ids it would replace
+        reason varchar not null,
+        fix varchar,
+        held_at timestamp not null,
+        confirmed_at timestamp,            -- resubmission_drop: when the borough confirmed it
+        confirmed_run_id varchar
+    )
+    """,
+    """
+    create table if not exists landing.delivery_checks (
+        delivery_id varchar not null,      -- a finding about a whole delivery (e.g. an ELG empty for the cohort)
+        run_id varchar not null,
+        check_name varchar not null,
+        column_name varchar,               -- the agreed column name from the borough mapping
+        failing_rows bigint,
+        message varchar not null,
+        fix varchar
+    )
+    """,
+    """
+    create table if not exists landing.file_events (
+        run_id varchar not null,           -- files that are not deliveries: each gets a receipt line once
+        borough_slug varchar not null,
+        file_key varchar not null,         -- sha256 (duplicates) or a hash of name, size and time
+        event varchar not null,            -- ignored | symlink | duplicate
+        sha256 varchar,
+        duplicate_of varchar,              -- duplicate: the delivery id with these bytes
+        borough_code varchar,
+        extract_type varchar,
+        period varchar,                    -- duplicate: the period its name declares (still missing)
+        reason varchar not null,
+        fix varchar,
+        seen_at timestamp not null
+    )
+    """,
     """
     create table if not exists landing.runs (
         run_id varchar primary key,
@@ -77,7 +121,7 @@ LANDING_DDL: tuple[str, ...] = (
 def ensure_landing_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create schemas ``raw``/``landing``, every raw table (empty, from the contracts) and the bookkeeping
     tables, if missing; label deliveries recorded before labels existed. Idempotent."""
-    for stmt in LANDING_DDL:
+    for stmt in LANDING_DDL + PRIVACY_LEDGER_DDL:
         con.execute(stmt)
     for contract in CONTRACTS.values():
         con.execute(raw_table_ddl(contract))

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Names a sender's tool writes while a file is still being copied; never landed.
-_PARTIAL_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".filepart")
+from fhub.landing.events import PARTIAL_SUFFIXES as _PARTIAL_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -19,7 +18,8 @@ class Delivered:
 
 def discover(incoming: Path) -> list[Delivered]:
     """Every regular file directly inside ``incoming/<slug>/``, oldest first (then by name), so that a
-    correction delivered after the original supersedes it. Symbolic links are not followed."""
+    correction delivered after the original supersedes it. Symbolic links are not followed; what is left out
+    (links, hidden and partial files, folders) gets a receipt line through :mod:`fhub.landing.events`."""
     found: list[Delivered] = []
     if not incoming.is_dir():
         return found

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from fhub.landing.confirm import Confirmed, confirm_from_mappings
 from fhub.landing.ddl import ensure_landing_schema
 from fhub.landing.discover import discover
 from fhub.landing.engine import (
@@ -26,9 +27,13 @@ from fhub.landing.engine import (
     sha_and_size,
     stage,
 )
+from fhub.landing.events import other_files, outcomes_for, record_events
+from fhub.landing.incoming import tidy_incoming
 from fhub.landing.participants import land_participants
 from fhub.landing.receipts import write_receipts
 from fhub.landing.result import DeliveryOutcome, LandingResult
+from fhub.privacy.vault import OriginalsKey
+from fhub.pseudonymise import MissingKeyError
 from fhub.settings import DUCKDB_DISABLED_COMPRESSION, Paths, duckdb_memory_limit
 
 
@@ -60,16 +65,30 @@ def load_mappings(config_dir: Path) -> tuple[dict, dict[str, str]]:
 
 
 def _code_version(project: Path) -> str | None:
+    """``git-<short commit>`` (as :func:`fhub.runinfo.code_version`, which see), or None outside a checkout."""
     try:
-        return subprocess.run(["git", "-C", str(project), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, timeout=5).stdout.strip() or None
+        sha = subprocess.run(["git", "-C", str(project), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, timeout=5).stdout.strip()
+        return f"git-{sha}" if sha else None
     except (OSError, subprocess.SubprocessError):
         return None
 
 
+def _originals_key(originals_key: OriginalsKey | None, key_label: str) -> OriginalsKey:
+    """The key that encrypts originals at rest: the one given, else the labelled demo key - but only for a demo
+    landing (a real pseudonymisation key means real data: never encrypt it with the demo key)."""
+    if originals_key is not None:
+        return originals_key
+    if key_label != "demo":
+        raise MissingKeyError("Landing real data needs the key that encrypts originals at rest "
+                              "(fhub.privacy.vault.resolve_originals_key).")
+    return OriginalsKey.demo()
+
+
 def _context(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str, key: bytes, key_label: str,
              config_dir: Path | None, hubs_csv: Path | None, today: dt.date | None,
-             retry_quarantined: bool) -> RunContext:
+             retry_quarantined: bool, originals_key: OriginalsKey | None = None) -> RunContext:
+    originals_key = _originals_key(originals_key, key_label)
     install_macros(con)
     config = Path(config_dir or paths.borough_config)
     land_participants(con, config)
@@ -77,16 +96,21 @@ def _context(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str, key: byt
     hubs = hubs_csv if hubs_csv is not None else paths.project / "seeds" / "reference" / "family_hubs.csv"
     return RunContext(paths=paths, run_id=run_id, key=key, key_label=key_label, mappings=mappings,
                       mapping_errors=errors, hubs_loaded=load_hubs(con, hubs), today=today or dt.date.today(),
-                      retry_quarantined=retry_quarantined)
+                      retry_quarantined=retry_quarantined, originals_key=originals_key)
 
 
 def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_dir: Path | None = None,
              progress: Callable[[str], None] | None = None, hubs_csv: Path | None = None,
-             today: dt.date | None = None, retry_quarantined: bool = False) -> LandingResult:
+             today: dt.date | None = None, retry_quarantined: bool = False,
+             originals_key: OriginalsKey | None = None, incoming_after: str = "keep") -> LandingResult:
     """Land every new file under ``paths.incoming/<slug>/``. Idempotent (by sha256). Files are landed in
     groups (same borough, file spec and column layout), one pass and one transaction per group; the
     connection is closed before returning. ``progress(message)`` is called once per file, after the
-    transaction that recorded it has committed (so a kill between messages loses nothing committed)."""
+    transaction that recorded it has committed (so a kill between messages loses nothing committed).
+
+    Originals are kept encrypted with ``originals_key`` (default: the demo key, for demo landings only).
+    ``incoming_after="remove"`` deletes each recorded file from incoming/ once the night's landing has
+    committed (:mod:`fhub.landing.incoming`; the nightly's default); ``"keep"`` leaves incoming/ alone."""
     paths.ensure()
     result = LandingResult(run_id=run_id)
     con = open_work_db(paths)
@@ -94,17 +118,25 @@ def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_di
         con.execute("insert into landing.runs values (?, ?, null, ?, ?) on conflict do nothing",
                     [run_id, dt.datetime.now(), "demo" if key_label == "demo" else "production",
                      _code_version(paths.project)])
-        rc = _context(con, paths, run_id, key, key_label, config_dir, hubs_csv, today, retry_quarantined)
+        rc = _context(con, paths, run_id, key, key_label, config_dir, hubs_csv, today, retry_quarantined,
+                      originals_key)
+        confirmed = [_confirmed_outcome(c) for c in confirm_from_mappings(con, rc.mappings, run_id)]
         files = discover(paths.incoming)
-        counter = _Counter(len(files), progress)
-        result.deliveries = _land_many(con, rc, [(d.slug, d.path, dt.datetime.fromtimestamp(d.mtime))
-                                                 for d in files], counter)
+        others, _ = outcomes_for(con, other_files(paths.incoming))
+        counter = _Counter(len(files) + len(others), progress)
+        counter.report(others)
+        result.deliveries = confirmed + others + _land_many(
+            con, rc, [(d.slug, d.path, dt.datetime.fromtimestamp(d.mtime)) for d in files], counter)
+        record_events(con, run_id, result.deliveries)
         reportable = [o for o in result.deliveries if o.status != "skipped"]
         result.receipts = write_receipts(con, paths.receipts, run_id, reportable, key_label)
         con.execute("update landing.runs set finished_at = ? where run_id = ?", [dt.datetime.now(), run_id])
         con.execute("checkpoint")
     finally:
         con.close()
+    if incoming_after != "keep":
+        result.removed_from_incoming = tidy_incoming(paths, [(d.slug, d.path) for d in files], result.deliveries,
+                                                     incoming_after, {d.path: (d.size, d.mtime) for d in files})
     return result
 
 
@@ -238,17 +270,18 @@ def _chunks(items: list[Item], limit: int) -> list[list[Item]]:
 def land_file(paths: Paths, file_path: Path, run_id: str, key: bytes, *, key_label: str,
               config_dir: Path | None = None, slug: str | None = None, hubs_csv: Path | None = None,
               today: dt.date | None = None, con: duckdb.DuckDBPyConnection | None = None,
-              write_receipt: bool = True) -> DeliveryOutcome:
+              write_receipt: bool = True, originals_key: OriginalsKey | None = None) -> DeliveryOutcome:
     """Land one file (its borough is ``slug``, default: the name of its parent folder) and write its receipt.
     Uses ``con`` if given (left open), else opens and closes the work file."""
     file_path = Path(file_path)
     own = con is None
     con = con or open_work_db(paths)
     try:
-        rc = _context(con, paths, run_id, key, key_label, config_dir, hubs_csv, today, False)
+        rc = _context(con, paths, run_id, key, key_label, config_dir, hubs_csv, today, False, originals_key)
         received = dt.datetime.fromtimestamp(file_path.stat().st_mtime)
         outcome = _land_many(con, rc, [(slug or file_path.parent.name, file_path, received)],
                              _Counter(1, None))[0]
+        record_events(con, run_id, [outcome])
         if write_receipt:
             write_receipts(con, paths.receipts, run_id, [outcome], key_label)
         return outcome
@@ -281,6 +314,15 @@ def withdraw_delivery(paths: Paths, delivery_id: str, run_id: str, reason: str) 
         return row[2]
     finally:
         con.close()
+
+
+def _confirmed_outcome(c: Confirmed) -> DeliveryOutcome:
+    """A receipt line for a held resubmission the borough confirmed in its mapping file."""
+    out = DeliveryOutcome(source_file=c.source_file, borough_slug=c.borough_slug, sha256=c.delivery_id,
+                          status="confirmed", extract_type=c.extract_type, period=c.period, reason=c.message,
+                          fix="No action needed.")
+    out.delivery_id = c.delivery_id
+    return out
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:

@@ -1,39 +1,33 @@
-"""Read a delivered file into something DuckDB can scan: a UTF-8 CSV plus the header it found.
+"""Read a delivered file into something DuckDB can scan: a UTF-8 CSV plus the header it found, and the
+file's own line count for the ledger (:mod:`fhub.landing.ledger`).
 
-Nothing large is ever loaded whole into memory: other encodings are transcoded in 1 MB chunks; XLSX sheets are
-written row by row into a temporary CSV (with the sheet row number as an extra last column) - read with
-python-calamine when the worksheets are small (:data:`XLSX_FAST_MAX_BYTES`), streamed with openpyxl
-``read_only=True`` when they are not - and zip bombs are refused from the zip directory before the workbook
-is opened.
+Nothing large is ever loaded whole into memory: other encodings (including UTF-16 without a byte-order mark,
+recognised by its zero bytes) are transcoded in 1 MB chunks. The scan never reads a delivered file by its own
+name (a name is the borough's text, and DuckDB would read ``[``, ``*`` or ``?`` in it as a pattern): it reads a
+link to it in the file's temporary folder. Workbooks: :mod:`fhub.landing.workbook` (what the file really is,
+which reader) and :mod:`fhub.landing.sheets` (XLSX sheets are written row by row into a temporary CSV with the
+sheet row number as an extra last column).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import difflib
 import io
-import logging
 import os
 import re
-import zipfile
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fhub.landing.ledger import Ledger, count_csv_lines
 from fhub.landing.quarantine import Unlandable
-from fhub.privacy.identifiers import scrub, shape
+from fhub.privacy.identifiers import shape
 from fhub.privacy.messages import agreed_name, describe_headings
-
-_log = logging.getLogger("fhub.landing")
 
 #: How far down a file we look for the heading row.
 HEADER_SEARCH_ROWS = 30
-#: Zip-bomb guards for XLSX (checked in the zip directory before anything is decompressed).
-MAX_XLSX_UNCOMPRESSED = 1024 * 1024 * 1024
-MAX_XLSX_RATIO = 200
 _CHUNK = 1024 * 1024
 _CANDIDATE_DELIMITERS = (",", ";", "\t", "|")
 _UTF8_NAMES = {"utf-8", "utf-8-sig"}
@@ -57,6 +51,8 @@ class Prepared:
     has_line_column: bool = False
     source_encoding: str = "utf-8"
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (reason, fix), file-level
+    #: the file's own count of its lines / sheet rows (the group pass adds what the scan found)
+    ledger: Ledger = field(default_factory=Ledger)
 
 
 def _dlm_name(d: str) -> str:
@@ -134,12 +130,29 @@ def agreed_headings(spec: Any) -> list[str]:
 # ---------------------------------------------------------------------------------------------------
 def _detect_encoding(path: Path, declared: str) -> str:
     with open(path, "rb") as fh:
-        head = fh.read(4)
+        head = fh.read(4096)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    without_bom = utf16_without_bom(head)
+    if without_bom and codecs.lookup(declared).name not in ("utf-16", "utf-16-le", "utf-16-be"):
+        return without_bom
     return codecs.lookup(declared).name
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 text without a byte-order mark, told by its zero bytes: ASCII text in UTF-16 has a zero byte
+    in every second position (the odd ones little-endian, the even ones big-endian) and none in the others."""
+    n = len(head) // 2
+    if n < 8:
+        return None
+    even, odd = head[0:2 * n:2].count(0), head[1:2 * n:2].count(0)
+    if odd >= 0.4 * n and even <= 0.05 * n:
+        return "utf-16-le"
+    if even >= 0.4 * n and odd <= 0.05 * n:
+        return "utf-16-be"
+    return None
 
 
 def transcode(src: Path, dest: Path, encoding: str) -> None:
@@ -182,13 +195,19 @@ def prepare_csv(path: Path, spec: Any, tmp_dir: Path, force_encoding: str | None
         raise Unlandable(f"Unknown text encoding '{declared}' in the borough mapping.",
                          "Ask the hub data team to fix the encoding in the borough mapping.") from exc
     warnings: list[tuple[str, str]] = []
-    csv_path = path
+    csv_path = tmp_dir / "delivered.csv"  # the scan reads the file by this name, never by the borough's
     if encoding not in _UTF8_NAMES:
         csv_path = tmp_dir / "transcoded.csv"
         transcode(path, csv_path, encoding)
         if codecs.lookup(declared).name != encoding and not force_encoding:
             warnings.append((f"The file is {encoding} text, not {declared} as agreed; it was converted.",
                              "No action needed, but exporting as UTF-8 avoids surprises."))
+    else:
+        csv_path.unlink(missing_ok=True)
+        try:
+            os.link(path, csv_path)
+        except OSError:
+            csv_path.symlink_to(Path(path).resolve())
     if csv_path.stat().st_size == 0 or not _has_content(csv_path):
         raise Unlandable("The file is empty (no heading row and no data).",
                          "Re-export the file from your system and send it again.")
@@ -222,216 +241,29 @@ def prepare_csv(path: Path, spec: Any, tmp_dir: Path, force_encoding: str | None
             f"the rows above them were skipped.",
             "No action needed if those rows are titles or notes; otherwise send the headings on the agreed row.",
         ))
+    ledger = count_csv_lines(csv_path, header_line)
+    if ledger.has_control_chars:
+        warnings.append(("Some values contain control characters (such as NUL bytes); they were removed.",
+                         "Re-export the file from your system; values should be plain text."))
     return Prepared(csv_path=csv_path, delimiter=delimiter, headers=headers, header_line=header_line,
-                    skip_lines=header_line, source_encoding=encoding, warnings=warnings)
+                    skip_lines=header_line, source_encoding=encoding, warnings=warnings, ledger=ledger)
+
+
+def __getattr__(name: str) -> Any:
+    """The workbook readers moved to :mod:`fhub.landing.workbook` and :mod:`fhub.landing.sheets`."""
+    if name == "prepare_xlsx":
+        from fhub.landing.sheets import prepare_xlsx
+
+        return prepare_xlsx
+    if name in ("open_workbook", "check_zip", "_cell_text", "_CalamineWorkbook", "_OpenpyxlWorkbook",
+                "XLSX_FAST_MAX_BYTES"):
+        from fhub.landing import workbook
+
+        return getattr(workbook, name)
+    raise AttributeError(name)
 
 
 def _has_content(path: Path) -> bool:
     with open(path, "rb") as fh:
         head = fh.read(64 * 1024)
     return bool(head.replace(codecs.BOM_UTF8, b"").strip())
-
-
-# ---------------------------------------------------------------------------------------------------
-# XLSX
-# ---------------------------------------------------------------------------------------------------
-def check_zip(path: Path) -> None:
-    """Refuse files that are not zip containers, or whose directory promises a decompression bomb."""
-    if not zipfile.is_zipfile(path):
-        raise Unlandable("The file is not a valid Excel workbook (.xlsx), although its name says it is.",
-                         "Open it in Excel and 'Save As' Excel Workbook (.xlsx), or send it as CSV if agreed.")
-    with zipfile.ZipFile(path) as zf:
-        infos = zf.infolist()
-        total = sum(i.file_size for i in infos)
-        worst = max(((i.file_size / max(i.compress_size, 1)), i) for i in infos) if infos else (0, None)
-    if total > MAX_XLSX_UNCOMPRESSED:
-        raise Unlandable(
-            f"The workbook would expand to {total / 1e9:.1f} GB when opened (limit "
-            f"{MAX_XLSX_UNCOMPRESSED / 1e9:.1f} GB); it was not opened, to protect the server.",
-            "Send the data as CSV, or split it into smaller workbooks.",
-        )
-    ratio, info = worst
-    if info is not None and info.file_size > 10 * 1024 * 1024 and ratio > MAX_XLSX_RATIO:
-        raise Unlandable(
-            f"The workbook looks like a 'zip bomb': one of its parts expands {ratio:.0f}-fold to "
-            f"{info.file_size / 1e6:.0f} MB. It was not opened, to protect the server.",
-            "Re-save the workbook from Excel (no hidden padding), or send the data as CSV.",
-        )
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-#: Workbooks whose worksheets expand to at most this many bytes are read with python-calamine (Rust, ~10×
-#: faster than openpyxl and no per-workbook style parsing; it holds one sheet in memory). Larger ones are
-#: streamed row by row with openpyxl ``read_only=True``, so memory stays bounded whatever a borough sends.
-#: ``FHUB_XLSX_FAST_MAX_BYTES`` overrides (0 = always stream).
-XLSX_FAST_MAX_BYTES = int(os.environ.get("FHUB_XLSX_FAST_MAX_BYTES", 64 * 1024 * 1024))
-
-
-class _Workbook:
-    """The little the landing needs from a workbook: sheet names, and each sheet's rows from row 1 as value
-    tuples with absolute columns (column A first). Empty cells are ``None`` or ``""``."""
-
-    sheetnames: list[str]
-
-    def rows(self, name: str) -> Iterator[Sequence[Any]]:  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def close(self) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
-
-
-class _CalamineWorkbook(_Workbook):
-    """python-calamine. Differences from openpyxl: an Excel error value (``#N/A``) reads as an empty cell."""
-
-    def __init__(self, path: Path):
-        import python_calamine
-
-        self._wb = python_calamine.CalamineWorkbook.from_path(str(path))
-        self.sheetnames = list(self._wb.sheet_names)
-
-    def rows(self, name: str) -> Iterator[Sequence[Any]]:
-        # skip_empty_area=False: rows and columns start at A1 (as in openpyxl), so row numbers are sheet rows
-        return iter(self._wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
-
-    def close(self) -> None:
-        self._wb.close()
-
-
-class _OpenpyxlWorkbook(_Workbook):
-    """openpyxl ``read_only=True``: streams rows, for workbooks too large to hold in memory."""
-
-    def __init__(self, path: Path):
-        import openpyxl  # local import: only needed for large workbooks
-
-        self._wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        self.sheetnames = list(self._wb.sheetnames)
-
-    def rows(self, name: str) -> Iterator[Sequence[Any]]:
-        return self._wb[name].iter_rows(values_only=True)
-
-    def close(self) -> None:
-        self._wb.close()
-
-
-def _sheet_bytes(path: Path) -> int:
-    """Uncompressed size of the worksheets and shared strings (from the zip directory; nothing is inflated)."""
-    with zipfile.ZipFile(path) as zf:
-        return sum(i.file_size for i in zf.infolist()
-                   if i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml")
-
-
-def open_workbook(path: Path) -> _Workbook:
-    """The fast reader for ordinary workbooks, the streaming one for big ones (:data:`XLSX_FAST_MAX_BYTES`)."""
-    fast = _sheet_bytes(path) <= XLSX_FAST_MAX_BYTES
-    try:
-        return _CalamineWorkbook(path) if fast else _OpenpyxlWorkbook(path)
-    except Exception as exc:  # noqa: BLE001 - any reader failure means "not a readable workbook"
-        # the reader's text can quote the workbook's contents: the borough reads a template, the central team
-        # finds the details on the pipeline's stderr (the exception is chained)
-        _log.warning("workbook could not be opened: %s: %s", type(exc).__name__, scrub(str(exc))[0][:500])
-        raise Unlandable("The workbook could not be opened by the Excel reader (it may be damaged, protected "
-                         "with a password or saved in an older format).",
-                         "Open it in Excel, 'Save As' Excel Workbook (.xlsx) and send it again.") from exc
-
-
-def prepare_xlsx(path: Path, spec: Any, tmp_dir: Path) -> Prepared:
-    check_zip(path)
-    wb = open_workbook(path)
-    try:
-        return _stream_sheet(wb, path, spec, tmp_dir)
-    finally:
-        wb.close()
-
-
-def _stream_sheet(wb: _Workbook, path: Path, spec: Any, tmp_dir: Path) -> Prepared:
-    mapped = list(spec.columns.values())
-    required = [spec.columns[c] for c in spec.contract.required if c in spec.columns]
-    header_row = int(getattr(spec, "header_row", 1) or 1)
-    wanted_sheet = getattr(spec, "sheet", None)
-    warnings: list[tuple[str, str]] = []
-    names = list(wb.sheetnames)
-    if wanted_sheet is not None and wanted_sheet not in names:
-        raise Unlandable(f"The workbook has no sheet called '{wanted_sheet}' (the agreed sheet name); it has "
-                         f"{len(names)} sheet(s) with other names.",
-                         f"Put the data on a sheet named '{wanted_sheet}' (or ask the hub data team to update "
-                         "the borough mapping).")
-    candidates = [wanted_sheet] if wanted_sheet is not None else names
-    first_head: list[tuple[int, list[str]]] = []
-    for sheet_name in candidates:
-        rows_iter = wb.rows(sheet_name)
-        head: list[tuple[int, list[str]]] = []
-        for rownum, values in enumerate(rows_iter, start=1):
-            head.append((rownum, [_cell_text(v).strip() for v in values]))
-            if rownum >= HEADER_SEARCH_ROWS:
-                break
-        if sheet_name == candidates[0]:
-            first_head = head
-        found = choose_header(head, header_row, mapped, required)
-        if found is None:
-            if sheet_name == candidates[-1]:
-                if not first_head:
-                    raise Unlandable("The workbook's sheet is empty (no heading row and no data).",
-                                     "Re-export the file from your system and send it again.")
-                first_cells = dict(first_head).get(header_row, first_head[0][1])
-                sheet = f"sheet '{wanted_sheet}'" if wanted_sheet is not None else "the first sheet"
-                raise missing_columns_error(first_cells, required, f"{sheet}, row {header_row}",
-                                            agreed=agreed_headings(spec))
-            continue
-        rownum_h, headers = found
-        if sheet_name != names[0] and wanted_sheet is None:
-            warnings.append((f"The data was found on sheet {names.index(sheet_name) + 1} of {len(names)}, not on "
-                             "the first sheet.",
-                             "No action needed; putting the data on the first sheet avoids this warning."))
-        if rownum_h != header_row:
-            warnings.append((
-                f"The column headings were found on row {rownum_h}, not row {header_row} as agreed; "
-                "the rows above them were skipped.",
-                "No action needed if those rows are titles or notes; otherwise put the headings on the agreed row.",
-            ))
-        width = len(headers)
-        while width and not headers[width - 1]:
-            width -= 1
-        headers = headers[:width]
-        out = tmp_dir / "sheet.csv"
-        overflow = 0
-        with open(out, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-
-            def emit(rn: int, cells: list[str], width: int = width, writer: Any = writer) -> None:
-                nonlocal overflow
-                if not any(c.strip() for c in cells):
-                    return  # wholly blank sheet rows are not data rows
-                if any(c.strip() for c in cells[width:]):
-                    overflow += 1
-                row = (cells[:width] + [""] * (width - len(cells)))[:width]
-                writer.writerow([*row, rn])
-
-            for rn, cells in head:
-                if rn > rownum_h:
-                    emit(rn, cells)
-            if len(head) >= HEADER_SEARCH_ROWS:
-                for rn, values in enumerate(rows_iter, start=HEADER_SEARCH_ROWS + 1):
-                    # most cells are text: skip the type dispatch for them (9 M cells on a London night)
-                    emit(rn, [v if type(v) is str else _cell_text(v) for v in values])
-        if overflow:
-            warnings.append((f"{overflow} row(s) have values to the right of the last column heading; "
-                             "those values were ignored.",
-                             "Remove stray values beside the table, or add a heading for them."))
-        return Prepared(csv_path=out, delimiter=",", headers=headers, header_line=rownum_h, skip_lines=0,
-                        has_line_column=True, source_encoding="xlsx", warnings=warnings)
-    raise AssertionError("unreachable")

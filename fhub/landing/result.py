@@ -13,8 +13,11 @@ class DeliveryOutcome:
     source_file: str
     borough_slug: str
     sha256: str
-    #: landed | superseded (landed, but a newer delivery for the period already exists) | quarantined |
-    #: skipped (same bytes already received) | waiting (no valid borough mapping yet; left in incoming)
+    #: landed | superseded (landed, but a newer delivery for the period already exists) | held (stored, not in
+    #: use: its rows belong to another period, or it drops too much of the delivery it would replace) |
+    #: quarantined | skipped (same bytes already received) | waiting (no valid borough mapping yet; left in
+    #: incoming) | duplicate (these bytes were received under another period's name) | ignored (a temporary or
+    #: hidden file) | refused (a symbolic link)
     status: str
     borough_code: str | None = None
     extract_type: str | None = None
@@ -29,9 +32,17 @@ class DeliveryOutcome:
     #: delivery id of the delivery in use instead of this one (status superseded)
     superseded_by: str | None = None
     file_warnings: list[tuple[str | None, str, str]] = field(default_factory=list)
+    #: the row of ``landing.reconciliation`` (:meth:`fhub.landing.ledger.Ledger.row`)
+    ledger: tuple | None = None
+    #: duplicate: the delivery id these bytes were received as
+    duplicate_of: str | None = None
+    #: ignored / refused: the ``landing.file_events`` key (name, size and time, hashed)
+    event_key: str | None = None
+    #: ignored / refused: how the file is named instead of a label (its type, size and time, never its name)
+    description: str | None = None
 
     #: = sha256, except for a nil return whose bytes equal an earlier nil return for another period (see
-    #: :func:`fhub.landing.engine.nil_return_id`)
+    #: :func:`fhub.landing.stage.nil_return_id`)
     delivery_id: str = ""
 
     def __post_init__(self) -> None:
@@ -40,6 +51,8 @@ class DeliveryOutcome:
     @property
     def label(self) -> str:
         """How messages, logs and published records name this delivery (never by its file name)."""
+        if self.description:
+            return self.description
         return delivery_label(self.borough_slug, self.extract_type, self.period, self.delivery_id)
 
     def check_accounting(self) -> None:
@@ -55,13 +68,16 @@ class LandingResult:
     run_id: str
     deliveries: list[DeliveryOutcome] = field(default_factory=list)
     receipts: list[Path] = field(default_factory=list)
+    #: files deleted from incoming/ after landing (``incoming_after="remove"``)
+    removed_from_incoming: list[Path] = field(default_factory=list)
 
     def by_status(self, status: str) -> list[DeliveryOutcome]:
         return [d for d in self.deliveries if d.status == status]
 
     @property
     def landed(self) -> list[DeliveryOutcome]:
-        return [d for d in self.deliveries if d.status in ("landed", "superseded")]
+        """Deliveries whose rows were stored (in use or not: landed, superseded, held)."""
+        return [d for d in self.deliveries if d.status in ("landed", "superseded", "held")]
 
     @property
     def quarantined(self) -> list[DeliveryOutcome]:
@@ -85,5 +101,7 @@ class LandingResult:
 
     def summary(self) -> str:
         return (f"{len(self.landed)} file(s) landed ({self.rows_landed:,} rows landed, {self.rows_rejected:,} "
-                f"rejected of {self.rows_delivered:,} delivered), {len(self.quarantined)} quarantined, "
-                f"{len(self.skipped)} already landed, {len(self.by_status('waiting'))} waiting for a mapping")
+                f"rejected of {self.rows_delivered:,} delivered; {len(self.by_status('held'))} held), "
+                f"{len(self.quarantined)} quarantined, {len(self.skipped)} already landed, "
+                f"{len(self.by_status('duplicate'))} duplicates of other deliveries, "
+                f"{len(self.by_status('waiting'))} waiting for a mapping")

@@ -28,6 +28,7 @@ import duckdb
 
 from fhub.contracts import REFERENCE_TEXT_COLUMNS, Column, Contract
 from fhub.landing.columns import ColumnPlan
+from fhub.landing.rowchecks import row_checks, row_warnings
 from fhub.landing.sqlkit import date_lit, human_date_format, ident, lit, swapped_day_month, trimmed
 from fhub.privacy.duckdb_functions import identifier_kinds_sql, kind_names_sql
 from fhub.privacy.identifiers import TAGS
@@ -52,12 +53,32 @@ class Context:
     hubs_loaded: bool
 
 
+#: Excel's error values: a cell showing one of these holds no value (its formula failed).
+SHEET_ERRORS = ("#N/A", "#N/A N/A", "#NA", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!",
+                "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#GETTING_DATA")
+#: largest whole number a double holds exactly (2^53 - 1): beyond it a number cannot be a count or a score
+_LARGEST_WHOLE = 9007199254740991
+_LARGEST_DECIMAL = 1e15
+
+
 def _value_map(col: str, spec: Any, expr: str) -> str:
+    """The ``values`` map of a column: exact source values first, then the same codes in any case."""
     vmap = (getattr(spec, "values", None) or {}).get(col)
     if not vmap:
         return expr
     whens = " ".join(f"when {lit(str(k))} then {lit(v)}" for k, v in vmap.items())
-    return f"(case {expr} {whens} else {expr} end)"
+    folded: dict[str, Any] = {}
+    for k, v in vmap.items():
+        folded.setdefault(str(k).lower(), v)
+    lower_whens = " ".join(f"when {lit(k)} then {lit(v)}" for k, v in folded.items())
+    return f"(case {expr} {whens} else (case lower({expr}) {lower_whens} else {expr} end) end)"
+
+
+def sheet_error_sql(expr: str) -> str:
+    """True when a value is one of Excel's error values (``#N/A``, ``#REF!``, …), in any case."""
+    # a list constant, not ``in (...)``: DuckDB rewrites a long ``in`` list into a join, which holds rows
+    return (f"(case when starts_with({expr}, '#') then list_contains([{', '.join(lit(e) for e in SHEET_ERRORS)}], "
+            f"upper({expr})) else false end)")
 
 
 def _source_expr(col: Column, spec: Any, plan: ColumnPlan) -> str:
@@ -91,6 +112,8 @@ class ColumnSql:
 
 
 def column_sql(col: Column, spec: Any, plan: ColumnPlan, ctx: Context) -> ColumnSql:
+    """``heading`` (in every message) is the agreed source column name from the borough mapping, never the
+    heading text found in the file, so nothing from the file is ever part of the SQL text."""
     m = ident(f"m_{col.name}")
     v_ = ident(f"v_{col.name}")
     heading = plan.heading.get(col.name, col.name)
@@ -155,14 +178,24 @@ def column_sql(col: Column, spec: Any, plan: ColumnPlan, ctx: Context) -> Column
         yes_no = f"your codes: {src_codes}" if src_codes else "Y/N, Yes/No, true/false or 1/0"
         fix = f"case when {m} is null then {miss_fix} else {lit('Use ' + yes_no + '.')} end"
     elif col.kind in ("integer", "decimal"):
+        # try-casts only, each guarded: NaN, infinity, 1e30 or a 20-digit number reject the row, never the file
         d = ident(f"d_{col.name}")
         helpers[f"d_{col.name}"] = f"try_cast({m} as double)"
-        if col.kind == "integer":
-            v = f"coalesce(try_cast({m} as bigint), case when {d} = floor({d}) then cast({d} as bigint) end)"
+        largest = _LARGEST_WHOLE if col.kind == "integer" else _LARGEST_DECIMAL
+        finite = f"{d} is not null and isfinite({d}) and abs({d}) <= {largest}"
+        if col.kind == "integer":  # a decimal part is rejected, never rounded
+            v = f"case when {finite} and {d} = trunc({d}) then try_cast({d} as bigint) end"
             what = "a whole number"
         else:
-            v = d
+            v = f"case when {finite} then {d} end"
             what = "a number"
+        checks = [f"when {m} is not null and ({d} is null or not isfinite({d})) then 'The value in {heading} is "
+                 f"not {what}.'",
+                 f"when {m} is not null and abs({d}) > {largest} then 'The value in {heading} is far too large "
+                 f"to be {what} for this column.'"]
+        if col.kind == "integer":
+            checks.append(f"when {m} is not null and {d} <> trunc({d}) then 'The value in {heading} has a "
+                         "decimal part, but it must be a whole number (it was not rounded).'")
         rng = []
         if col.min_value is not None:
             rng.append(f"when {v_} < {col.min_value} then 'The value in {heading} is below the allowed minimum "
@@ -170,8 +203,7 @@ def column_sql(col: Column, spec: Any, plan: ColumnPlan, ctx: Context) -> Column
         if col.max_value is not None:
             rng.append(f"when {v_} > {col.max_value} then 'The value in {heading} is above the allowed maximum "
                        f"of {col.max_value:g}.'")
-        e = (f"case {missing} when {m} is not null and {v_} is null then 'The value in {heading} is not {what}.' "
-             f"{' '.join(rng)} end")
+        e = f"case {missing} {' '.join(checks)} {' '.join(rng)} end"
         lo = "" if col.min_value is None else f" from {col.min_value:g}"
         hi = "" if col.max_value is None else f" to {col.max_value:g}"
         fix = f"case when {m} is null then {miss_fix} else {lit(f'Enter {what}{lo}{hi}, digits only.')} end"
@@ -203,6 +235,8 @@ def column_sql(col: Column, spec: Any, plan: ColumnPlan, ctx: Context) -> Column
             early_txt = f"'The date in {heading} is before 1990, which is not plausible.'"
         e = (f"case {missing} {swap_case} when {m} is not null and {v_} is null then "
              f"'The value in {heading} is not a date in the agreed format {human}.' "
+             f"when year({v_}) < 100 then 'The date in {heading} has a two-digit year; dates must be {human} "
+             "with the year in four digits.' "
              f"when {v_} > {date_lit(latest)} then {future} "
              f"when {v_} < {date_lit(earliest)} then {early_txt} end")
         fix = f"case when {m} is null then {miss_fix} else {lit(f'Enter a real date as {human}.')} end"
@@ -212,7 +246,30 @@ def column_sql(col: Column, spec: Any, plan: ColumnPlan, ctx: Context) -> Column
             wf = lit(f"Format the column as dates ({human}) before exporting.")
     else:  # pragma: no cover - contracts only use the kinds above
         raise ValueError(col.kind)
-    return ColumnSql(helpers=helpers, v=v, e=e, w=w, f=fix, wf=wf)
+    out = ColumnSql(helpers=helpers, v=v, e=e, w=w, f=fix, wf=wf)
+    return _with_sheet_errors(col, out, m, heading) if col.name in plan.source_index else out
+
+
+def _with_sheet_errors(col: Column, s: ColumnSql, m: str, heading: str) -> ColumnSql:
+    """A spreadsheet error value (``#N/A``, …) is never data: a required column's row is rejected saying so
+    (not "empty"), an optional column's value is left empty with a warning."""
+    x = ident(f"x_{col.name}")
+    s.helpers[f"x_{col.name}"] = sheet_error_sql(m)
+    s.v = f"case when {x} then null else {s.v} end"
+    is_error = sheet_error_sql(m)
+    if col.required:
+        s.e = (f"case when {x} then 'The value in {heading} is a spreadsheet error value, not a value: the "
+               f"formula that should fill it failed.' else {s.e} end")
+        s.f = (f"case when {is_error} then {lit(f'Fix the formula behind {heading} or type the value, then export again.')} "
+               f"else {s.f} end")
+    else:
+        if s.e != _NULL:
+            s.e = f"case when {x} then null else {s.e} end"
+        s.w = (f"case when {x} then 'The value in {heading} was a spreadsheet error value (a failed formula) and "
+               f"was left empty.' else {s.w} end")
+        s.wf = (f"case when {is_error} then {lit(f'Fix the formula behind {heading} if the value is known.')} "
+                f"else {s.wf} end")
+    return s
 
 
 def _all_sql(spec: Any, plan: ColumnPlan, ctx: Context) -> dict[str, ColumnSql]:
@@ -265,104 +322,8 @@ def collect_problems(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan
                           f"where {w} is not null")
     if parts:
         con.execute("insert into _rej " + " union all ".join(parts))
-    _row_checks(con, spec, plan, ctx)
-    _row_warnings(con, spec, plan)
+    row_checks(con, spec, plan, ctx)
+    row_warnings(con, spec, plan)
     if wparts:
         con.execute("insert into _warn select * from (" + " union all ".join(wparts) + ") w")
     con.execute("delete from _warn w where exists (select 1 from _rej r where r._f = w._f and r._row = w._row)")
-
-
-def _row_warnings(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan) -> None:
-    """Accepted with a warning: a Reception pupil (EYFSP) whose birth month does not fit the academic year."""
-    contract: Contract = spec.contract
-    if contract.extract != "eyfsp" or "birth_month" not in contract.column_names:
-        return
-    heading = plan.heading.get("birth_month", "birth_month")
-    con.execute(f"""
-        insert into _warn
-        with y as (
-            select _f, _row, _line, m_birth_month, v_birth_month,
-                   cast(left(coalesce(case when regexp_full_match(v_academic_year, '[0-9]{{4}}/[0-9]{{2}}')
-                                           then v_academic_year end, f.period), 4) as integer) as y0
-            from _m join _files f using (_f)
-            where v_birth_month is not null and e_birth_month is null
-        )
-        select _f, _row, _line, {lit(heading)}, 'month', m_birth_month,
-               'The month of birth in {heading} does not fit a Reception child in ' || y0 || '/'
-               || right(cast(y0 + 1 as varchar), 2) || ', who is born between September ' || (y0 - 5)
-               || ' and August ' || (y0 - 4) || ' (kept; check the birth month or the academic year).',
-               'Check the month of birth; children outside their year group are rare.'
-        from y
-        where y0 is not null
-          and (v_birth_month < make_date(y0 - 5, 9, 1) or v_birth_month > make_date(y0 - 4, 8, 1))
-    """)
-
-
-def _row_checks(con: duckdb.DuckDBPyConnection, spec: Any, plan: ColumnPlan, ctx: Context) -> None:
-    contract: Contract = spec.contract
-    names = contract.column_names
-    key = list(contract.key)
-    kv = [ident("v_" + k) for k in key]
-    key_heading = " + ".join(plan.heading.get(k, k) for k in key)
-    shown_key = "null" if any(contract.column(k).kind == "identifier" for k in key) else "m." + kv[0]
-    key_not_null = " and ".join(f"{k} is not null" for k in kv)
-    # duplicates are judged within one delivered file; the join is on (file, key) and the CTE g has exactly
-    # one row per (file, duplicated key), so no row can fan out
-    con.execute(f"""
-        insert into _rej
-        with d as (
-            select _f, {', '.join(kv)} from _m where {key_not_null} group by all having count(*) > 1
-        ), g as (
-            select _f, {', '.join(kv)}, count(*) as n, min(_h) as h1, max(_h) as h2, min(_row) as first_row,
-                   string_agg(cast(_row as varchar), ', ' order by _row) as rows_list
-            from _m semi join d using (_f, {', '.join(kv)}) group by all
-        )
-        select m._f, m._row, m._line, {lit(key_heading)}, 'key', {shown_key},
-               case when g.h1 <> g.h2
-                    then 'The same {key_heading} appears in ' || g.n || ' rows with different details (rows '
-                         || left(g.rows_list, 60) || case when length(g.rows_list) > 60 then '…' else '' end || ').'
-                    else 'This row is an exact copy of row ' || g.first_row || '.' end,
-               case when g.h1 <> g.h2
-                    then 'Send one row per {key_heading}; correct or remove the conflicting rows.'
-                    else 'Remove the repeated row.' end
-        from _m m join g on g._f = m._f and {' and '.join(f'g.{k} = m.{k}' for k in kv)}
-        where g.h1 <> g.h2 or m._row > g.first_row
-    """)
-    if "hub_id" in names and ctx.hubs_loaded:
-        heading = plan.heading.get("hub_id", "hub_id")
-        con.execute(f"""
-            insert into _rej
-            select m._f, m._row, m._line, {lit(heading)}, 'text', m.v_hub_id,
-                   case when h.hub_id is null then 'The value in {heading} is not a known family hub id.'
-                        else 'The hub ' || h.hub_id || ' (a known hub id) belongs to another borough ('
-                             || h.borough_code || ').' end,
-                   'Use the hub id from the family hub list for your borough (ask the hub data team to add a new hub).'
-            from _m m join _files f using (_f) left join _hubs h on h.hub_id = m.v_hub_id
-            where m.v_hub_id is not null and m.e_hub_id is null
-              and (h.hub_id is null or h.borough_code <> f.borough_code)
-        """)
-    if contract.extract == "register":
-        con.execute(f"""
-            insert into _rej
-            select _f, _row, _line, {lit(plan.heading.get('registration_date', 'registration_date'))}, 'date',
-                   cast(v_registration_date as varchar),
-                   'The registration date is before the month of birth of this child.',
-                   'Check the registration date and the date of birth.'
-            from _m where v_role in ('child', 'young_person') and v_registration_date < v_birth_month
-              and e_registration_date is null and e_birth_month is null
-        """)
-    if "academic_year" in names:
-        heading = plan.heading.get("academic_year", "academic_year")
-        con.execute(f"""
-            insert into _rej
-            select _f, _row, _line, {lit(heading)}, 'text', v_academic_year,
-                   case when not regexp_full_match(v_academic_year, '[0-9]{{4}}/[0-9]{{2}}')
-                        then 'The academic year is not written like 2023/24.'
-                        else 'This row is for another academic year than the file, which is for '
-                             || f.period || '.' end,
-                   'Write the academic year as YYYY/YY and send each year in its own file.'
-            from _m join _files f using (_f)
-            where v_academic_year is not null and e_academic_year is null
-              and (not regexp_full_match(v_academic_year, '[0-9]{{4}}/[0-9]{{2}}')
-                   or (f.period similar to '[0-9]{{4}}/[0-9]{{2}}' and v_academic_year <> f.period))
-        """)

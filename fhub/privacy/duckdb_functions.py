@@ -8,7 +8,8 @@ audits) uses the very same definition as Python code.
 * ``fhub_shape(v)`` – :func:`~fhub.privacy.identifiers.shape`, the masked description of a value.
 
 They are Python (Arrow) functions: call them behind :func:`may_hold_identifier_sql`, a cheap SQL pre-filter
-that is false for most values (no digit, no ``@``, ASCII only cannot hold any identifier kind).
+(RE2) that is false for most values - ids, codes, dates, keyed hashes, names - so a scan of millions of rows
+calls Python for a handful.
 """
 
 from __future__ import annotations
@@ -51,23 +52,30 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
         )
 
 
-#: A necessary condition for any identifier kind of :mod:`fhub.privacy.identifiers` (checked against its
-#: examples and generated text in tests/unit/test_identifiers.py): an ``@``; any non-ASCII character (NFKC may
-#: turn it into a digit, a space or an ``@``); ten digits (NHS, phone, long numbers, UPNs); a digit then ``e9``
-#: (a 10-digit number in scientific notation); the NI number shape; a letter + digit followed by a postcode's
-#: inward code (every outward code holds a letter then a digit); GIR 0AA. Most values - names, codes, ids such
-#: as ``C000012345`` - match none of these, so the Python functions never see them.
-PREFILTER_RX = (
-    r"@|[^\x00-\x7F]|(?:[0-9][^0-9]*){10}|[0-9][eE]\+?0?9"
-    r"|[A-Za-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d]"
-    r"|[A-Za-z][0-9][0-9A-Za-z]? *[0-9][A-Za-z]{2}|(?i:gir ?0aa)"
-)
+#: Not a letter or digit (or the start / end of the value): every identifier kind starts and ends there.
+_B, _E = "(?:^|[^0-9A-Za-z])", "(?:[^0-9A-Za-z]|$)"
+#: A superset of every kind in :mod:`fhub.privacy.identifiers`, in RE2 (DuckDB's regex engine): true for every
+#: value holding an identifier-like substring (tests/unit/test_audit.py checks that on generated text), false for
+#: nearly everything else - ids, codes, dates, decimals, keyed hashes, names, most free text.
+PRE_FILTER = "|".join((
+    "@",  # e-mail
+    "[^\\x00-\\x7F]",  # anything non-ASCII: NFKC may turn it into a digit, a space or a dash
+    _B + "[0-9](?:[^0-9A-Za-z]{0,5}[0-9]){9}",  # 10+ digits, short separators between: NHS, phone, long number
+    "[0-9][eE][+]?0?9" + _E,  # a 10-digit number in scientific notation
+    _B + "[A-Za-z][0-9]{11}[0-9A-Za-z]" + _E,  # UPN
+    _B + "[A-Za-z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-Da-d]" + _E,  # NI number
+    _B + "[A-Za-z][A-Za-z0-9]{1,3} *[0-9][A-Za-z]{2}" + _E,  # full postcode
+))
 
 
 def may_hold_identifier_sql(expr: str) -> str:
-    """SQL that is true when ``expr`` could hold an identifier-like substring (:data:`PREFILTER_RX`). False
-    for most names, codes and free text."""
-    return f"regexp_matches({expr}, '{PREFILTER_RX}')"
+    """SQL that is true when ``expr`` could hold an identifier-like substring: call the Python functions only
+    behind it. A superset (:data:`PRE_FILTER`), never the definition: :func:`fhub_identifier_kinds` decides."""
+    return f"regexp_matches({expr}, '{PRE_FILTER}')"
+
+
+#: The pre-filter's pattern (the name landing's SQL uses).
+PREFILTER_RX = PRE_FILTER
 
 
 def identifier_kinds_sql(expr: str) -> str:

@@ -1,8 +1,9 @@
-"""Privacy scans and export safety, shared by publish, tests and exports.
+"""Needle search and export safety, shared by tests and exports.
 
-* :func:`find_identifier_like_values` scans every text column of every table in a DuckDB catalog for values
-  that look like NHS numbers (10 digits with a valid mod-11 check digit), UPNs (letter + 12 digits) or full UK
-  postcodes. Hash keys (64 hex characters) never match.
+Identifier-like substrings are found by :mod:`fhub.privacy.scan_duckdb` (a DuckDB catalog, set-based) and
+:mod:`fhub.privacy.scan_files` (every other artefact), both built on :mod:`fhub.privacy.identifiers`.
+
+* :func:`nhs_check_digit_valid` - the modulus 11 check (a typo fails it, and is still personal data).
 * :func:`find_needles` looks for specific strings (e.g. the names a test fixture used).
 * :func:`csv_safe_select` builds a SELECT that neutralises spreadsheet formulas in text cells.
 """
@@ -13,9 +14,6 @@ import re
 
 import duckdb
 
-NHS_SHAPE = r"^[0-9]{3} ?[0-9]{3} ?[0-9]{4}$"
-UPN_SHAPE = r"^[A-Z][0-9]{12}$"
-POSTCODE_SHAPE = r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$"
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
@@ -48,40 +46,6 @@ def _text_columns(
         f"where {where} and table_schema not in ('information_schema', 'pg_catalog') order by all",
         params,
     ).fetchall()
-
-
-def find_identifier_like_values(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    catalog: str | None = None,
-    limit_per_column: int = 5,
-    skip_schemas: tuple[str, ...] = (),
-) -> list[str]:
-    """Return human-readable findings (``schema.table.column: <kind> e.g. 'xxx…'``); empty when clean."""
-    findings: list[str] = []
-    for cat, schema, table, column in _text_columns(con, catalog, skip_schemas):
-        ref = f'"{cat}"."{schema}"."{table}"'
-        col = f'"{column}"'
-        rows = con.execute(
-            f"""
-            select v, kind from (
-                select trim(upper({col})) as v,
-                       case when regexp_matches(trim({col}), '{NHS_SHAPE}') then 'nhs'
-                            when regexp_matches(trim(upper({col})), '{UPN_SHAPE}') then 'upn'
-                            when regexp_matches(trim(upper({col})), '{POSTCODE_SHAPE}') then 'postcode'
-                       end as kind
-                from {ref} where {col} is not null
-            ) where kind is not null limit 1000
-            """
-        ).fetchall()
-        hits = [(v, k) for v, k in rows if k != "nhs" or nhs_check_digit_valid(v)]
-        if hits:
-            kinds = sorted({k for _, k in hits})
-            sample = ", ".join(repr(v[:3] + "…") for v, _ in hits[:limit_per_column])
-            findings.append(
-                f"{schema}.{table}.{column}: {'/'.join(kinds)}-like values ({len(hits)}+, e.g. {sample})"
-            )
-    return findings
 
 
 def find_needles(

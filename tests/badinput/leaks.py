@@ -17,6 +17,7 @@ from fhub.dq.landing_results import landing_check_results
 from fhub.landing.land import _progress_line
 from fhub.landing.result import DeliveryOutcome
 from fhub.landing.sqlkit import ident
+from fhub.mapping import PeriodError, parse_period
 from fhub.privacy import duckdb_functions
 from tests.badinput.fixtures import CONTACTS_SPEC, HUBS_CSV
 
@@ -24,13 +25,16 @@ from tests.badinput.fixtures import CONTACTS_SPEC, HUBS_CSV
 ORIGINAL_NAME_COLUMNS = {"source_file"}
 
 
-def _allowed() -> set[str]:
-    """What a message may name: agreed headings, agreed codes and their source spellings, known hub ids."""
-    allowed = set(CONTACTS_SPEC["columns"].values()) | set(CONTACTS_SPEC["ignore_columns"])
-    for vmap in CONTACTS_SPEC["values"].values():
-        allowed |= {str(k) for k in vmap}
-    for column in CONTRACTS["contacts"].columns:
-        allowed |= set(column.allowed)
+def _allowed(specs: tuple[dict, ...] = ()) -> set[str]:
+    """What a message may name: agreed headings, agreed codes and their source spellings, known hub ids (of the
+    contacts mapping and any other file spec of the case)."""
+    allowed: set[str] = set()
+    for spec in (CONTACTS_SPEC, *specs):
+        allowed |= set(spec["columns"].values()) | set(spec.get("ignore_columns") or ())
+        for vmap in (spec.get("values") or {}).values():
+            allowed |= {str(k) for k in vmap}
+        for column in CONTRACTS[spec["extract"]].columns:
+            allowed |= set(column.allowed)
     allowed |= {line.split(",")[0] for line in HUBS_CSV.splitlines()[1:]}
     return allowed
 
@@ -44,7 +48,7 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def file_texts(path: Path, spec: dict) -> set[str]:
+def file_texts(path: Path, spec: dict, extra_specs: tuple[dict, ...] | list[dict] = ()) -> set[str]:
     """Every cell, heading and sheet name of a delivered file (as text), and its name unless it follows the
     agreed pattern - minus what messages may name (agreed headings and codes, hub ids) and short tokens."""
     texts: set[str] = set()
@@ -66,9 +70,16 @@ def file_texts(path: Path, spec: dict) -> set[str]:
                     texts |= {c.strip() for c in cells}
             except csv.Error:
                 pass
-    if not re.fullmatch(spec.get("pattern", CONTACTS_SPEC["pattern"]), path.name):
+    matched = [(s, re.fullmatch(s["pattern"], path.name, re.ASCII)) for s in ({**CONTACTS_SPEC, **spec}, *extra_specs)]
+    if not any(m for _, m in matched):
         texts |= {path.name, path.stem}
-    allowed = _allowed() | {spec.get("sheet") or ""}
+    allowed = _allowed(tuple(extra_specs)) | {spec.get("sheet") or ""}
+    for s, m in matched:  # the period the file name declares may be named (e.g. an academic year in a cell)
+        if m:
+            try:
+                allowed.add(parse_period(m.group("period"), s["period_format"]))
+            except PeriodError:
+                pass
     return {t for t in texts if len(t) >= 4 and t not in allowed and not (t.isdigit() and len(t) < 7)}
 
 

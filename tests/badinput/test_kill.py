@@ -38,7 +38,7 @@ def _deliver(tmp: Path):
     folder = paths.incoming / "hackney"
     for m in ("01", "02", "03"):
         (folder / f"hackney_contacts_2024-{m}.csv").write_text(
-            csv_text([good_row(i) for i in range(1, 4 + int(m))]), encoding="utf-8")
+            csv_text([good_row(i, int(m)) for i in range(1, 4 + int(m))]), encoding="utf-8")
     reg = [["X1", "F1", "parent_carer", "01/03/1975", "01/05/2024", "HAC-H01"],
            ["X2", "F1", "child", "01/01/2023", "01/05/2024", "nope"]]
     (folder / "hackney_register_2024-05.csv").write_text(csv_text(reg, REGISTER_HEADERS), encoding="utf-8")

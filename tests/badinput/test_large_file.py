@@ -1,6 +1,7 @@
 """A very large delivery is streamed, never loaded whole into memory: a ~200 MB contacts CSV is landed in a
-child process whose peak RSS must stay well below the file size (< 60% of it + a fixed 400 MB allowance for
-Python, DuckDB and pyarrow themselves). The landing memory is bounded by the DuckDB memory limit
+child process whose peak RSS must stay well below the file size (< 60% of it + a fixed 480 MB allowance for
+Python, DuckDB, pyarrow and cryptography themselves: measured 514-558 MB for a 210 MB file on the 2-core CI
+machine type; reading the file whole would add at least its size again). The landing memory is bounded by the DuckDB memory limit
 (``FHUB_DUCKDB_MEMORY_LIMIT``), not by the size of what a borough sends."""
 
 from __future__ import annotations
@@ -66,4 +67,4 @@ def test_very_large_file_is_streamed(tmp_path: Path) -> None:
     got = json.loads(proc.stdout.strip().splitlines()[-1])
     assert got["status"] == "landed", got["reason"]
     assert (got["delivered"], got["landed"], got["rejected"]) == (n, n, 0)
-    assert got["peak_rss"] < 0.6 * size + 400 * 1024 * 1024, (got["peak_rss"] / 1e6, size / 1e6)
+    assert got["peak_rss"] < 0.6 * size + 480 * 1024 * 1024, (got["peak_rss"] / 1e6, size / 1e6)

@@ -27,8 +27,10 @@ VOLATILE_COLUMNS = {
 
 
 def fhub(data_dir: Path, *args: str, server: dict | None = None, env: dict | None = None, timeout=900):
+    """``env`` values of None remove the variable (e.g. PREFECT_API_URL: a temporary server of its own)."""
     full_env = {k: v for k, v in os.environ.items() if k != "FHUB_FAULT_AT"}
     full_env.update({"FHUB_DATA_DIR": str(data_dir), "FHUB_MODE": "demo", **(server or {}), **(env or {})})
+    full_env = {k: v for k, v in full_env.items() if v is not None}
     return subprocess.run(
         [sys.executable, "-m", "fhub", *args],
         cwd=PROJECT,

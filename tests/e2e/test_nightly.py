@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 
 import duckdb
 import pytest
@@ -38,10 +39,9 @@ def test_nightly_publishes_a_readable_mart(baseline):
         ).fetchall()
     finally:
         con.close()
-    incoming = baseline["data"] / "incoming"
     from fhub.mapping import load_borough_mappings
 
-    slugs = {p.name for p in incoming.iterdir() if p.is_dir()}
+    slugs = {p.name for p in baseline["sent"].iterdir() if p.is_dir()}
     codes = {
         m.borough_code for m in load_borough_mappings(PROJECT / "config" / "boroughs") if m.slug in slugs
     }
@@ -66,11 +66,30 @@ def test_readme_example_queries_answer_with_data(baseline):
         con.close()
 
 
+def test_landed_files_leave_incoming_and_originals_are_encrypted(baseline):
+    """The night removed every landed file from incoming/ (plaintext personal data does not sit there); each
+    one is kept, encrypted, in the archive."""
+    from fhub.landing.archive import archive_path
+    from fhub.privacy.vault import is_encrypted
+
+    data = baseline["data"]
+    assert [p for p in (data / "incoming").rglob("*") if p.is_file()] == []
+    sent = [p for p in baseline["sent"].rglob("*") if p.is_file()]
+    assert sent
+    for path in sent:
+        stored = archive_path(data / "archive", _sha(path))
+        assert is_encrypted(stored), path.name
+    assert not [p for p in (data / "archive").rglob("*") if p.is_file() and not p.name.endswith(".fenc")]
+
+
 def test_landing_the_same_files_twice_changes_nothing(baseline, prefect_server, tmp_path):
     data = copy_state(baseline["data"], tmp_path / "data")
+    shutil.copytree(baseline["sent"], data / "incoming", dirs_exist_ok=True)  # a borough sends them all again
     before = snapshot(data / "work" / "warehouse.duckdb")
     result = fhub(data, "run", "--no-reports", server=prefect_server)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "files skipped: these exact bytes were received on an earlier run" in result.stdout + result.stderr
+    assert [p for p in (data / "incoming").rglob("*") if p.is_file()] == []  # and they leave incoming/ again
     after = snapshot(data / "work" / "warehouse.duckdb")
     for table in ("landing.deliveries", "raw.hub_contacts", "raw.eyfsp_results", "raw.hub_register"):
         assert after[table] == before[table], f"{table} changed on a re-run over the same files"

@@ -57,7 +57,7 @@ def test_hash_many_equals_keyed_hash() -> None:
 def test_group_of_files_accounts_per_file_with_lineage(tmp_path: Path) -> None:
     paths, config, folder = _setup(tmp_path)
     for month, n in (("01", 3), ("02", 5), ("03", 4)):
-        rows = [good_row(i) for i in range(1, n + 1)]
+        rows = [good_row(i, int(month)) for i in range(1, n + 1)]
         rows[0][8] = "31/02/2024"  # one rejected row per file (row 1)
         text = csv_text(rows)
         if month == "02":  # a structural reject in the middle shifts later row numbers in this file only
@@ -151,10 +151,10 @@ def test_nil_return_then_data_then_empty_resubmission(tmp_path: Path) -> None:
 def test_empty_bytes_still_quarantined_and_bad_file_leaves_group(tmp_path: Path) -> None:
     paths, config, folder = _setup(tmp_path)
     (folder / "hackney_contacts_2024-01.csv").write_text("", encoding="utf-8")
-    (folder / "hackney_contacts_2024-02.csv").write_text(csv_text([good_row(1)]) + 'C2,"P2,x\n', encoding="utf-8")
-    (folder / "hackney_contacts_2024-03.csv").write_text(csv_text([good_row(1), good_row(2)]), encoding="utf-8")
-    (folder / "hackney_contacts_2024-04.csv").write_bytes(csv_text([[*good_row(3)[:7], "Café", *good_row(3)[8:]]])
-                                                          .encode("cp1252"))
+    (folder / "hackney_contacts_2024-02.csv").write_text(csv_text([good_row(1, 2)]) + 'C2,"P2,x\n', encoding="utf-8")
+    (folder / "hackney_contacts_2024-03.csv").write_text(csv_text([good_row(1, 3), good_row(2, 3)]), encoding="utf-8")
+    (folder / "hackney_contacts_2024-04.csv").write_bytes(
+        csv_text([[*good_row(3, 4)[:7], "Café", *good_row(3, 4)[8:]]]).encode("cp1252"))
     res = land_all(paths, "run1", KEY, config_dir=config, **_kw(tmp_path))
     st = {d.source_file[-11:-4]: d.status for d in res.deliveries}
     assert st == {"2024-01": "quarantined", "2024-02": "quarantined", "2024-03": "landed", "2024-04": "landed"}

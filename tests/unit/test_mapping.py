@@ -75,6 +75,36 @@ def test_match_returns_spec_and_canonical_period(tmp_path):
     assert m.match("camden_contacts_2024-05.csv") is None
     with pytest.raises(PeriodError, match="not a valid month"):
         m.match("hackney_contacts_2024-13.csv")
+    # the whole name, ASCII digits only: a trailing line break or full-width digits never match
+    assert m.match("hackney_contacts_2024-05.csv\n") is None
+    assert m.match("hackney_contacts_２０２４-０５.csv") is None
+    assert m.match("old_hackney_contacts_2024-05.csv") is None
+
+
+def test_sheet_names_match_in_any_capitals_with_continuations(tmp_path):
+    text = MINIMAL.replace("    format: csv\n    delimiter: ','", "    format: xlsx\n    sheet: Data")
+    spec = load_borough_mapping(_write(tmp_path, text)).files[0]
+    assert [n for n in ("Data", "DATA", "data (2)", "Data (10)", "Data2", "Old Data", "Data (x)")
+            if spec.sheet_regex.fullmatch(n)] == ["Data", "DATA", "data (2)", "Data (10)"]
+    text = MINIMAL.replace("    format: csv\n    delimiter: ','", "    format: xlsx\n    sheet_pattern: 'Contacts.*'")
+    spec = load_borough_mapping(_write(tmp_path, text)).files[0]
+    assert spec.sheet_regex.fullmatch("contacts april") and not spec.sheet_regex.fullmatch("Notes")
+
+
+def test_resubmission_settings(tmp_path):
+    text = MINIMAL.replace("dialect: alpha\n", "dialect: alpha\nconfirm_resubmissions: [0123456789AB]\n"
+                                                 "resubmission_drop_share: 0.5\n")
+    m = load_borough_mapping(_write(tmp_path, text))
+    assert m.resubmission_drop_share == 0.5
+    assert m.confirms("0123456789ab" + "f" * 52) and not m.confirms("f" * 64)
+    assert m.files[0].period_tolerance_days == 7
+    for bad, needle in (("confirm_resubmissions: [abc]", "expected a list of delivery ids"),
+                        ("resubmission_drop_share: 2", "not a share between 0 and 1")):
+        with pytest.raises(MappingError, match=needle):
+            load_borough_mapping(_write(tmp_path, MINIMAL.replace("dialect: alpha\n", f"dialect: alpha\n{bad}\n")))
+    with pytest.raises(MappingError, match="period_tolerance_days"):
+        load_borough_mapping(_write(tmp_path, MINIMAL.replace("    format: csv\n",
+                                                              "    format: csv\n    period_tolerance_days: -1\n")))
 
 
 @pytest.mark.parametrize(

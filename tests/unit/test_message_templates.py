@@ -27,9 +27,14 @@ ROOT = Path(__file__).resolve().parents[2]
 MODULES = [
     "fhub/landing/read.py", "fhub/landing/columns.py", "fhub/landing/engine.py", "fhub/landing/land.py",
     "fhub/landing/receipts.py", "fhub/landing/scan.py", "fhub/landing/validate.py", "fhub/landing/labels.py",
-    "fhub/landing/result.py", "fhub/dq/landing_results.py", "fhub/dq/dbt_results.py", "fhub/dq/gx_results.py",
-    "fhub/dq/decision.py", "fhub/dq/history.py", "fhub/dq/reconciliation.py", "fhub/summary.py",
-    "fhub/privacy/messages.py", "flows/land.py", "flows/nightly.py", "fhub/serving/serve.py", "fhub/serving/load.py",
+    "fhub/landing/result.py", "fhub/landing/stage.py", "fhub/landing/commit.py", "fhub/landing/status.py",
+    "fhub/landing/rowchecks.py", "fhub/landing/workbook.py", "fhub/landing/sheets.py", "fhub/landing/ledger.py",
+    "fhub/landing/explain.py", "fhub/landing/periods.py", "fhub/landing/guard.py", "fhub/landing/cohort.py",
+    "fhub/landing/events.py", "fhub/landing/confirm.py", "fhub/dq/landing_ledger.py", "fhub/dq/landing_results.py", "fhub/dq/dbt_results.py", "fhub/dq/gx_results.py",
+    "fhub/dq/decision.py", "fhub/dq/history.py", "fhub/dq/reconciliation.py", "fhub/summary.py", "fhub/privacy/messages.py",
+    "flows/land.py", "flows/nightly.py", "fhub/privacy/gate.py", "fhub/dq/privacy_results.py",
+    "fhub/privacy/findings.py", "fhub/privacy/originals.py", "fhub/privacy/erasure.py",
+    "fhub/serving/serve.py", "fhub/serving/load.py",
     "fhub/serving/swap.py", "fhub/serving/restricted.py", "fhub/serving/roles.py",
 ]
 
@@ -123,6 +128,7 @@ ALLOWED_HERE: dict[tuple[str, str], str] = {
     ("fhub/landing/land.py", "path.name"): "the borough mapping's YAML file name (configuration)",
     ("fhub/landing/land.py", "exc"): "a MappingError: names the mapping file's key and fix (configuration)",
     ("fhub/landing/engine.py", "sha"): "nil_return_id: the text hashed into a delivery id, never shown",
+    ("fhub/landing/land.py", "sha"): "_code_version: the short git commit of the code (git-<commit>)",
     ("fhub/landing/engine.py", "borough_code"): "nil_return_id: the text hashed into a delivery id",
     ("fhub/landing/receipts.py", "neut.format(c=c)"): "SQL select list of the receipt CSV",
     ("fhub/landing/receipts.py", "c"): "SQL select list of the receipt CSV (column names)",
@@ -153,6 +159,55 @@ ALLOWED_HERE: dict[tuple[str, str], str] = {
     ("fhub/dq/decision.py", "dupes"): "a count",
     ("fhub/dq/decision.py", "', '.join(key)"): "key column names (code)",
     ("fhub/dq/decision.py", "scopes"): "borough codes, extracts and periods",
+    ("fhub/summary.py", "boroughs['removed_from_incoming']:,"): "a count of files",
+    ("fhub/summary.py", "originals.get('purged', 0)"): "a count of stored originals",
+    ("fhub/summary.py", "originals.get('retention_days')"): "the retention period in days (configuration)",
+    ("fhub/summary.py", "originals['encrypted_plaintext']"): "a count of stored originals",
+    ("fhub/summary.py", "len(privacy.get('scopes_withheld', []))"): "a count of scopes",
+    ("fhub/summary.py", "privacy.get('cells_redacted', 0)"): "a count of cells",
+    ("flows/land.py", "len(result.removed_from_incoming):,"): "a count of files",
+    ("flows/land.py", "ENV_VAR"): "a setting's name (configuration)",
+    ("flows/land.py", "after"): "the setting's value: remove or keep (configuration)",
+    ("flows/land.py", "encrypted"): "a count of stored originals",
+    ('fhub/privacy/erasure.py', 'schema'): 'SQL: a work-file schema name (catalog)',
+    ('fhub/privacy/erasure.py', 'table'): 'SQL: a work-file table name (catalog)',
+    ('fhub/privacy/erasure.py', 'k'): 'SQL: a key column name (person_key / pupil_key / family_key)',
+    ('fhub/privacy/erasure.py', "', '.join((f'{t} {n}' for t, n in sorted(self.raw_rows.items()) if n)) or 'none'"): 'raw table names (code) and counts',
+    ('fhub/privacy/erasure.py', 'len(self.models_to_rebuild)'): 'a count',
+    ('fhub/privacy/erasure.py', 'len(self.originals)'): 'a count',
+    ('fhub/privacy/erasure.py', 'raw'): 'a count',
+    ('fhub/privacy/erasure.py', 'self.borough_code'): 'a borough code (agreed list)',
+    ('fhub/privacy/erasure.py', 'self.erasure_id'): 'a random request id',
+    ('fhub/privacy/erasure.py', 'sum((n for _, n in self.originals))'): 'a count',
+    ('fhub/privacy/erasure.py', 'sum(self.model_rows.values())'): 'a count',
+    ('fhub/privacy/findings.py', "self.borough_code or 'unknown borough'"): 'a borough code (agreed list)',
+    ('fhub/privacy/findings.py', "self.extract_type or 'all extracts'"): 'an extract (agreed list)',
+    ('fhub/privacy/findings.py', "self.period or 'all periods'"): 'a canonical period',
+    ('fhub/privacy/findings.py', 'self.count'): 'a count',
+    ('fhub/privacy/findings.py', 'self.scope.label()'): 'borough code, extract and period',
+    ('fhub/privacy/findings.py', 'KIND_NAMES[self.kind]'): "an identifier kind's name (constant)",
+    ('fhub/privacy/findings.py', 'self.artefact'): "an artefact's path in the data folder (pipeline-made)",
+    ('fhub/privacy/findings.py', 'self.location'): 'relation.column or line number (code / number)',
+    ('fhub/privacy/findings.py', 'self.shape'): 'a masked shape (fhub.privacy.shape)',
+    ('fhub/privacy/findings.py', 'times'): 'a count',
+    ('fhub/privacy/findings.py', 'where'): 'borough code, extract and period',
+    ('fhub/privacy/gate.py', "' and more' if len(locations) > 5 else ''"): 'constant text',
+    ('fhub/privacy/gate.py', "', '.join(kinds)"): "identifier kinds' names (constants)",
+    ('fhub/privacy/gate.py', "', '.join(locations[:5])"): 'relation.column names (code)',
+    ('fhub/privacy/gate.py', "', '.join(shapes[:5])"): 'masked shapes (fhub.privacy.shape)',
+    ('fhub/privacy/gate.py', "'s' if n != 1 else ''"): 'plural ending',
+    ('fhub/privacy/gate.py', 'n'): 'a count',
+    ('fhub/privacy/gate.py', 'where'): "'work file' or 'published file' (constant)",
+    ('fhub/privacy/gate.py', 'lit'): 'SQL: the run id as a literal',
+    ('fhub/privacy/gate.py', 'table'): 'SQL: a raw table name (catalog)',
+    ('fhub/privacy/gate.py', 'rel.schema'): 'a schema name (catalog)',
+    ('fhub/privacy/gate.py', 'rel.name'): 'a relation name (catalog)',
+    ('fhub/privacy/originals.py', 'SUFFIX'): 'a file suffix (constant)',
+    ('fhub/privacy/originals.py', 'ORIGINAL_NAME'): 'a file name (constant)',
+    ('fhub/privacy/originals.py', 'days'): 'the retention period (configuration)',
+    ('fhub/privacy/originals.py', 'len(self.purged)'): 'a count',
+    ('fhub/privacy/originals.py', 'self.kept'): 'a count',
+    ('fhub/privacy/originals.py', 'RETENTION_ENV'): "a setting's name (configuration)",
 }
 
 #: Short local names, allowed only in the module that binds them to an allowed kind.
@@ -220,6 +275,71 @@ _LOCAL: dict[str, dict[str, str]] = {
 }
 ALLOWED_HERE.update({(module, expr): kind for module, names in _LOCAL.items() for expr, kind in names.items()})
 
+#: Issue 14 (nothing silently lost): the ledger, holds, file events, confirmations.
+_LOCAL_LEDGER: dict[str, dict[str, str]] = {
+    "fhub/landing/stage.py": {"slug": "the borough's configured folder name", "s.extract": "agreed patterns",
+                              "s.pattern": "agreed file-name patterns (configuration)",
+                              "prior.label or 'an earlier delivery'": "a delivery label", "prior.status": "a status",
+                              "period": "the canonical period in the file name", "sha": "nil_return_id: hashed",
+                              "borough_code": "hashed into an id", "extract": "hashed into an id"},
+    "fhub/landing/commit.py": {"o.delivery_id[:8]": "the neutral name a quarantined file is stored under",
+                               "landed": "an accounting AssertionError: row counts",
+                               "expected": "an accounting AssertionError: row counts",
+                               "alias": "SQL: a quoted key-cache alias"},
+    "fhub/landing/status.py": {"share:.0%": "the borough's configured resubmission share"},
+    "fhub/landing/engine.py": {"f": "an accounting AssertionError: a file number", "n_read": "a count",
+                               "out.rows_delivered + sum((len(r) for r in kinds.values()))": "a count",
+                               "ledger.unexplained:,": "a count"},
+    "fhub/landing/columns.py": {"shape(cleaned[first])": "a masked shape", "shape(cleaned[hit])": "a masked shape",
+                                "len(controls)": "a count", "first + 1": "a column number",
+                                "cols": "column numbers", "hit + 1": "a column number",
+                                "', '.join((str(i + 1) for i in controls[:10]))": "column numbers"},
+    "fhub/landing/receipts.py": {"landed": "a fixed phrase (landed / accepted but held)",
+                                 "describe_ledger(o.ledger)": "the ledger's counts (fhub.landing.ledger.describe)"},
+    "fhub/landing/scan.py": {"drop_list": "SQL: file numbers", "CONTROL_CHARS_RX": "a constant regex"},
+    "fhub/landing/result.py": {"len(self.by_status('held'))": "a count", "len(self.by_status('duplicate'))": "a count"},
+    "fhub/landing/sheets.py": {"index + 1": "a sheet number", "agreed": "the agreed sheet name (configuration)",
+                               "ledger.sheets_read - 1": "a count", "'s' if ledger.sheets_read > 2 else ''": "plural",
+                               "writer.overflow": "a count", "position[0].upper()": "'sheet N of M'",
+                               "position[1:]": "'sheet N of M'", "text_shape(name)": "a masked shape",
+                               "n - heading:,": "a count", "n:,": "a count", "names.index(first) + 1": "a sheet number",
+                               "label": "'sheet N of M'", "label[0].upper()": "'sheet N of M'",
+                               "label[1:]": "'sheet N of M'"},
+    "fhub/landing/ledger.py": dict.fromkeys([
+        "rec['rows_landed'] + rec['rows_rejected']:,", "rec['rows_landed']:,", "rec['rows_rejected']:,",
+        "rec['sheets_read']", "rec['lines_physical']:,", "sheets", "rec['lines_heading_block']:,",
+        "rec['lines_unexplained']:,", "rec[key]:,", "what"], "counts and fixed words"),
+    "fhub/landing/explain.py": {"'Row' if len(rows) == 1 else 'Rows'": "a fixed word", "shown": "row numbers",
+                                "'it was' if len(rows) == 1 else 'they were'": "fixed words", "what": "fixed words"},
+    "fhub/landing/periods.py": {"period": "the period the rows look like (canonical)", "total:,": "a count",
+                                "named": "the period in the file name (canonical)"},
+    "fhub/landing/guard.py": dict.fromkeys([
+        "delivery_id[:16]", "slug", "self.withdrawn_keys:,", "self.old_keys:,", "self.key_name",
+        "len(self.withdrawn_hubs)", "len(self.old_hubs)", "', '.join(self.withdrawn_hubs[:10])",
+        "', …' if len(self.withdrawn_hubs) > 10 else ''", "period", "prev", "self.new_rows:,", "self.old_rows:,",
+        "d[:12]", "fewer / self.old_rows:.0%", "r:%Y-%m-%d"],
+        "delivery ids, counts, the agreed key column, known hub ids (validated when they landed), a period, dates "
+        "a delivery was received, the borough's folder name"),
+    "fhub/landing/cohort.py": dict.fromkeys([
+        "'The early learning goal column' if len(names) == 1 else 'The early learning goal columns'", "shown",
+        "'is' if len(names) == 1 else 'are'", "period", "len(names) - 6"],
+        "agreed ELG column names, counts, a period"),
+    "fhub/landing/events.py": dict.fromkeys([
+        "kind", "st.st_size:,", "when", "suffix", "st.st_size", "st.st_mtime_ns", "what[0].upper()", "what[1:]"],
+        "a known file type, size and time (never a name); the key hashes name, size and time"),
+    "fhub/landing/confirm.py": dict.fromkeys([
+        "prefix", "len(ids)", "delivery_id[:12]", "status", "extract", "period", "how",
+        "', '.join((r[:12] for r in replaced))"],
+        "delivery ids (the operator's own input), statuses, extracts, periods, fixed phrases"),
+    "fhub/dq/landing_ledger.py": dict.fromkeys([
+        "kind", "delivery_label(slug, extract, period, dup_of)", "label", "message", "reason", "extract", "period",
+        "abs(unexplained):,",
+        "physical:,"],
+        "delivery labels and ids, stored templates (landing.delivery_checks, landing.holds, file_events), codes, "
+        "counts"),
+}
+ALLOWED_HERE.update({(module, expr): kind for module, names in _LOCAL_LEDGER.items() for expr, kind in names.items()})
+
 #: Values built by these modules from allowed kinds only (templates, shapes, labels, counts), read back.
 ALLOWED.update(dict.fromkeys([
     "o.reason", "o.fix", "', '.join(map(_md_cell, o.supersedes))",
@@ -250,7 +370,8 @@ def test_message_placeholders_are_of_allowed_kinds(module: str) -> None:
 #: codes from agreed lists (a known hub id, a borough code), never a delivered value.
 SQL_OPERANDS = {"g.n", "g.first_row", "left(g.rows_list, 60)", "f.period", "h.hub_id", "h.borough_code", "y0",
                 "(y0 - 5)", "(y0 - 4)", "right(cast(y0 + 1 as varchar), 2)", "{kinds}", "{tags}",
-                "coalesce(nullif(max(found), ''), 'fewer')", "coalesce(nullif(max(found), ''), 'more')",
+                "coalesce(cast(min(found) as varchar), 'fewer')", "coalesce(cast(max(found) as varchar), 'more')",
+                "f.tolerance", "(y0 + 1)",
                 "{width}", "lower(any_value(error_type))", "{c}", " || {c}", "{quoted}", " || {quoted}"}
 
 
@@ -281,7 +402,8 @@ def concatenated_operands(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize("module", ["fhub/landing/validate.py", "fhub/landing/scan.py", "fhub/landing/engine.py",
-                                    "fhub/landing/receipts.py"])
+                                    "fhub/landing/receipts.py", "fhub/landing/rowchecks.py", "fhub/landing/commit.py",
+                                    "fhub/landing/periods.py", "fhub/landing/explain.py"])
 def test_sql_messages_concatenate_only_allowed_values(module: str) -> None:
     operands = set().union(*(concatenated_operands(t) for t in _strings((ROOT / module).read_text("utf-8"))))
     assert operands <= SQL_OPERANDS, f"SQL messages concatenate values of unknown kind: {operands - SQL_OPERANDS}"

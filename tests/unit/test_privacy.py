@@ -1,6 +1,7 @@
 import duckdb
 
-from fhub.privacy import csv_safe_select, find_identifier_like_values, find_needles, nhs_check_digit_valid
+from fhub.privacy import csv_safe_select, find_needles, nhs_check_digit_valid
+from fhub.privacy.scan_duckdb import scan_catalog
 
 
 def test_nhs_check_digit():
@@ -10,17 +11,18 @@ def test_nhs_check_digit():
     assert not nhs_check_digit_valid("12345")
 
 
-def test_scan_finds_identifiers_but_not_hashes():
+def test_scan_finds_identifier_substrings_but_not_hashes():
     con = duckdb.connect()
     con.execute(
-        "create table t as select * from (values ('943 476 5919'), ('A123456789012'), ('E8 1DY'), "
-        "(repeat('a', 64)), ('9434765918')) v(x)"
+        "create table t as select * from (values ('seen 943 476 5919 today'), ('A123456789012'), ('at E8 1DY'), "
+        "(repeat('a', 64)), ('typo 9434765918'), ('E09000012')) v(x)"
     )
-    findings = find_identifier_like_values(con)
-    assert len(findings) == 1
-    assert "nhs" in findings[0] and "upn" in findings[0] and "postcode" in findings[0]
-    con.execute("delete from t where x not in (repeat('a', 64), '9434765918')")
-    assert find_identifier_like_values(con) == []
+    findings = scan_catalog(con, artefact="t")
+    assert sorted((f.location, f.kind, f.shape) for f in findings) == [
+        ("t.x", "nhs_number", "10 digits"), ("t.x", "nhs_number", "NNN NNN NNNN"), ("t.x", "postcode", "AN NAA"),
+        ("t.x", "upn", "letter + 12 digits")]
+    con.execute("delete from t where x not in (repeat('a', 64), 'E09000012')")
+    assert scan_catalog(con, artefact="t") == []
 
 
 def test_needles_and_csv_neutralisation():

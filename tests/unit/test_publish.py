@@ -67,13 +67,33 @@ def test_missing_required_relation_refuses(paths):
         assemble_public_file(paths, "r1", relations=relations)
 
 
-def test_audit_finds_identifier_like_values(paths):
+def test_audit_finds_identifier_like_substrings(paths):
     con = duckdb.connect(str(paths.work_db))
-    con.execute("insert into marts.indicator_values values ('gld', 'E09000012', 1.0, '943 476 5919')")
+    con.execute("insert into marts.indicator_values values ('gld', 'E09000012', 1.0, 'ring 943 476 5919 now')")
     con.close()
     result = assemble_public_file(paths, "r1", relations=RELATIONS)
     problems = audit_public_file(result.staging_file)
-    assert any("nhs" in p for p in problems)
+    assert len(problems) == 1 and "an NHS number (10 digits), shape NNN NNN NNNN" in problems[0]
+    assert "5919" not in problems[0]
+
+
+def test_publish_redacts_what_the_audit_finds_and_still_publishes(paths):
+    con = duckdb.connect(str(paths.work_db))
+    con.execute("insert into marts.indicator_values values ('gld', 'E09000025', 1.0, 'ring 943 476 5919 now')")
+    con.close()
+    result = publish(paths, "r2", manifest={"run_id": "r2", "note": "file 9434765919.csv"}, relations=RELATIONS)
+    con = duckdb.connect(str(result.published), read_only=True)
+    try:
+        notes = {r[0] for r in con.execute("select note from indicator_values").fetchall()}
+        audit = con.execute("select relation_column, kind, shape, action from privacy_audit").fetchall()
+        manifest = con.execute("select manifest_json from run_manifest").fetchone()[0]
+    finally:
+        con.close()
+    assert "ring [NHS number removed] now" in notes
+    assert audit == [("indicator_values.note", "nhs_number", "NNN NNN NNNN", "redacted")]
+    assert "9434765919" not in manifest and "9434765919" not in result.manifest.read_text()
+    exported = (result.exports / "indicator_values.csv").read_text()
+    assert "5919" not in exported and (result.exports / "privacy_audit.csv").exists()
 
 
 def test_swap_refuses_while_a_wal_exists(paths, tmp_path):

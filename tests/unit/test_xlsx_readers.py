@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 
-from fhub.landing import read
+from fhub.landing import read, workbook
 
 SPEC = SimpleNamespace(
     columns={"contact_id": "Contact ID", "contact_date": "Date", "attended": "Attended", "hub_id": "Hub"},
@@ -47,7 +47,7 @@ def _workbook(path: Path) -> Path:
 
 
 def _prepare(path: Path, tmp: Path, fast_max: int, monkeypatch) -> tuple[read.Prepared, str]:
-    monkeypatch.setattr(read, "XLSX_FAST_MAX_BYTES", fast_max)
+    monkeypatch.setattr(workbook, "XLSX_FAST_MAX_BYTES", fast_max)
     tmp.mkdir()
     prepared = read.prepare_xlsx(path, SPEC, tmp)
     return prepared, prepared.csv_path.read_text(encoding="utf-8")
@@ -68,21 +68,23 @@ def test_calamine_and_openpyxl_give_the_same_rows(tmp_path, monkeypatch):
         ",C2,2024-05-02 14:30:00,false,HUB02,12.5,5",
         ",C3,2024-05-03,yes,7,09:15:00,7",
     ]
-    # the sheet is named by position: a sheet name is the borough's text (issue 13)
-    assert any("sheet 2 of 2" in reason for reason, _ in fast.warnings)
-    assert not any("Data" in reason for reason, _ in fast.warnings)
+    # sheets are named by position (and shape): a sheet name is the borough's text (issue 13)
+    assert any("found on sheet 2 of 2" in reason for reason, _ in fast.warnings)
+    assert any("Sheet 1 of 2 (name: text of 5 characters) is not a data sheet; its 1 non-empty rows" in reason
+               for reason, _ in fast.warnings)
+    assert not any("Data" in reason or "Notes" in reason for reason, _ in fast.warnings)
     assert any("right of the last column heading" in reason for reason, _ in fast.warnings)
 
 
 def test_big_workbooks_are_streamed_not_loaded(tmp_path, monkeypatch):
     book = _workbook(tmp_path / "contacts.xlsx")
-    monkeypatch.setattr(read, "XLSX_FAST_MAX_BYTES", 0)
+    monkeypatch.setattr(workbook, "XLSX_FAST_MAX_BYTES", 0)
     wb = read.open_workbook(book)
     try:
         assert isinstance(wb, read._OpenpyxlWorkbook)
     finally:
         wb.close()
-    monkeypatch.setattr(read, "XLSX_FAST_MAX_BYTES", 1 << 30)
+    monkeypatch.setattr(workbook, "XLSX_FAST_MAX_BYTES", 1 << 30)
     wb = read.open_workbook(book)
     try:
         assert isinstance(wb, read._CalamineWorkbook)
@@ -94,7 +96,8 @@ def test_big_workbooks_are_streamed_not_loaded(tmp_path, monkeypatch):
 def test_unreadable_workbook_is_unlandable(tmp_path, fast_max, monkeypatch):
     bad = tmp_path / "bad.xlsx"
     with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<not a workbook")
         zf.writestr("xl/worksheets/sheet1.xml", "<not a workbook")
-    monkeypatch.setattr(read, "XLSX_FAST_MAX_BYTES", fast_max)
+    monkeypatch.setattr(workbook, "XLSX_FAST_MAX_BYTES", fast_max)
     with pytest.raises(read.Unlandable, match="could not be opened"):
         read.prepare_xlsx(bad, SPEC, tmp_path)
