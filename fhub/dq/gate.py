@@ -19,6 +19,7 @@ from fhub.dq.decision import PublishDecision, WithheldScope, decide_publish
 from fhub.dq.gx_results import record_gx_results
 from fhub.dq.landing_results import record_landing_results
 from fhub.dq.privacy_results import record_privacy_results
+from fhub.dq.reconciliation import record_reconciliation_results
 from fhub.dq.schema import ensure_dq_schema
 from fhub.dq.snapshots import record_indicator_snapshot
 from fhub.dq.withhold import apply_withholdings, withholding_plan
@@ -48,6 +49,7 @@ def run_gate(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> PublishDecis
             if dbt_outcome.success:
                 raise
         record_gx_results(con, run_id, gx_outcome.dq_rows())
+        record_reconciliation_results(con, run_id)  # borough records vs DfE (fct_gld_reconciliation)
         record_privacy_results(con, run_id)  # identifier-like text in tonight's additions: scope withheld
         try:  # the work relation published as indicator_values, from the contract in the dbt manifest
             indicator_values, contract_problem = (
