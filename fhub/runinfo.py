@@ -14,7 +14,8 @@ def new_run_id(now: dt.datetime | None = None) -> str:
 
 
 def code_version(project_dir: Path, ignore: tuple[str, ...] = ()) -> str:
-    """Short commit, ``-dirty`` if tracked files differ from it (files in ``ignore`` do not count)."""
+    """``git-<short commit>``, ``-dirty`` if tracked files differ from it (files in ``ignore`` do not count).
+    The prefix marks it as a machine id: a bare short commit such as ``de3a5db`` has a postcode's shape."""
     try:
         sha = subprocess.run(
             ["git", "-C", str(project_dir), "rev-parse", "--short", "HEAD"],
@@ -31,6 +32,6 @@ def code_version(project_dir: Path, ignore: tuple[str, ...] = ()) -> str:
             timeout=5,
             check=False,
         ).stdout.strip()
-        return sha + ("-dirty" if dirty else "")
+        return f"git-{sha}" + ("-dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"

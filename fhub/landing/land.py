@@ -65,9 +65,11 @@ def load_mappings(config_dir: Path) -> tuple[dict, dict[str, str]]:
 
 
 def _code_version(project: Path) -> str | None:
+    """``git-<short commit>`` (as :func:`fhub.runinfo.code_version`, which see), or None outside a checkout."""
     try:
-        return subprocess.run(["git", "-C", str(project), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, timeout=5).stdout.strip() or None
+        sha = subprocess.run(["git", "-C", str(project), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, timeout=5).stdout.strip()
+        return f"git-{sha}" if sha else None
     except (OSError, subprocess.SubprocessError):
         return None
 

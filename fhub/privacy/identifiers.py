@@ -131,10 +131,11 @@ _DATES = re.compile(
 
 #: Machine ids are not identifiers of people, but parts of them would read as one: UUIDs (run, task and log ids
 #: of Prefect, GX store ids) have all-digit segments ("…-1234-5678-9012-…" is 12 digits), and one in 50 of this
-#: pipeline's run ids (fhub.runinfo.new_run_id: 20261204T164831Z-e456ab) ends in a postcode shape. Blanked the
-#: same way before matching.
+#: pipeline's run ids (fhub.runinfo.new_run_id: 20261204T164831Z-e456ab) ends in a postcode shape; so does one
+#: in 230 short git commits (``de3a5db`` reads as DE3A 5DB), which is why code versions are written
+#: ``git-<commit>[-dirty]`` (fhub.runinfo.code_version). Blanked the same way before matching.
 _UUID = re.compile(r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
-                   r"|[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6})(?![0-9A-Za-z])")
+                   r"|[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}|git-[0-9a-f]{7,40}(?:-dirty)?)(?![0-9A-Za-z])")
 
 
 def _decimal_number(group: str) -> bool:
@@ -168,7 +169,7 @@ def find_identifiers(text: str | None, *, normalised: bool = False) -> list[Iden
         return []
     if not normalised:
         text = normalise_text(text)
-    if "-" in text:
+    if "-" in text:  # every machine id has one
         text = _UUID.sub(lambda m: "_" * len(m.group(0)), text)
     found: list[IdentifierFinding] = []
     if "@" in text:

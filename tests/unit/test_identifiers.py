@@ -169,3 +169,25 @@ _PIECES = st.sampled_from(["0", "7", "9", " ", ".", "-", "(", ")", "+", "@", "a"
 def test_prefilter_never_hides_an_identifier(text):
     if find_identifiers(text):
         assert _prefilter([text]) == [True], text
+
+
+def test_code_versions_are_machine_ids_but_a_bare_commit_can_read_as_a_postcode():
+    # de3a5db is a real-looking short commit with a postcode's shape (DE3A 5DB): about one commit in 230
+    assert [f.kind for f in find_identifiers("de3a5db")] == ["postcode"]
+    for version in ("git-de3a5db", "git-de3a5db-dirty", "code version git-fb695ff0a1c2"):
+        assert find_identifiers(version) == [], version
+    assert [f.kind for f in find_identifiers("borough note: de3a5db")] == ["postcode"]
+
+
+def test_the_pipelines_code_version_is_written_as_a_machine_id(tmp_path):
+    import subprocess
+    from pathlib import Path
+
+    from fhub.runinfo import code_version
+
+    project = Path(__file__).resolve().parents[2]
+    version = code_version(project)
+    if version != "unknown":  # a checkout
+        assert version.startswith("git-") and find_identifiers(version) == []
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert code_version(tmp_path) == "unknown"  # no commit yet
