@@ -298,6 +298,9 @@ def publish(
 
     say = progress or (lambda _m: None)
     relations = public_relations(paths.dbt_target) if relations is None else relations
+    from fhub.release.inputs import manifest_inputs
+
+    manifest = {**manifest, "inputs": manifest_inputs(paths.work_db, manifest.get("code_version"))}
     manifest, scrubbed = scrub_structure(manifest)
     assembled = assemble_public_file(
         paths, run_id, relations=relations, manifest=manifest, post_assemble=post_assemble, progress=progress
