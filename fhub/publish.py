@@ -289,10 +289,13 @@ def publish(
     relations: tuple[PublicRelation, ...] | None = None,
     progress: Progress | None = None,
     withhold=None,
+    candidate_ready: Callable[[Path], dict[str, int]] | None = None,
 ) -> PublishResult:
     """Assemble, privacy gate, audit, swap, export, write the manifest. Raises :class:`PublishRefused` on any
     problem, leaving the published file as it was. ``withhold(con, [(scope, reason)])`` withholds the scopes
-    the privacy gate attributes findings to (without it, findings are only redacted)."""
+    the privacy gate attributes findings to (without it, findings are only redacted). ``candidate_ready(file)``
+    runs on the assembled candidate before the gate and returns relations it refreshed in it (rows each): the
+    nightly records the candidate for ``dq_revisions`` and builds the DQ marts there (fhub/release/revisions.py)."""
     from fhub import faults
     from fhub.privacy.gate import scrub_structure
 
@@ -305,6 +308,8 @@ def publish(
     assembled = assemble_public_file(
         paths, run_id, relations=relations, manifest=manifest, post_assemble=post_assemble, progress=progress
     )
+    if candidate_ready is not None:
+        assembled.tables.update(candidate_ready(assembled.staging_file))
     findings, redacted, section = privacy_gate(assembled.staging_file, run_id, manifest, withhold)
     section["manifest_strings_scrubbed"] = scrubbed
     manifest = {**manifest, "privacy_audit": section}

@@ -67,14 +67,6 @@ def record_quality(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> dq.Pub
     return decision
 
 
-@task(name="dbt-build-dq-marts")
-def dbt_build_dq(paths: Paths, run_id: str):
-    from fhub.transform import run_dbt
-
-    selection = ["--selector", "data_quality_marts"]  # selectors.yml
-    return run_dbt(paths, "build", args=selection, run_id=run_id, progress=progress_logger("dbt (dq): "))
-
-
 @task(name="snapshot-published-values")
 def snapshot_published(paths: Paths, run_id: str) -> int:
     con = duckdb.connect(str(paths.work_db))
@@ -195,13 +187,8 @@ def _night(paths: Paths, mode: str, run_id: str, full_refresh: bool, include_ref
     summary["gx"] = gx_outcome.summary()
     stage.name = "record data quality"
     decision = record_quality(paths, run_id, dbt_outcome, gx_outcome)
-    if not decision.block_all:
-        dq_outcome = dbt_build_dq(paths, run_id)  # the DQ marts read tonight's recorded results
-        if not dq_outcome.success:
-            decision.block_all = True
-            decision.block_reasons.append(
-                "dbt build of the data-quality marts failed: " + dq_outcome.summary()
-            )
+    # The DQ marts (tonight's checks, scorecard, revisions) are built inside publish, over tonight's candidate
+    # file, so revisions are published the night they happen (fhub/release/revisions.py).
     summary["gate"] = decision.to_dict()
     say(decision.summary())
     if not decision.block_all:
@@ -210,7 +197,7 @@ def _night(paths: Paths, mode: str, run_id: str, full_refresh: bool, include_ref
         manifest = {**summary, "dbt_failures": failures, "gx_results": gx_outcome.results}
         manifest, _ = scrub_structure(manifest)  # it travels as a flow parameter into Prefect's database
         result = publish(run_id, manifest, decision)
-        snapshot_published(paths, run_id)
+        snapshot_published(paths, run_id)  # the candidate's snapshot again, from exactly what was published
         stage.name = "serve"
         summary["serving"] = serve_postgres(paths, run_id)
         summary["published"] = True

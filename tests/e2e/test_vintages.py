@@ -33,3 +33,34 @@ def test_newest_manifest_names_every_landed_input_by_hash(baseline):
         assert path.name not in json.dumps(manifest)  # named by label, never by the delivered file name
     assert inputs["reference_files"] and all(len(f["sha256"]) == 64 for f in inputs["reference_files"])
     assert manifest["code_version"] == inputs["code_version"] and inputs["code_version"].startswith("git-")
+
+
+def _published_run(con) -> str:
+    return con.execute("select run_id from run_manifest").fetchone()[0]
+
+
+def test_revisions_are_published_the_night_they_happen(baseline, prefect_server, tmp_path):
+    """Night 2 lands one borough's newest EYFSP file: London's figures for that year change, and the file
+    published that same night already says so in dq_revisions, naming the delivery that caused it."""
+    data = copy_state(baseline["data"], tmp_path / "data")
+    con = duckdb.connect(str(data / "published" / "warehouse.duckdb"), read_only=True)
+    night1 = _published_run(con)
+    assert con.execute("select count(*) from dq_revisions").fetchone()[0] == 0  # nothing to compare with yet
+    con.close()
+    release_held(baseline["root"], data)
+    result = fhub(data, "run", "--no-reports", server=prefect_server)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    con = duckdb.connect(str(data / "published" / "warehouse.duckdb"), read_only=True)
+    try:
+        night2 = _published_run(con)
+        revised = con.execute(
+            "select previous_run_id, geography_level, revision_kind, causing_deliveries from dq_revisions "
+            "where run_id = ?", [night2]).fetchall()
+    finally:
+        con.close()
+    assert night2 != night1 and revised, "tonight's revisions are missing from tonight's published file"
+    assert {r[0] for r in revised} == {night1}
+    assert "region" in {r[1] for r in revised}  # London summed from the boroughs moved
+    held = next(p for p in baseline["held"].rglob("*") if p.is_file())
+    labels = " ".join(r[3] or "" for r in revised)
+    assert " eyfsp " in labels and held.name not in labels
