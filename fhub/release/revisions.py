@@ -100,7 +100,11 @@ def refresh_relations(candidate: Path, work_db: Path, relations: Iterable[Public
 
 def data_quality_over_candidate(paths: Paths, run_id: str, relations: Iterable[PublicRelation],
                                 progress: Progress | None = None) -> Callable[[Path], dict[str, int]]:
-    """The publish step's ``candidate_ready`` hook: steps 1-4 for the candidate file it is given."""
+    """The publish step's ``candidate_ready`` hook: steps 1-4 for the candidate file it is given, and the
+    ``published_history`` relation (fhub/release/history.py) from the snapshots including tonight's."""
+    from fhub.release.cycles import load_calendar
+    from fhub.release.history import NAME as HISTORY
+    from fhub.release.history import write_published_history
     from fhub.transform import run_dbt
 
     say = progress or (lambda _m: None)
@@ -109,11 +113,14 @@ def data_quality_over_candidate(paths: Paths, run_id: str, relations: Iterable[P
     def candidate_ready(candidate: Path) -> dict[str, int]:
         snapped = record_candidate_snapshot(paths, run_id, candidate)
         say(f"publish: tonight's candidate recorded for revisions ({snapped} values)")
+        history = write_published_history(candidate, paths.work_db, load_calendar(project_dir=paths.project))
+        say(f"publish: published_history written ({history} rows)")
         outcome = run_dbt(paths, "build", args=["--selector", SELECTOR], run_id=run_id,
                           progress=progress and (lambda m: progress("dbt (dq): " + m)))
         if not outcome.success:
             raise CandidateRefused("dbt build of the data-quality marts failed: " + outcome.summary())
         models = built_models(paths.dbt_target)
-        return refresh_relations(candidate, paths.work_db, [r for r in relations if r.model in models])
+        refreshed = refresh_relations(candidate, paths.work_db, [r for r in relations if r.model in models])
+        return {**refreshed, HISTORY: history}
 
     return candidate_ready

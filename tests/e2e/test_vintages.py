@@ -64,3 +64,21 @@ def test_revisions_are_published_the_night_they_happen(baseline, prefect_server,
     held = next(p for p in baseline["held"].rglob("*") if p.is_file())
     labels = " ".join(r[3] or "" for r in revised)
     assert " eyfsp " in labels and held.name not in labels
+
+
+def test_published_history_holds_tonights_figures_in_tonights_cycle(baseline):
+    from fhub.release.cycles import load_calendar
+    from tests.e2e.harness import PROJECT
+
+    con = duckdb.connect(str(baseline["data"] / "published" / "warehouse.duckdb"), read_only=True)
+    try:
+        figures = con.execute("select count(*) from indicator_values").fetchone()[0]
+        history = con.execute("select cycle, run_id, count(*), bool_and(is_current_cycle) from published_history "
+                              "group by all").fetchall()
+        night = _published_run(con)
+    finally:
+        con.close()
+    import datetime as dt
+
+    cycle = load_calendar(project_dir=PROJECT).cycle_of(dt.datetime.now(dt.UTC)).name
+    assert history == [(cycle, night, figures, True)]
