@@ -214,29 +214,27 @@ def swap_into_place(staging: Path, published: Path) -> None:
     _fsync_dir(published.parent)
 
 
-def write_exports(staging: Path, exports_root: Path, run_id: str, tables: list[str], keep: int = 3) -> Path:
-    """Parquet + CSV of every public table into ``exports/<run_id>/``, then flip ``exports/current``.
+def write_exports(staging: Path, exports_root: Path, run_id: str, tables: list[str], keep: int = 3, *,
+                  dbt_target: Path | None = None, code_version: str = "") -> Path:
+    """Every public table as CSV + ``.meta.csv`` (Explore Education Statistics conventions, checked) and Parquet
+    (column descriptions in its metadata), a workbook per borough and the data dictionary, into
+    ``exports/<run_id>/`` (:mod:`fhub.exports`); then flip ``exports/current``.
 
-    CSV cells that begin with ``= + - @`` are prefixed with an apostrophe so spreadsheet programs do not
-    execute them (Parquet keeps the data as it is).
+    CSV and workbook text cells that begin with ``= + - @`` are prefixed with an apostrophe so spreadsheet
+    programs do not execute them (Parquet keeps the data as it is).
     """
-    from fhub.privacy import csv_safe_select
+    from fhub.exports import write_export_files
 
     exports_root.mkdir(parents=True, exist_ok=True)
     target = exports_root / run_id
     building = exports_root / f".{run_id}.building"
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
-    con = duckdb.connect(str(staging), read_only=True)
     try:
-        for name in tables:
-            con.execute(
-                f"copy (select * from main.{name}) to '{building / (name + '.parquet')}' (format parquet)"
-            )
-            select = csv_safe_select(con, f"main.{name}")
-            con.execute(f"copy ({select}) to '{building / (name + '.csv')}' (header, delimiter ',')")
-    finally:
-        con.close()
+        write_export_files(staging, building, run_id, tables, dbt_target=dbt_target, code_version=code_version)
+    except Exception as exc:
+        shutil.rmtree(building, ignore_errors=True)
+        raise PublishRefused(f"exports could not be written: {exc}") from exc
     shutil.rmtree(target, ignore_errors=True)
     os.replace(building, target)
     link_tmp = exports_root / ".current.tmp"
@@ -322,7 +320,8 @@ def publish(
         raise PublishRefused("Audit of the public file failed: " + "; ".join(problems))
     say(f"publish: audit passed ({len(assembled.tables)} relations)")
     faults.point("publish.assembled")
-    exports = write_exports(assembled.staging_file, paths.exports, run_id, sorted(assembled.tables))
+    exports = write_exports(assembled.staging_file, paths.exports, run_id, sorted(assembled.tables),
+                            dbt_target=paths.dbt_target, code_version=str(manifest.get("code_version") or ""))
     say(f"publish: exports written to {exports}")
     swap_into_place(assembled.staging_file, paths.published_db)
     say(f"publish: {paths.published_db} replaced atomically")
