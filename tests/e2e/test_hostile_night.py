@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
 
 import duckdb
@@ -58,29 +59,36 @@ def _split_workbook(path) -> int:
     return len(data)
 
 
-def _hostile_night(incoming) -> dict:
+def _hostile_night(incoming, sent) -> dict:
+    """Write the hostile night's files into ``incoming`` from what the boroughs sent on the first night
+    (``sent``; landed files have left incoming/)."""
     hackney, westminster = incoming / "hackney", incoming / "westminster"
+    hackney.mkdir(parents=True, exist_ok=True)
+    westminster.mkdir(parents=True, exist_ok=True)
+    was = sent / "hackney"
     expected = {}
     # March's contacts re-saved (other line endings, so other bytes) under April's name: April already landed
-    march = (hackney / "hackney_contacts_2025-03.csv").read_bytes()
+    march = (was / "hackney_contacts_2025-03.csv").read_bytes()
     resaved = march.replace(b"\r\n", b"\n") if b"\r\n" in march else march.replace(b"\n", b"\r\n")
     (hackney / "hackney_contacts_2025-04.csv").write_bytes(resaved)
     expected["wrong_period"] = march.count(b"\n") - 1
     # June resubmitted with half its rows
-    june = (hackney / "hackney_contacts_2025-06.csv").read_text().splitlines(keepends=True)
+    june = (was / "hackney_contacts_2025-06.csv").read_text().splitlines(keepends=True)
     keep = len(june[1:]) // 2
     (hackney / "hackney_contacts_2025-06.csv").write_text("".join(june[: 1 + keep]))
     expected["half"] = keep
     # September's referrals copied under November's name (November was never delivered)
-    (hackney / "hackney_referrals_2024-11.csv").write_bytes((hackney / "hackney_referrals_2024-09.csv").read_bytes())
+    (hackney / "hackney_referrals_2024-11.csv").write_bytes((was / "hackney_referrals_2024-09.csv").read_bytes())
     # January's assessments resubmitted with a word in the whole-number column AgeMonths
-    lines = (hackney / "hackney_assessments_2025-01.csv").read_text().splitlines(keepends=True)
+    lines = (was / "hackney_assessments_2025-01.csv").read_text().splitlines(keepends=True)
     cells = lines[3].split(",")
     cells[6] = "thirty"
     lines[3] = ",".join(cells)
     (hackney / "hackney_assessments_2025-01.csv").write_text("".join(lines))
     expected["assessments"] = len(lines) - 1
-    expected["workbook"] = _split_workbook(westminster / "WST_FamilyHubs_Register_Sep2024.xlsx")
+    register = westminster / "WST_FamilyHubs_Register_Sep2024.xlsx"
+    shutil.copyfile(sent / "westminster" / register.name, register)
+    expected["workbook"] = _split_workbook(register)
     now = time.time()
     for f in ("hackney_contacts_2025-04.csv", "hackney_contacts_2025-06.csv", "hackney_referrals_2024-11.csv",
               "hackney_assessments_2025-01.csv"):
@@ -91,7 +99,7 @@ def _hostile_night(incoming) -> dict:
 
 def test_hostile_second_night(baseline, prefect_server, tmp_path):
     data = copy_state(baseline["data"], tmp_path / "data")
-    expected = _hostile_night(data / "incoming")
+    expected = _hostile_night(data / "incoming", baseline["sent"])
     result = fhub(data, "run", "--no-reports", server=prefect_server)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 

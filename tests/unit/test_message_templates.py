@@ -128,6 +128,7 @@ ALLOWED_HERE: dict[tuple[str, str], str] = {
     ("fhub/landing/land.py", "path.name"): "the borough mapping's YAML file name (configuration)",
     ("fhub/landing/land.py", "exc"): "a MappingError: names the mapping file's key and fix (configuration)",
     ("fhub/landing/engine.py", "sha"): "nil_return_id: the text hashed into a delivery id, never shown",
+    ("fhub/landing/land.py", "sha"): "_code_version: the short git commit of the code (git-<commit>)",
     ("fhub/landing/engine.py", "borough_code"): "nil_return_id: the text hashed into a delivery id",
     ("fhub/landing/receipts.py", "neut.format(c=c)"): "SQL select list of the receipt CSV",
     ("fhub/landing/receipts.py", "c"): "SQL select list of the receipt CSV (column names)",
