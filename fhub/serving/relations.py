@@ -17,6 +17,8 @@ _WRITTEN_BY_PUBLISH_DESCRIPTIONS: dict[str, str] = {
     "dq_withholdings": "One row per borough x extract x period whose values were withheld tonight, and why.",
     "published_history": "One row per figure per performance cycle: the figure as the last publish within the "
     "cycle showed it (fhub/release/history.py).",
+    "privacy_audit": "What the publish audit redacted tonight: location, kind and masked shape of each identifier-like "
+    "text found, its scope and the action taken; never a value.",
 }
 
 
