@@ -46,6 +46,7 @@ def record_quality(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> dq.Pub
             if dbt_outcome.success:
                 raise
         dq.record_gx_results(con, run_id, gx_outcome.dq_rows())
+        dq.record_reconciliation_results(con, run_id)  # borough records vs DfE (fct_gld_reconciliation)
         dq.record_privacy_results(con, run_id)  # identifier-like text in tonight's additions: scope withheld
         try:  # the work relation published as indicator_values, from the contract in the dbt manifest
             indicator_values, contract_problem = (

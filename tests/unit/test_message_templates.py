@@ -31,7 +31,7 @@ MODULES = [
     "fhub/landing/rowchecks.py", "fhub/landing/workbook.py", "fhub/landing/sheets.py", "fhub/landing/ledger.py",
     "fhub/landing/explain.py", "fhub/landing/periods.py", "fhub/landing/guard.py", "fhub/landing/cohort.py",
     "fhub/landing/events.py", "fhub/landing/confirm.py", "fhub/dq/landing_ledger.py", "fhub/dq/landing_results.py", "fhub/dq/dbt_results.py", "fhub/dq/gx_results.py",
-    "fhub/dq/decision.py", "fhub/dq/history.py", "fhub/summary.py", "fhub/privacy/messages.py",
+    "fhub/dq/decision.py", "fhub/dq/history.py", "fhub/dq/reconciliation.py", "fhub/summary.py", "fhub/privacy/messages.py",
     "flows/land.py", "flows/nightly.py", "fhub/privacy/gate.py", "fhub/dq/privacy_results.py",
     "fhub/privacy/findings.py", "fhub/privacy/originals.py", "fhub/privacy/erasure.py",
     "fhub/serving/serve.py", "fhub/serving/load.py",
