@@ -55,9 +55,14 @@ SHAPES: dict[str, tuple[list[str], list[Callable[[list[dict]], None]]]] = {
         ["cycle", "cycle_start", "cycle_end", "value", "suppression_symbol", "dq_status", "run_id", "published_at"],
         [_unique("cycle"), _sorted_by("cycle_start")]),
     "Which boroughs are off track for 75% GLD by 2027/28": (
-        ["geography_name", "latest_year", "gld_value", "gld_source", "target_value", "gap_to_target_pp",
-         "required_annual_change_pp", "trend_slope_pp_per_year", "projected_value", "projection_lower_95",
-         "projection_upper_95", "verdict", "verdict_reason"], [_all("verdict", {"off-track"}), _unique("geography_name")]),
+        ["geography_name", "latest_year", "series", "projection_basis", "gld_value", "source", "target_value",
+         "gap_to_target_pp", "required_annual_change_pp", "trend_slope_pp_per_year", "projected_value",
+         "projection_lower_95", "projection_upper_95", "verdict", "verdict_reason"],
+        [_all("verdict", {"off-track"}), _unique("geography_name", "series")]),
+    "How does each borough compare with its statistical neighbours and its peer groups": (
+        ["borough_name", "peer_group_name", "period", "value", "benchmark_value", "benchmark_is_mean",
+         "compared_to_benchmark", "benchmark_source"],
+        [_one("period"), _unique("borough_name", "peer_group_name"), _sorted_by("borough_name")]),
     "What is the FSM gap in GLD by borough, and how has it moved": (
         ["geography_name", "academic_year", "gld_value", "fsm_gap_pp", "fsm_gap_source"],
         [_unique("geography_name", "academic_year")]),
