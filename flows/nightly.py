@@ -26,7 +26,7 @@ from fhub.summary import write_summary
 from flows._common import progress_logger
 from flows.land import land
 from flows.publish import publish
-from flows.transform import dbt_build_dq, dbt_docs, transform
+from flows.transform import dbt_docs, transform
 from flows.validate import validate
 
 
@@ -140,15 +140,14 @@ def _night(ctx: RunContext, full_refresh: bool, include_reference: bool, build_r
     summary["gx"] = gx_outcome.summary()
     stage.name = "record data quality"
     decision = record_quality(paths, run_id, dbt_outcome, gx_outcome)
-    if not decision.block_all:
-        # the DQ marts read tonight's recorded results
-        decision = gate.block_if_dq_marts_failed(decision, dbt_build_dq(paths, run_id))
+    # The DQ marts (tonight's checks, scorecard, revisions) are built inside publish, over tonight's candidate
+    # file, so revisions are published the night they happen (fhub/release/revisions.py).
     summary["gate"] = decision.to_dict()
     say(decision.summary())
     if not decision.block_all:
         stage.name = "publish"
         result = publish(ctx, gate.run_manifest(summary, dbt_outcome, gx_outcome), decision)
-        snapshot_published(paths, run_id)
+        snapshot_published(paths, run_id)  # the candidate's snapshot again, from exactly what was published
         stage.name = "serve"
         summary["serving"] = serve_postgres(ctx)
         summary["published"] = True

@@ -17,12 +17,6 @@ def dbt_build(paths: Paths, run_id: str, full_refresh: bool = False) -> DbtOutco
     return builds.build_warehouse(paths, run_id, full_refresh, progress=progress_logger("dbt: "))
 
 
-@task(name="dbt-build-dq-marts")
-def dbt_build_dq(paths: Paths, run_id: str) -> DbtOutcome:
-    """The data-quality marts, again, over tonight's recorded results."""
-    return builds.build_dq_marts(paths, run_id, progress=progress_logger("dbt (dq): "))
-
-
 @task(name="dbt-docs")
 def dbt_docs(paths: Paths, run_id: str) -> DbtOutcome:
     """The dbt docs page, regenerated only when what it shows changed."""

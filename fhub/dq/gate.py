@@ -98,6 +98,7 @@ def publish_with_withholdings(paths: Paths, run_id: str, manifest: dict, decisio
     a withheld borough × extract × period (the gate's, and those the privacy audit attributes identifier-like
     text to) are withheld. Returns :class:`fhub.publish.PublishResult`."""
     from fhub.publish import publish
+    from fhub.release.revisions import data_quality_over_candidate
 
     relations = public_relations(paths.dbt_target)
     plan = withholding_plan(relations)
@@ -109,8 +110,11 @@ def publish_with_withholdings(paths: Paths, run_id: str, manifest: dict, decisio
         extra = [WithheldScope(s.borough_code, s.extract_type, s.period, (reason,)) for s, reason in found]
         apply_withholdings(con, decision.with_scopes(extra), plan)
 
+    # tonight's candidate is recorded and the DQ marts (incl. dq_revisions against the last published file) are
+    # built over it before the swap, so revisions are published the night they happen
     return publish(paths, run_id, manifest=manifest, post_assemble=post_assemble, withhold=withhold,
-                   relations=relations, progress=progress)
+                   relations=relations, progress=progress,
+                   candidate_ready=data_quality_over_candidate(paths, run_id, relations, progress))
 
 
 def snapshot_published_values(paths: Paths, run_id: str) -> int:

@@ -22,10 +22,13 @@ from pathlib import Path
 import duckdb
 
 from fhub.dbt.contract import PublicRelation, public_relations
+from fhub.dq.samples import sample_of_rows
 from fhub.quality.spec import SuiteSpec
 from fhub.settings import Paths, apply_offline_env
 
 Progress = Callable[[str], None]
+#: Row number column of every suite's input table (work/gx_inputs.duckdb): failing rows are sampled by it.
+GX_ROW = "gx_row"
 
 
 @dataclass
@@ -62,7 +65,7 @@ class GxOutcome:
             meta["check_name"] = f"{r['suite']}: {r['expectation']}({r['column'] or 'table'})"
             scope = r.get("scope") or {}
             if r["success"] or r["severity"] != "withhold_scope" or not r["failing_rows"]:
-                rows.append({**base, "meta": meta})
+                rows.append({**base, "meta": meta, "failing_sample": sample_of_rows(r["failing_rows"] or [])})
                 continue
             groups: dict[tuple, list[dict]] = {}
             for row in r["failing_rows"]:
@@ -75,6 +78,7 @@ class GxOutcome:
                     {
                         **base,
                         "unexpected_count": len(failing),
+                        "failing_sample": sample_of_rows(failing),
                         "meta": {**meta, "borough_code": borough, "extract_type": extract, "period": period},
                     }
                 )
@@ -138,7 +142,9 @@ def snapshot_suite_inputs(work_db: Path, inputs_db: Path, suites: list[SuiteSpec
         catalog = con.execute("select current_database()").fetchone()[0]
         con.execute(f"use {ident(work_db.stem)}")
         for spec in suites:
-            con.execute(f"create table {ident(catalog)}.main.{ident(spec.name)} as {spec.query}")
+            # gx_row numbers the rows, so a failing row can be named in dq.check_results.failing_sample
+            con.execute(f"create table {ident(catalog)}.main.{ident(spec.name)} as "
+                        f"select row_number() over () as {GX_ROW}, * from ({spec.query}) as suite_input")
         con.execute(f"use {ident(catalog)}")
         con.execute(f"detach {ident(work_db.stem)}")
         con.execute("checkpoint")
@@ -282,7 +288,8 @@ def run_checkpoint(
             # unexpected_index_column_names differ per suite, so run each validation with its own format
             for vd in validation_definitions:
                 spec = by_name[vd.name]
-                fmt = {"result_format": "COMPLETE", "unexpected_index_column_names": list(spec.index_columns)}
+                fmt = {"result_format": "COMPLETE",
+                       "unexpected_index_column_names": [*spec.index_columns, GX_ROW]}
                 result = vd.run(result_format=fmt)
                 passed = sum(1 for er in result.results if er.success)
                 say(f"validate: {spec.name}: {passed}/{len(result.results)} expectations passed")

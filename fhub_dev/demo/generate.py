@@ -37,6 +37,7 @@ import numpy as np
 from fhub.contracts import CONTRACTS
 from fhub.landing.mapping import BoroughMapping, FileSpec, load_borough_mapping
 from fhub.settings import Paths
+from fhub_dev.demo.arrivals import Arrivals
 from fhub_dev.demo.boroughs import (
     DEMO_BOROUGHS,
     TINY_BOROUGHS,
@@ -47,10 +48,13 @@ from fhub_dev.demo.boroughs import (
 from fhub_dev.demo.dialects import DIALECTS, EXTRA_COLUMNS, RAW_IDENTIFIER_COLUMNS
 from fhub_dev.demo.files import Frame, date_of, day_of, file_name_for, take, write_file
 from fhub_dev.demo.hubs import Hub, load_family_hubs
+from fhub_dev.demo.incomplete import INCOMPLETE_EYFSP, leave_out_school
 from fhub_dev.demo.model import BoroughModel, BoroughParams, IdFormat, Window, ay_label
 from fhub_dev.demo.realdata import gld_target, london_lsoas, published_gld_rates
 
 LAST_ACADEMIC_YEAR = 2025  # 2025/26
+#: EYFSP files arrive in the autumn after the academic year (about 5-8 weeks after it ends)
+EYFSP_EXTRA_LAG_DAYS = 30
 _USE_ENV = object()
 
 
@@ -82,6 +86,10 @@ class GenerationSummary:
     rows: dict[str, dict[str, int]] = field(default_factory=dict)
     #: achieved GLD rate (complete profiles) and its calibration target, per borough slug and year
     gld: dict[str, dict[str, tuple[float, float]]] = field(default_factory=dict)
+    #: the period each file covers (its arrival date follows from it: fhub/demo/arrivals.py)
+    periods: dict[Path, str] = field(default_factory=dict)
+    #: pupils left out of the deliberately incomplete EYFSP file (fhub/demo/incomplete.py), per slug and year
+    left_out: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: float = 0.0
 
     def total(self, extract: str) -> int:
@@ -323,6 +331,7 @@ def _write_periods(
         sub_extras = {h: a[sel] for h, a in extras.items()}
         n = write_file(path, spec, take(frame, sel), sub_extras, rng, _titles(b, spec.extract, period))
         summary.files.append(path)
+        summary.periods[path] = period
         summary.rows[b.slug][spec.extract] = summary.rows[b.slug].get(spec.extract, 0) + n
 
 
@@ -361,16 +370,25 @@ def _generate_borough(
 
     spec = _bulk_spec(mapping, "eyfsp")
     summary.gld[b.slug] = {}
+    eyfsp_files = {file_name_for(mapping, spec, ay_label(ay)) for ay in w.academic_years}
     for ay in w.academic_years:
         frame, ids, rate = model.eyfsp(ay)
         n = len(frame["pupil_id"])
         extras = _extras(b, "eyfsp", ids, n, wrng, frame)
         label = ay_label(ay)
+        if INCOMPLETE_EYFSP.get(b.slug) == label:  # deliberately misses a school (issue 16)
+            frame, extras, left_out = leave_out_school(frame, extras)
+            summary.left_out.setdefault(b.slug, {})[label] = left_out
         path = out / file_name_for(mapping, spec, label)
         rows = write_file(path, spec, frame, extras, wrng, _titles(b, "eyfsp", label))
         summary.files.append(path)
+        summary.periods[path] = label
         summary.rows[b.slug]["eyfsp"] = summary.rows[b.slug].get("eyfsp", 0) + rows
         summary.gld[b.slug][label] = (rate, model.params.gld_targets[ay])
+    arrivals = Arrivals(ctx.seed, code_n)  # files arrive over the years, not all tonight (fhub/demo/arrivals.py)
+    for path in [p for p in summary.files if p.parent == out]:
+        arrivals.date(path, summary.periods[path], extra_days=EYFSP_EXTRA_LAG_DAYS if path.name in eyfsp_files
+                      else 0)
 
 
 # --------------------------------------------------------------------------------------------------

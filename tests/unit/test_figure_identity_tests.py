@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from fhub.dbt.runner import release_duckdb_handles, run_dbt
 from fhub.settings import Paths
-from fhub.transform import release_duckdb_handles, run_dbt
 
 PROJECT = Path(__file__).resolve().parents[2]
 TESTS = (
