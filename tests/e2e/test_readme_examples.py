@@ -64,8 +64,9 @@ SHAPES: dict[str, tuple[list[str], list[Callable[[list[dict]], None]]]] = {
          "compared_to_benchmark", "benchmark_source"],
         [_one("period"), _unique("borough_name", "peer_group_name"), _sorted_by("borough_name")]),
     "What is the FSM gap in GLD by borough, and how has it moved": (
-        ["geography_name", "academic_year", "gld_value", "fsm_gap_pp", "fsm_gap_source"],
-        [_unique("geography_name", "academic_year")]),
+        ["geography_name", "academic_year", "series", "gld_value", "fsm_gap_pp", "fsm_gap_source",
+         "fsm_gap_is_mixed_precision"],
+        [_unique("geography_name", "academic_year", "series")]),
     "The latest year against London and England, from the indicator values": (
         ["geography_name", "period", "fsm_gap_pp", "london_value", "england_value", "compared_to_england",
          "suppression_symbol"], [_one("period"), _unique("geography_name")]),
@@ -86,7 +87,7 @@ SHAPES: dict[str, tuple[list[str], list[Callable[[list[dict]], None]]]] = {
          lambda rows: [r for r in rows if r["trend"] == "no significant change"] == [] or pytest.fail("stable")]),
     "Summer-born children: GLD by term of birth, borough against London": (
         ["geography_name", "period", "term_of_birth", "value", "lower_95", "upper_95", "london_value",
-         "compared_to_london", "suppression_symbol"], [_unique("geography_name", "period", "term_of_birth")]),
+         "london_benchmark", "compared_to_london", "suppression_symbol"], [_unique("geography_name", "period", "term_of_birth")]),
     "What would it take to compute the declared metrics": (
         ["domain", "layer", "metric_name", "data_needed", "boroughs_holding_it"],
         [_unique("domain", "layer", "metric_name")]),
