@@ -91,7 +91,7 @@ postgres-down: setup
 	$(BIN)/fhub postgres down
 
 test: setup browser-deps postgres-deps
-	$(BIN)/ruff check fhub flows expectations tests
+	$(BIN)/ruff check fhub fhub_dev flows expectations tests
 	$(SQLFLUFF) lint models tests/dbt
 	$(BIN)/pytest
 
@@ -99,15 +99,15 @@ test-fast: setup
 	$(BIN)/pytest -m "not e2e and not browser and not postgres"
 
 lint: setup
-	$(BIN)/ruff check fhub flows expectations tests
+	$(BIN)/ruff check fhub fhub_dev flows expectations tests
 	$(SQLFLUFF) lint models tests/dbt
-	$(BIN)/ruff format --check fhub flows expectations tests
+	$(BIN)/ruff format --check fhub fhub_dev flows expectations tests
 
 sqllint: setup
 	$(SQLFLUFF) lint models tests/dbt
 
 bench: setup
-	$(BIN)/python -m fhub.bench --scale $(or $(BENCH_SCALE),london)
+	$(BIN)/fhub bench --scale $(or $(BENCH_SCALE),london)
 
 # Local Prefect server + the served nightly deployment (02:00 Europe/London).
 server: setup

@@ -27,7 +27,7 @@ INDICATOR_VALUES = SuiteSpec(
         ),
         Check(
             "ExpectColumnValuesToBeInSet",
-            {"column": "geography_level", "value_set": ["hub", "borough", "region", "country"]},
+            {"column": "geography_level", "value_set": ["hub", "borough", "participating_boroughs", "region", "country"]},
             dimension="validity",
             message="Unknown geography level.",
             fix="Fix the indicator model.",

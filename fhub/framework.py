@@ -8,16 +8,15 @@ left off the sheet name). Row 1 holds the column names, as in the seed CSVs in `
 ``load_workbook`` reads and validates it and raises :class:`FrameworkError` listing *every* problem with the
 sheet, row, column, what is wrong and what to do; ``write_seeds`` writes the validated tables over the seed
 CSVs so the next ``dbt build`` uses them. ``export_workbook`` writes the current seeds as a workbook to start
-from. Command line::
+from. Command line (``python -m fhub.framework`` is the same)::
 
-    python -m fhub.framework load  <workbook.xlsx> [--seeds-dir seeds/framework] [--check]
-    python -m fhub.framework export <workbook.xlsx> [--seeds-dir seeds/framework]
-    python -m fhub.framework check [--seeds-dir seeds/framework]
+    fhub framework load  <workbook.xlsx> [--seeds-dir seeds/framework] [--check]
+    fhub framework export <workbook.xlsx> [--seeds-dir seeds/framework]
+    fhub framework check [--seeds-dir seeds/framework]
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import sys
 from dataclasses import dataclass, field
@@ -385,35 +384,10 @@ def export_workbook(path: Path, seeds_dir: Path = SEEDS_DIR) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m fhub.framework", description=__doc__.split("\n\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    load = sub.add_parser("load", help="validate a workbook and write it over the framework seeds")
-    load.add_argument("workbook", type=Path)
-    load.add_argument("--seeds-dir", type=Path, default=SEEDS_DIR)
-    load.add_argument("--check", action="store_true", help="validate only; write nothing")
-    export = sub.add_parser("export", help="write the current framework seeds as a workbook")
-    export.add_argument("workbook", type=Path)
-    export.add_argument("--seeds-dir", type=Path, default=SEEDS_DIR)
-    check = sub.add_parser("check", help="validate the framework seeds")
-    check.add_argument("--seeds-dir", type=Path, default=SEEDS_DIR)
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "load":
-            tables = load_workbook(args.workbook)
-            if args.check:
-                print(f"{args.workbook}: valid ({len(tables['framework_metrics'])} metrics)")
-            else:
-                for target in write_seeds(tables, args.seeds_dir):
-                    print(f"wrote {target}")
-        elif args.command == "export":
-            print(f"wrote {export_workbook(args.workbook, args.seeds_dir)}")
-        else:
-            tables = check_seeds(args.seeds_dir)
-            print(f"{args.seeds_dir}: valid ({len(tables['framework_metrics'])} metrics)")
-    except FrameworkError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    return 0
+    """``python -m fhub.framework ...`` is ``fhub framework ...``."""
+    from fhub.cli import main as fhub_main
+
+    return fhub_main(["framework", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

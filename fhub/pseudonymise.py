@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Mapping
 
 DEMO_KEY = "DEMO-KEY-not-for-real-data"
 SECRET_BLOCK_NAME = "fhub-hmac-key"
@@ -45,10 +46,15 @@ def secret_from_prefect(block_name: str = SECRET_BLOCK_NAME) -> str | None:
         return None
 
 
-def resolve_key(mode: str | None = None, *, use_prefect: bool = False) -> tuple[bytes, str]:
-    """Return ``(key, label)``. ``label`` is ``"demo"`` or ``"env"``/``"prefect-secret"`` (never the key)."""
-    mode = mode or os.environ.get("FHUB_MODE", "demo")
-    env_key = os.environ.get("FHUB_HMAC_KEY")
+def resolve_key(mode: str | None = None, *, use_prefect: bool = False,
+                env: Mapping[str, str] | None = None) -> tuple[bytes, str]:
+    """Return ``(key, label)``. ``label`` is ``"demo"`` or ``"env"``/``"prefect-secret"`` (never the key).
+
+    ``env`` is the entry point's environment (``FHUB_MODE``, ``FHUB_HMAC_KEY``); without it the process
+    environment is read (the pre-send check, which resolves the key only when it compares with history)."""
+    env = os.environ if env is None else env
+    mode = mode or env.get("FHUB_MODE", "demo")
+    env_key = env.get("FHUB_HMAC_KEY")
     if env_key:
         return env_key.encode("utf-8"), "env"
     if use_prefect:

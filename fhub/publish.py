@@ -214,29 +214,27 @@ def swap_into_place(staging: Path, published: Path) -> None:
     _fsync_dir(published.parent)
 
 
-def write_exports(staging: Path, exports_root: Path, run_id: str, tables: list[str], keep: int = 3) -> Path:
-    """Parquet + CSV of every public table into ``exports/<run_id>/``, then flip ``exports/current``.
+def write_exports(staging: Path, exports_root: Path, run_id: str, tables: list[str], keep: int = 3, *,
+                  dbt_target: Path | None = None, code_version: str = "") -> Path:
+    """Every public table as CSV + ``.meta.csv`` (Explore Education Statistics conventions, checked) and Parquet
+    (column descriptions in its metadata), a workbook per borough and the data dictionary, into
+    ``exports/<run_id>/`` (:mod:`fhub.exports`); then flip ``exports/current``.
 
-    CSV cells that begin with ``= + - @`` are prefixed with an apostrophe so spreadsheet programs do not
-    execute them (Parquet keeps the data as it is).
+    CSV and workbook text cells that begin with ``= + - @`` are prefixed with an apostrophe so spreadsheet
+    programs do not execute them (Parquet keeps the data as it is).
     """
-    from fhub.privacy import csv_safe_select
+    from fhub.exports import write_export_files
 
     exports_root.mkdir(parents=True, exist_ok=True)
     target = exports_root / run_id
     building = exports_root / f".{run_id}.building"
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
-    con = duckdb.connect(str(staging), read_only=True)
     try:
-        for name in tables:
-            con.execute(
-                f"copy (select * from main.{name}) to '{building / (name + '.parquet')}' (format parquet)"
-            )
-            select = csv_safe_select(con, f"main.{name}")
-            con.execute(f"copy ({select}) to '{building / (name + '.csv')}' (header, delimiter ',')")
-    finally:
-        con.close()
+        write_export_files(staging, building, run_id, tables, dbt_target=dbt_target, code_version=code_version)
+    except Exception as exc:
+        shutil.rmtree(building, ignore_errors=True)
+        raise PublishRefused(f"exports could not be written: {exc}") from exc
     shutil.rmtree(target, ignore_errors=True)
     os.replace(building, target)
     link_tmp = exports_root / ".current.tmp"
@@ -289,19 +287,27 @@ def publish(
     relations: tuple[PublicRelation, ...] | None = None,
     progress: Progress | None = None,
     withhold=None,
+    candidate_ready: Callable[[Path], dict[str, int]] | None = None,
 ) -> PublishResult:
     """Assemble, privacy gate, audit, swap, export, write the manifest. Raises :class:`PublishRefused` on any
     problem, leaving the published file as it was. ``withhold(con, [(scope, reason)])`` withholds the scopes
-    the privacy gate attributes findings to (without it, findings are only redacted)."""
+    the privacy gate attributes findings to (without it, findings are only redacted). ``candidate_ready(file)``
+    runs on the assembled candidate before the gate and returns relations it refreshed in it (rows each): the
+    nightly records the candidate for ``dq_revisions`` and builds the DQ marts there (fhub/release/revisions.py)."""
     from fhub import faults
     from fhub.privacy.gate import scrub_structure
 
     say = progress or (lambda _m: None)
     relations = public_relations(paths.dbt_target) if relations is None else relations
+    from fhub.release.inputs import manifest_inputs
+
+    manifest = {**manifest, "inputs": manifest_inputs(paths.work_db, manifest.get("code_version"))}
     manifest, scrubbed = scrub_structure(manifest)
     assembled = assemble_public_file(
         paths, run_id, relations=relations, manifest=manifest, post_assemble=post_assemble, progress=progress
     )
+    if candidate_ready is not None:
+        assembled.tables.update(candidate_ready(assembled.staging_file))
     findings, redacted, section = privacy_gate(assembled.staging_file, run_id, manifest, withhold)
     section["manifest_strings_scrubbed"] = scrubbed
     manifest = {**manifest, "privacy_audit": section}
@@ -314,7 +320,8 @@ def publish(
         raise PublishRefused("Audit of the public file failed: " + "; ".join(problems))
     say(f"publish: audit passed ({len(assembled.tables)} relations)")
     faults.point("publish.assembled")
-    exports = write_exports(assembled.staging_file, paths.exports, run_id, sorted(assembled.tables))
+    exports = write_exports(assembled.staging_file, paths.exports, run_id, sorted(assembled.tables),
+                            dbt_target=paths.dbt_target, code_version=str(manifest.get("code_version") or ""))
     say(f"publish: exports written to {exports}")
     swap_into_place(assembled.staging_file, paths.published_db)
     say(f"publish: {paths.published_db} replaced atomically")

@@ -10,6 +10,7 @@ All paths derive from two roots so tests can point a whole pipeline at a tempora
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,12 +68,22 @@ class Paths:
 
     project: Path
     data: Path
+    #: ``FHUB_BOROUGH_CONFIG_DIR``: the borough mapping files, when not ``<project>/config/boroughs``.
+    borough_config_dir: Path | None = None
+    #: ``FHUB_REAL_DATA_DIR`` / ``--real-data-dir``: the folder of real published files the user chose.
+    real_data_dir: Path | None = None
 
     @classmethod
-    def from_env(cls) -> Paths:
-        project = Path(os.environ.get("FHUB_PROJECT_DIR", PROJECT_DIR))
-        data = Path(os.environ.get("FHUB_DATA_DIR", project / "data"))
-        return cls(project=project, data=data)
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Paths:
+        """Every folder from the entry point's environment (``os.environ`` when not given). Only entry points
+        (fhub/cli.py, the nightly flow, the deployment) call this; everything else is handed a ``Paths``."""
+        env = os.environ if env is None else env
+        project = Path(env.get("FHUB_PROJECT_DIR", PROJECT_DIR))
+        data = Path(env.get("FHUB_DATA_DIR", project / "data"))
+        config = env.get("FHUB_BOROUGH_CONFIG_DIR") or None
+        real = env.get("FHUB_REAL_DATA_DIR") or None
+        return cls(project=project, data=data, borough_config_dir=Path(config) if config else None,
+                   real_data_dir=Path(real) if real else None)
 
     # --- inputs -------------------------------------------------------------------------------
     @property
@@ -83,11 +94,12 @@ class Paths:
     @property
     def borough_config(self) -> Path:
         """Per-borough mapping files (configuration, not code); ``FHUB_BOROUGH_CONFIG_DIR`` overrides."""
-        return Path(os.environ.get("FHUB_BOROUGH_CONFIG_DIR") or self.project / "config" / "boroughs")
+        return Path(self.borough_config_dir or self.project / "config" / "boroughs")
 
     @property
     def real_data(self) -> Path:
-        return Path(os.environ.get("FHUB_REAL_DATA_DIR", DEFAULT_REAL_DATA_DIR))
+        """The folder of real published files: the one chosen, else ``../shared/data/real``."""
+        return Path(self.real_data_dir or DEFAULT_REAL_DATA_DIR)
 
     # --- landing state ------------------------------------------------------------------------
     @property

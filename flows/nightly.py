@@ -12,18 +12,15 @@ data officer about their receipt - also when the night stopped with an error, an
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from pathlib import Path
 
-import duckdb
 from prefect import flow, task
 
 from fhub import dq
-from fhub.dbt.contract import ContractError, public_relations, source_of
+from fhub.dq import gate
 from fhub.privacy import scrub
-from fhub.privacy.gate import scrub_structure
-from fhub.privacy.messages import safe_dbt_message
-from fhub.privacy.vault import resolve_originals_key
-from fhub.pseudonymise import resolve_key
-from fhub.runinfo import code_version, new_run_id
+from fhub.runinfo import RunContext, new_run_id, resolve_run_context
 from fhub.settings import Paths
 from fhub.summary import write_summary
 from flows._common import progress_logger
@@ -36,74 +33,26 @@ from flows.validate import validate
 @task(name="record-data-quality")
 def record_quality(paths: Paths, run_id: str, dbt_outcome, gx_outcome) -> dq.PublishDecision:
     """Store landing, dbt and GX results in the dq history (work file) and decide what may publish."""
-    con = duckdb.connect(str(paths.work_db))
-    try:
-        dq.ensure_dq_schema(con)
-        dq.record_landing_results(con, run_id)
-        try:
-            dq.record_dbt_results(con, run_id, dbt_outcome.target_dir)
-        except FileNotFoundError:  # dbt stopped before writing run_results.json: blocked below
-            if dbt_outcome.success:
-                raise
-        dq.record_gx_results(con, run_id, gx_outcome.dq_rows())
-        dq.record_privacy_results(con, run_id)  # identifier-like text in tonight's additions: scope withheld
-        try:  # the work relation published as indicator_values, from the contract in the dbt manifest
-            indicator_values, contract_problem = (
-                source_of(public_relations(paths.dbt_target), "indicator_values"),
-                None,
-            )
-        except ContractError as exc:
-            indicator_values, contract_problem = None, str(exc)
-        decision = dq.decide_publish(con, run_id, indicator_relation=indicator_values)
-    finally:
-        con.close()
-    if contract_problem:
-        decision.block_all = True
-        decision.block_reasons.append(contract_problem)
-    if not dbt_outcome.success:
-        reasons = [f"{f['node']}: {safe_dbt_message(f.get('message'))}" for f in dbt_outcome.failures[:5]]
-        decision.block_all = True
-        decision.block_reasons = ["dbt build failed: " + " | ".join(reasons), *decision.block_reasons]
-    return decision
-
-
-@task(name="dbt-build-dq-marts")
-def dbt_build_dq(paths: Paths, run_id: str):
-    from fhub.transform import run_dbt
-
-    selection = ["--selector", "data_quality_marts"]  # selectors.yml
-    return run_dbt(paths, "build", args=selection, run_id=run_id, progress=progress_logger("dbt (dq): "))
+    return gate.run_gate(paths, run_id, dbt_outcome, gx_outcome)
 
 
 @task(name="snapshot-published-values")
 def snapshot_published(paths: Paths, run_id: str) -> int:
-    con = duckdb.connect(str(paths.work_db))
-    try:
-        return dq.record_indicator_snapshot(con, run_id, paths.published_db)
-    finally:
-        con.close()
+    return gate.snapshot_published_values(paths, run_id)
 
 
 @task(name="serve-postgres")
-def serve_postgres(paths: Paths, run_id: str) -> dict | None:
+def serve_postgres(ctx: RunContext) -> dict | None:
     """Load tonight's published mart into PostgreSQL when serving is configured (``FHUB_POSTGRES_DSN``, or the
     local cluster is up). A failed load leaves yesterday's mart serving and is a DQ error, not a failed night."""
-    from fhub.serving.passwords import passwords_from_environment
-    from fhub.serving.serve import resolve_target, serve_published_mart
+    from fhub.serving.serve import serve_when_configured
 
-    target = resolve_target(
-        paths,
-        env_dsn=os.environ.get("FHUB_POSTGRES_DSN"),
-        env_passwords=passwords_from_environment(os.environ),
-    )
-    if target is None:
-        return None
-    return serve_published_mart(paths, run_id, target, progress=progress_logger()).to_dict()
+    return serve_when_configured(ctx.paths, ctx.run_id, *ctx.serving_env(), progress=progress_logger())
 
 
 @task(name="performance-report")
 def performance_report(paths: Paths, run_id: str) -> list[str]:
-    from fhub.reporting import build_all_reports
+    from fhub.report.nightly import build_all_reports
 
     return [str(p) for p in build_all_reports(paths, run_id, progress=progress_logger())]
 
@@ -130,17 +79,6 @@ def _tell(paths: Paths, night) -> None:
         progress_logger("notify: ")("notifications were not sent (the task could not run)")
 
 
-def _privacy_section(paths: Paths, run_id: str) -> dict:
-    """The publish audit's outcome, from the manifest it wrote (value-free)."""
-    import json
-
-    try:
-        manifest = json.loads((paths.manifests / f"{run_id}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return manifest.get("privacy_audit", {})
-
-
 class _Stage:
     """The step the night is in, for the 'stopped during ...' notification."""
 
@@ -154,16 +92,24 @@ def nightly(
     full_refresh: bool = False,
     include_reference: bool = True,
     build_reports: bool = True,
+    real_data_dir: str | None = None,
 ) -> dict:
+    """The deployment's entry point: the one place (besides the CLI) that reads the environment. It resolves
+    the run context once and hands it to every subflow and task. ``real_data_dir`` overrides
+    ``FHUB_REAL_DATA_DIR`` (``fhub run --real-data-dir``)."""
     from fhub.notify import NightOutcome
 
     mode = mode or os.environ.get("FHUB_MODE", "demo")
     run_id = run_id or new_run_id()
-    paths = Paths.from_env().ensure()
+    paths = Paths.from_env(os.environ).ensure()
+    if real_data_dir:
+        paths = replace(paths, real_data_dir=Path(real_data_dir))
     stage = _Stage()
     facts: dict = {}
     try:
-        summary = _night(paths, mode, run_id, full_refresh, include_reference, build_reports, stage, facts)
+        # production refuses to start without its keys (pseudonymisation, originals at rest)
+        ctx = resolve_run_context(os.environ, paths=paths, mode=mode, run_id=run_id)
+        summary = _night(ctx, full_refresh, include_reference, build_reports, stage, facts)
     except Exception as exc:
         _tell(paths, NightOutcome.stopped(run_id, mode, stage.name, exc))
         raise
@@ -175,47 +121,38 @@ def nightly(
     return summary
 
 
-def _night(paths: Paths, mode: str, run_id: str, full_refresh: bool, include_reference: bool,
-           build_reports: bool, stage: _Stage, facts: dict) -> dict:
-    _, key_label = resolve_key(mode, use_prefect=True)  # production refuses to start without a key
-    resolve_originals_key(mode, use_prefect=True)  # ... or without the key that encrypts originals at rest
+def _night(ctx: RunContext, full_refresh: bool, include_reference: bool, build_reports: bool, stage: _Stage,
+           facts: dict) -> dict:
+    paths, run_id, mode = ctx.paths, ctx.run_id, ctx.mode
     say = progress_logger()
     say(f"nightly {run_id}: mode={mode}, data={paths.data}")
-    summary: dict = {"run_id": run_id, "mode": mode, "key_label": key_label}
-    summary["code_version"] = code_version(paths.project)
+    summary: dict = {"run_id": run_id, "mode": mode, "key_label": ctx.key_label}
+    summary["code_version"] = ctx.code_version
 
     stage.name = "land"
-    summary["land"] = land(run_id, mode, include_reference)
+    summary["land"] = land(ctx, include_reference)
     stage.name = "transform"
-    dbt_outcome = transform(run_id, full_refresh)
+    dbt_outcome = transform(ctx, full_refresh)
     summary["dbt"] = dbt_outcome.summary()
     facts["failed_checks"] = [f["node"] for f in dbt_outcome.failures]
     stage.name = "validate"
-    gx_outcome = validate()
+    gx_outcome = validate(ctx)
     summary["gx"] = gx_outcome.summary()
     stage.name = "record data quality"
     decision = record_quality(paths, run_id, dbt_outcome, gx_outcome)
-    if not decision.block_all:
-        dq_outcome = dbt_build_dq(paths, run_id)  # the DQ marts read tonight's recorded results
-        if not dq_outcome.success:
-            decision.block_all = True
-            decision.block_reasons.append(
-                "dbt build of the data-quality marts failed: " + dq_outcome.summary()
-            )
+    # The DQ marts (tonight's checks, scorecard, revisions) are built inside publish, over tonight's candidate
+    # file, so revisions are published the night they happen (fhub/release/revisions.py).
     summary["gate"] = decision.to_dict()
     say(decision.summary())
     if not decision.block_all:
         stage.name = "publish"
-        failures = [{**f, "message": safe_dbt_message(f.get("message"))} for f in dbt_outcome.failures]
-        manifest = {**summary, "dbt_failures": failures, "gx_results": gx_outcome.results}
-        manifest, _ = scrub_structure(manifest)  # it travels as a flow parameter into Prefect's database
-        result = publish(run_id, manifest, decision)
-        snapshot_published(paths, run_id)
+        result = publish(ctx, gate.run_manifest(summary, dbt_outcome, gx_outcome), decision)
+        snapshot_published(paths, run_id)  # the candidate's snapshot again, from exactly what was published
         stage.name = "serve"
-        summary["serving"] = serve_postgres(paths, run_id)
+        summary["serving"] = serve_postgres(ctx)
         summary["published"] = True
         summary["published_tables"] = result.tables
-        summary["privacy_audit"] = _privacy_section(paths, run_id)
+        summary["privacy_audit"] = gate.privacy_audit_outcome(paths, run_id)
     else:
         summary["published"] = False
         for reason in decision.block_reasons:

@@ -4,39 +4,20 @@ from __future__ import annotations
 
 from prefect import flow, task
 
-from fhub.dbt.contract import public_relations
-from fhub.dq import PublishDecision, WithheldScope, apply_withholdings, withholding_plan
+from fhub.dq import PublishDecision
+from fhub.dq.gate import publish_with_withholdings
 from fhub.publish import PublishResult
-from fhub.publish import publish as publish_public_file
+from fhub.runinfo import RunContext
 from fhub.settings import Paths
 from flows._common import progress_logger
 
 
 @task(name="publish-public-file")
 def publish_task(paths: Paths, run_id: str, manifest: dict, decision: PublishDecision) -> PublishResult:
-    relations = public_relations(paths.dbt_target)  # the publish contract in tonight's dbt manifest
-    plan = withholding_plan(relations)
-
-    def post_assemble(con):
-        apply_withholdings(con, decision, plan)
-
-    def withhold(con, found):
-        """Scopes the privacy gate attributed identifier-like text to are withheld too."""
-        extra = [WithheldScope(s.borough_code, s.extract_type, s.period, (reason,)) for s, reason in found]
-        apply_withholdings(con, decision.with_scopes(extra), plan)
-
-    return publish_public_file(
-        paths,
-        run_id,
-        manifest=manifest,
-        post_assemble=post_assemble,
-        withhold=withhold,
-        relations=relations,
-        progress=progress_logger(),
-    )
+    return publish_with_withholdings(paths, run_id, manifest, decision, progress=progress_logger())
 
 
 @flow(name="publish", log_prints=True)
-def publish(run_id: str, manifest: dict, decision: PublishDecision) -> PublishResult:
+def publish(ctx: RunContext, manifest: dict, decision: PublishDecision) -> PublishResult:
     """Publish the run; values depending on a withheld borough × extract × period are withheld."""
-    return publish_task(Paths.from_env().ensure(), run_id, manifest, decision)
+    return publish_task(ctx.paths.ensure(), ctx.run_id, manifest, decision)

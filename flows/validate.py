@@ -6,6 +6,7 @@ from prefect import flow, task
 
 from fhub import faults
 from fhub.quality.gx_runner import GxOutcome, run_checkpoint
+from fhub.runinfo import RunContext
 from fhub.settings import Paths
 from flows._common import progress_logger
 
@@ -17,5 +18,5 @@ def gx_checkpoint(paths: Paths) -> GxOutcome:
 
 
 @flow(name="validate", log_prints=True)
-def validate() -> GxOutcome:
-    return gx_checkpoint(Paths.from_env().ensure())
+def validate(ctx: RunContext) -> GxOutcome:
+    return gx_checkpoint(ctx.paths.ensure())

@@ -1,7 +1,7 @@
 {#-
     dbt's own should_full_refresh(), plus: an incremental model named in the environment variable
     FHUB_REBUILD_MODELS (comma-separated) is rebuilt from scratch. The nightly run names the incremental models
-    whose definition changed since they were last built (fhub/rebuild.py), so a deployed change to one of them
+    whose definition changed since they were last built (fhub/dbt/rebuild.py), so a deployed change to one of them
     never meets rows written by the old SQL (e.g. a new column left null in every earlier row).
 -#}
 {% macro should_full_refresh() %}

@@ -115,8 +115,8 @@ def release_held(state_root, data):
 def dbt_target(tmp_path_factory) -> Path:
     """A dbt target folder holding this project's ``manifest.json`` (one ``dbt parse`` per session): the publish
     contract and the project's structure are read from it."""
+    from fhub.dbt.runner import run_dbt
     from fhub.settings import Paths
-    from fhub.transform import run_dbt
 
     paths = Paths(project=PROJECT, data=tmp_path_factory.mktemp("dbt-parse"))
     outcome = run_dbt(paths, "parse")

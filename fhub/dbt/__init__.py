@@ -1,2 +1,3 @@
-"""Everything about the dbt project seen from Python. Today: the publish contract (:mod:`fhub.dbt.contract`);
-the runner, rebuild and docs modules move here in the package restructuring."""
+"""Everything about the dbt project seen from Python: running dbt in-process (:mod:`fhub.dbt.runner`), which
+incremental models to rebuild (:mod:`fhub.dbt.rebuild`), the docs page (:mod:`fhub.dbt.docs`) and the publish
+contract read from the manifest (:mod:`fhub.dbt.contract`)."""

@@ -27,7 +27,7 @@ from pathlib import Path
 EXPOSURE = "published_warehouse"
 MANIFEST = "manifest.json"
 #: Published tables written by the publish itself (Python), not by dbt models.
-WRITTEN_AT_PUBLISH = ("dq_withholdings", "run_manifest")
+WRITTEN_AT_PUBLISH = ("dq_withholdings", "run_manifest", "privacy_audit", "published_history")
 
 
 class ContractError(RuntimeError):

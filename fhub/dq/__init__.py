@@ -7,6 +7,7 @@ The pipeline calls, in order (all on the WORK file connection unless stated)::
     record_landing_results(con, run_id)          # after landing
     record_dbt_results(con, run_id, target_dir)  # after dbt build
     record_gx_results(con, run_id, checkpoint_result_or_dicts)
+    record_reconciliation_results(con, run_id)   # borough records vs DfE (marts.fct_gld_reconciliation)
     record_privacy_results(con, run_id)          # identifier-like text tonight added (fhub.privacy.gate)
     decision = decide_publish(con, run_id, indicator_relation=...)  # block_all / withheld scopes
     # while assembling the public file (public connection), the plan from the publish contract:
@@ -20,6 +21,7 @@ from fhub.dq.decision import PublishDecision, WithheldScope, audit_indicator_val
 from fhub.dq.gx_results import gx_check_results, record_gx_results
 from fhub.dq.landing_results import record_delivery_arrivals, record_landing_results
 from fhub.dq.privacy_results import record_privacy_results
+from fhub.dq.reconciliation import reconciliation_check_results, record_reconciliation_results
 from fhub.dq.results import CheckResult, write_check_results
 from fhub.dq.schema import ensure_dq_schema
 from fhub.dq.snapshots import record_indicator_snapshot
@@ -50,6 +52,8 @@ __all__ = [
     "record_gx_results",
     "record_indicator_snapshot",
     "record_landing_results",
+    "record_reconciliation_results",
+    "reconciliation_check_results",
     "record_privacy_results",
     "write_check_results",
 ]

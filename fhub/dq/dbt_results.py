@@ -20,6 +20,7 @@ import duckdb
 
 from fhub.dbt.contract import public_model_names
 from fhub.dq.results import CheckResult, write_check_results
+from fhub.dq.samples import sample_of_query
 from fhub.privacy.messages import safe_dbt_message
 
 _DIMENSION = {
@@ -62,8 +63,18 @@ def _test_kind(node: dict, unique_id: str) -> str:
     return meta.get("name") or "singular"
 
 
-def dbt_check_results(target_dir: Path) -> list[CheckResult]:
-    """Read ``run_results.json`` and ``manifest.json`` from a dbt target folder."""
+def _sample(con, res: dict, column: str | None) -> list[str]:
+    """Row numbers or keyed hashes of a failing test's rows, from its own compiled query (fhub/dq/samples.py)."""
+    sql = res.get("compiled_code")
+    if con is None or not sql:
+        return []
+    keys = ("unique_field", "from_field", "field", column or "") if str(column or "").endswith("_key") else ()
+    return sample_of_query(con, sql, keys)
+
+
+def dbt_check_results(target_dir: Path, con: duckdb.DuckDBPyConnection | None = None) -> list[CheckResult]:
+    """Read ``run_results.json`` and ``manifest.json`` from a dbt target folder; with ``con`` (the work file), a
+    failing test's rows are sampled by row number or keyed hash."""
     target_dir = Path(target_dir)
     run_results_path = target_dir / "run_results.json"
     if not run_results_path.exists():
@@ -147,6 +158,7 @@ def dbt_check_results(target_dir: Path) -> list[CheckResult]:
                 target_relation=model,
                 observed_value=str(failures) if failures is not None else status,
                 failing_rows=int(failures) if isinstance(failures, int) else None,
+                failing_sample=_sample(con, res, column) if dq_status != "pass" and status != "error" else [],
                 message=message,
                 fix=""
                 if dq_status == "pass"
@@ -158,4 +170,4 @@ def dbt_check_results(target_dir: Path) -> list[CheckResult]:
 
 def record_dbt_results(con: duckdb.DuckDBPyConnection, run_id: str, target_dir: Path) -> int:
     """Append this run's dbt test results to ``dq.check_results``; returns rows written."""
-    return write_check_results(con, run_id, "dbt", dbt_check_results(target_dir))
+    return write_check_results(con, run_id, "dbt", dbt_check_results(target_dir, con))

@@ -188,7 +188,8 @@ def gx_check_results(results: Any) -> list[CheckResult]:
                 failing_rows=int(unexpected) if isinstance(unexpected, int | float) else None,
                 failing_sample=[]
                 if success
-                else pseudonymised_sample(row.get("partial_unexpected_list"), column),
+                else list(row.get("failing_sample") or [])
+                or pseudonymised_sample(row.get("partial_unexpected_list"), column),
                 message=message,
                 fix="" if success else meta.get("fix") or _FIX_BY_DIMENSION.get(dimension, ""),
             )

@@ -28,6 +28,7 @@ import duckdb
 from fhub.dq.landing_ledger import ledger_check_results
 from fhub.dq.periods import period_range
 from fhub.dq.results import CheckResult, write_check_results
+from fhub.dq.samples import landing_row_sample
 from fhub.dq.schema import DELIVERY_ARRIVAL_COLUMNS, columns_of, ensure_dq_schema, insert_rows, table_exists
 from fhub.landing.labels import delivery_label
 
@@ -146,6 +147,7 @@ def landing_check_results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[C
                     status="fail",
                     observed_value="0",
                     failing_rows=delivered,
+                    failing_sample=landing_row_sample(con, "landing.rejects", delivery_id),
                     message=f"{label}: no rows could be landed (delivered {delivered}).",
                     fix="Check the file is the right extract and the mapping file matches its headers.",
                     **scope,
@@ -182,6 +184,7 @@ def landing_check_results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[C
                 status=status_r,
                 observed_value=f"{share:.4f}",
                 failing_rows=rejected,
+                failing_sample=landing_row_sample(con, "landing.rejects", delivery_id) if rejected else [],
                 message=message,
                 fix=fix,
                 **scope,
@@ -199,6 +202,7 @@ def landing_check_results(con: duckdb.DuckDBPyConnection, run_id: str) -> list[C
                     status="warn",
                     observed_value=str(warned),
                     failing_rows=warned,
+                    failing_sample=landing_row_sample(con, "landing.warnings", delivery_id),
                     message=f"{label}: {warned} rows landed with warnings"
                     + (f" — {listed}." if listed else "."),
                     fix=(reasons[0][1] if reasons and reasons[0][1] else "See the delivery receipt."),

@@ -66,12 +66,14 @@ def pseudonymised_sample(values: list | None, column: str | None) -> list[str]:
     columns = [column] if isinstance(column, str) else list(column)
     if not columns or not all(str(c).endswith("_key") for c in columns):
         return []
+    from fhub.dq.samples import key_entry
+
     out: list[str] = []
     for value in values[:SAMPLE_SIZE]:
-        if isinstance(value, dict):
-            value = "/".join(str(v) for v in value.values())
-        text = str(value)
-        out.append(text[:16])
+        parts = list(value.values()) if isinstance(value, dict) else [value]
+        keys = [key_entry(v) for v in parts]
+        if all(keys):  # a value in a *_key column that is not a keyed hash (e.g. unhashed) is never kept
+            out.append("/".join(keys))
     return out
 
 

@@ -11,7 +11,7 @@ import duckdb
 DIMENSIONS = ("completeness", "validity", "uniqueness", "timeliness", "consistency", "plausibility")
 SEVERITIES = ("blocking_all", "withhold_scope", "warn")
 STATUSES = ("pass", "fail", "warn")
-SOURCES = ("dbt", "gx", "landing", "privacy", "serving")  # privacy: the nightly identifier scan; serving: the load into PostgreSQL
+SOURCES = ("dbt", "gx", "landing", "privacy", "reconciliation", "serving")  # privacy: the nightly identifier scan; reconciliation: borough records vs DfE; serving: the load into PostgreSQL
 
 CHECK_RESULT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("run_id", "varchar not null"),

@@ -9,11 +9,12 @@ relations are copied and before the audit/swap. Rules (docs/reports.md "Withhold
 * an indicator period depends on a delivery period when their date ranges overlap (``fhub.dq.periods``): an
   EYFSP failure for academic year 2023/24 touches the 2023/24 EYFSP values; a contacts failure for 2024-05
   touches 2024/25 Q1, 2024/25 FY and academic year 2023/24 contact-based values;
-* geography: the failing borough's own rows, its hubs' rows (via ``hubs.borough_code``), and the London
-  (region) rows of the same metric × period, because the London figure is summed from borough numerators
-  and would silently change meaning without that borough. England rows (national statistics) are untouched.
-  Other boroughs' rows publish, but their ``london_value`` / ``compared_to_london`` are blanked when the
-  London row they compare with was withheld.
+* geography: the failing borough's own rows, its hubs' rows (via ``hubs.borough_code``), and the rows of the
+  same metric × period summed from the boroughs (the participating boroughs' aggregate,
+  ``participating_boroughs`` / ``LONDON_PARTICIPATING``; ``region`` rows too), because that figure would
+  silently change meaning without the borough. DfE's London and England rows (national statistics) depend
+  on no delivery. Other boroughs' rows publish, but their ``london_value`` / ``compared_to_london`` are
+  blanked when the aggregate they compare with was withheld.
 
 A withheld row keeps its keys; ``value``, ``numerator``, ``denominator``, the CI columns, comparisons and
 trend become null; ``dq_status`` = ``withheld``; ``suppression_symbol`` = ``x`` (GSS: not available); and
@@ -37,6 +38,10 @@ from fhub.dq.periods import period_range
 from fhub.dq.schema import columns_of, insert_rows, table_exists
 
 LONDON_CODE = "E12000007"
+#: The participating boroughs' aggregate (macros/geography.sql): summed from the boroughs' records.
+PARTICIPATING_CODE = "LONDON_PARTICIPATING"
+#: Geography levels whose rows are summed from borough rows (``region``: files written before issue 16).
+AGGREGATE_LEVELS = ("participating_boroughs", "region")
 _NULLED = (
     "value",
     "numerator",
@@ -47,6 +52,7 @@ _NULLED = (
     "upper_998",
     "compared_to_london",
     "compared_to_england",
+    "compared_to_neighbours",
     "trend",
 )
 
@@ -81,6 +87,8 @@ class YearTable:
     nulled: tuple[str, ...]
     source_column: str | None = None  # rows whose source starts with 'published' are national statistics
     series_columns: tuple[str, ...] = ()  # nulled on every row of an affected geography (projections)
+    members_column: str | None = None  # space-separated borough codes a row's benchmark is pooled from
+    benchmark_columns: tuple[str, ...] = ()  # nulled where members_column holds a withheld borough
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,8 @@ def withholding_plan(relations, schema: str = "main") -> WithholdingPlan:
             tuple(rule_of["nulled"]),
             source_column=rule_of.get("national_source_column"),
             series_columns=tuple(rule_of.get("series_columns") or ()),
+            members_column=rule_of.get("members_column"),
+            benchmark_columns=tuple(rule_of.get("benchmark_columns") or ()),
         )
         for r in relations
         if (rule_of := r.withhold).get("rule") == "by_academic_year"
@@ -200,7 +210,7 @@ def apply_withholdings(
         f"""
         create or replace temp table _wh_hits as
         select iv.rowid as rid, s.label, iv.geography_level,
-               case when iv.geography_level = 'region'
+               case when iv.geography_level in {AGGREGATE_LEVELS}
                     then 'London total includes ' || s.reason
                     else s.reason end as reason
         from {table} iv
@@ -217,7 +227,7 @@ def apply_withholdings(
         left join _wh_hub_borough h on iv.geography_level = 'hub' and h.hub_id = iv.geography_code
         where (iv.geography_level = 'borough' and iv.geography_code = s.borough_code)
            or (iv.geography_level = 'hub' and h.borough_code = s.borough_code)
-           or (iv.geography_level = 'region')
+           or (iv.geography_level in {AGGREGATE_LEVELS})
         """
     )
     sets = ["dq_status = 'withheld'", "dq_reason = r.reason"]
@@ -240,17 +250,19 @@ def apply_withholdings(
         summary.by_scope.setdefault(label, 0)
 
     if {"london_value", "metric_id", "breakdown_type", "breakdown_value"} <= set(cols):
-        blank = ["london_value = null"] + (["compared_to_london = null"] if "compared_to_london" in cols else [])
+        blank = ["london_value = null"] + [f"{c} = null" for c in ("compared_to_london", "london_benchmark") if c in cols]
+        # DfE's published London figure (london_benchmark 'London: <DfE source>') does not include the borough
+        dfe_london = "and coalesce(t.london_benchmark, '') not like 'London: %'" if "london_benchmark" in cols else ""
         public_con.execute(
             f"""
             update {table} t set {', '.join(blank)},
                    dq_reason = coalesce(t.dq_reason, 'London comparison withheld: the London total includes '
                                         || 'withheld data.')
             from (select distinct metric_id, period, breakdown_type, breakdown_value from {table}
-                  where geography_level = 'region' and dq_status = 'withheld') w
+                  where geography_level in {AGGREGATE_LEVELS} and dq_status = 'withheld') w
             where t.metric_id = w.metric_id and t.period = w.period and t.breakdown_type = w.breakdown_type
               and t.breakdown_value = w.breakdown_value and t.dq_status is distinct from 'withheld'
-              and t.geography_level <> 'country'
+              and t.geography_level <> 'country' {dfe_london}
             """
         )
         summary.london_comparisons_blanked = public_con.execute(
@@ -285,6 +297,7 @@ def _withhold_year_table(con: duckdb.DuckDBPyConnection, schema: str, spec: Year
     con.execute("create or replace temp table _wh_years (period varchar, p_start date, p_end date)")
     insert_rows(con, "_wh_years", ["period", "p_start", "p_end"], [(y, *_range_or_open(y)) for y in years])
     extracts = ", ".join(f"'{e}'" for e in sorted(spec.extracts))
+    aggregates = (LONDON_CODE, PARTICIPATING_CODE)
     national = (
         f"and coalesce(t.{spec.source_column}, '') not like 'published%'" if spec.source_column in cols else ""
     )
@@ -292,7 +305,7 @@ def _withhold_year_table(con: duckdb.DuckDBPyConnection, schema: str, spec: Year
         f"""
         create or replace temp table _wh_year_hits as
         select t.rowid as rid, t.{spec.geography} as geo,
-               string_agg(distinct case when t.{spec.geography} = '{LONDON_CODE}'
+               string_agg(distinct case when t.{spec.geography} in {aggregates}
                                         then 'London total includes ' || s.reason else s.reason end,
                           ' | ') as reason
         from {schema}.{name} t
@@ -301,7 +314,7 @@ def _withhold_year_table(con: duckdb.DuckDBPyConnection, schema: str, spec: Year
           on (s.extract_type is null or lower(s.extract_type) in ({extracts}))
          and (s.p_start is null or y.p_end is null or y.p_end > s.p_start)
          and (s.p_end is null or y.p_start is null or s.p_end > y.p_start)
-         and (t.{spec.geography} = s.borough_code or t.{spec.geography} = '{LONDON_CODE}')
+         and (t.{spec.geography} = s.borough_code or t.{spec.geography} in {aggregates})
         where true {national}
         group by t.rowid, t.{spec.geography}
         """
@@ -318,6 +331,21 @@ def _withhold_year_table(con: duckdb.DuckDBPyConnection, schema: str, spec: Year
             f"update {schema}.{name} t set {', '.join(f'{c} = null' for c in series)}, "
             "dq_reason = coalesce(t.dq_reason, 'Projection withheld: it uses a withheld year.') "
             f"where t.{spec.geography} in (select geo from _wh_year_hits)"
+        )
+    members = spec.members_column if spec.members_column in cols else None
+    benchmark = [c for c in spec.benchmark_columns if c in cols]
+    if members and benchmark:  # a benchmark pooled from a withheld borough's records goes too
+        con.execute(
+            f"""
+            update {schema}.{name} t set {', '.join(f'{c} = null' for c in benchmark)},
+                   dq_reason = coalesce(t.dq_reason, 'Benchmark withheld: it includes withheld data.')
+            from _wh_years y, _wh_scopes s
+            where y.period = t.{spec.year}
+              and (s.extract_type is null or lower(s.extract_type) in ({extracts}))
+              and (s.p_start is null or y.p_end is null or y.p_end > s.p_start)
+              and (s.p_end is null or y.p_start is null or s.p_end > y.p_start)
+              and list_contains(string_split(coalesce(t.{members}, ''), ' '), s.borough_code)
+            """
         )
     n = con.execute("select count(*) from _wh_year_hits").fetchone()[0]
     con.execute("drop table if exists _wh_years")

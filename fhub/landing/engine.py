@@ -35,6 +35,7 @@ from fhub.landing.explain import describe as describe_explained
 from fhub.landing.explain import explain_records, explained_counts
 from fhub.landing.guard import resubmission_drops
 from fhub.landing.items import Item, Prior, RunContext, cleanup
+from fhub.landing.mapping import DEFAULT_PERIOD_TOLERANCE_DAYS
 from fhub.landing.periods import looks_like, reject_out_of_period, wrong_period
 from fhub.landing.result import DeliveryOutcome
 from fhub.landing.rowchecks import canonical_hub_ids
@@ -52,7 +53,6 @@ from fhub.landing.stage import (
 )
 from fhub.landing.status import decide_status
 from fhub.landing.validate import Context, build_mapped, collect_problems
-from fhub.mapping import DEFAULT_PERIOD_TOLERANCE_DAYS
 from fhub.pseudonymise import normalise_identifier
 
 __all__ = ["Item", "Prior", "RunContext", "group_key", "hash_many", "install_macros", "land_group", "load_hubs",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
+from fhub import runinfo
 from fhub.landing.confirm import Confirmed, confirm_from_mappings
 from fhub.landing.ddl import ensure_landing_schema
 from fhub.landing.discover import discover
@@ -50,29 +50,15 @@ def open_work_db(paths: Paths) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def load_mappings(config_dir: Path) -> tuple[dict, dict[str, str]]:
-    """slug → BoroughMapping for every valid mapping file; slug → error text for broken ones (one broken
-    file never stops the other boroughs)."""
-    from fhub.mapping import MappingError, load_borough_mapping
+def load_mappings(config_dir: Path, boroughs_csv: Path | None = None) -> tuple[dict, dict[str, str]]:
+    """slug → BoroughMapping for every valid mapping file; file stem → error text for a file that cannot be
+    used - invalid, or its slug or borough code mapped by another file (one broken file never stops the other
+    boroughs). The one loader: :func:`fhub.landing.mapping.read_borough_mappings`."""
+    from fhub.landing.mapping import read_borough_mappings
 
-    mappings, errors = {}, {}
-    for path in sorted(Path(config_dir).glob("*.yml")):
-        try:
-            m = load_borough_mapping(path)
-            mappings[m.slug] = m
-        except MappingError as exc:
-            errors[path.stem] = f"The borough mapping {path.name} is invalid: {exc}"
+    mappings, problems = read_borough_mappings(Path(config_dir), boroughs_csv=boroughs_csv)
+    errors = {stem: f"The borough mapping {path.name} is invalid: {exc}" for stem, (path, exc) in problems.items()}
     return mappings, errors
-
-
-def _code_version(project: Path) -> str | None:
-    """``git-<short commit>`` (as :func:`fhub.runinfo.code_version`, which see), or None outside a checkout."""
-    try:
-        sha = subprocess.run(["git", "-C", str(project), "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True, timeout=5).stdout.strip()
-        return f"git-{sha}" if sha else None
-    except (OSError, subprocess.SubprocessError):
-        return None
 
 
 def _originals_key(originals_key: OriginalsKey | None, key_label: str) -> OriginalsKey:
@@ -104,7 +90,7 @@ def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_di
              progress: Callable[[str], None] | None = None, hubs_csv: Path | None = None,
              today: dt.date | None = None, retry_quarantined: bool = False,
              originals_key: OriginalsKey | None = None, incoming_after: str = "keep",
-             report_missing: bool = True) -> LandingResult:
+             code_version: str | None = None, report_missing: bool = True) -> LandingResult:
     """Land every new file under ``paths.incoming/<slug>/``. Idempotent (by sha256). Files are landed in
     groups (same borough, file spec and column layout), one pass and one transaction per group; the
     connection is closed before returning. ``progress(message)`` is called once per file, after the
@@ -112,14 +98,15 @@ def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_di
 
     Originals are kept encrypted with ``originals_key`` (default: the demo key, for demo landings only).
     ``incoming_after="remove"`` deletes each recorded file from incoming/ once the night's landing has
-    committed (:mod:`fhub.landing.incoming`; the nightly's default); ``"keep"`` leaves incoming/ alone."""
+    committed (:mod:`fhub.landing.incoming`; the nightly's default); ``"keep"`` leaves incoming/ alone.
+    ``code_version`` is recorded in ``landing.runs`` (default: :func:`fhub.runinfo.code_version`)."""
     paths.ensure()
     result = LandingResult(run_id=run_id)
     con = open_work_db(paths)
     try:
         con.execute("insert into landing.runs values (?, ?, null, ?, ?) on conflict do nothing",
                     [run_id, dt.datetime.now(), "demo" if key_label == "demo" else "production",
-                     _code_version(paths.project)])
+                     code_version or runinfo.code_version(paths.project)])
         rc = _context(con, paths, run_id, key, key_label, config_dir, hubs_csv, today, retry_quarantined,
                       originals_key)
         confirmed = [_confirmed_outcome(c) for c in confirm_from_mappings(con, rc.mappings, run_id)]

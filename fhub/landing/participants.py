@@ -4,7 +4,7 @@ London's 33 boroughs and their hubs are dbt seeds (``seeds/reference/london_boro
 ``family_hubs.csv``). An authority outside London joins by configuration, in the borough mapping folder
 (``FHUB_BOROUGH_CONFIG_DIR``, default ``config/boroughs``) next to its mapping YAML:
 
-* ``extra_boroughs.csv`` - ``borough_code, borough_name, slug`` (read by :mod:`fhub.mapping` too);
+* ``extra_boroughs.csv`` - ``borough_code, borough_name, slug`` (read by :mod:`fhub.landing.mapping` too);
 * ``extra_family_hubs.csv`` - ``hub_id, hub_name, borough_code, lsoa_code, opened_on``.
 
 Every landing run copies both files into ``landing.extra_authorities`` / ``landing.extra_family_hubs``
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from fhub.landing.mapping import EXTRA_BOROUGHS_FILE, EXTRA_HUBS_FILE
 from fhub.landing.sqlkit import lit
-from fhub.mapping import EXTRA_BOROUGHS_FILE, EXTRA_HUBS_FILE
 
 _TABLES = {
     "extra_authorities": (EXTRA_BOROUGHS_FILE, {"borough_code": "varchar", "borough_name": "varchar",

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fhub.landing.ledger import Ledger, has_control_bytes
+from fhub.landing.mapping import sheet_name_regex
 from fhub.landing.quarantine import Unlandable
 from fhub.landing.read import (
     HEADER_SEARCH_ROWS,
@@ -29,7 +30,6 @@ from fhub.landing.read import (
     norm_header,
 )
 from fhub.landing.workbook import _cell_text, _Workbook, check_zip, open_workbook
-from fhub.mapping import sheet_name_regex
 from fhub.privacy import shape as text_shape
 
 

@@ -55,7 +55,7 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
 # per file: stage
 # ---------------------------------------------------------------------------------------------------
 def _match(rc: RunContext, slug: str, name: str) -> tuple[Any, Any, int, str]:
-    from fhub.mapping import PeriodError
+    from fhub.landing.mapping import PeriodError
 
     mapping = rc.mappings.get(slug)
     if mapping is None:

@@ -8,7 +8,7 @@
    pseudonymised failing-row samples of the data-quality history lose the key; ``landing.erasures`` records
    the request (borough, counts, the requester's reference) - never the id or the key.
 3. Every incremental model that held rows is rebuilt from scratch by the next build (its recorded definition
-   is forgotten, :mod:`fhub.rebuild`), so the facts end exactly as a full rebuild would leave them.
+   is forgotten, :mod:`fhub.dbt.rebuild`), so the facts end exactly as a full rebuild would leave them.
 4. The stored originals of the borough (archive and quarantine) are decrypted as a stream, every record
    holding the id in a cell is dropped, and they are encrypted again (:mod:`fhub.privacy.rewrite`); each change
    is a row of ``landing.original_changes`` (checksums before and after, rows removed).
@@ -167,7 +167,7 @@ def forget(paths: Paths, con: duckdb.DuckDBPyConnection, *, borough_code: str, s
            hmac_key: bytes, originals_key: OriginalsKey, mappings: dict | None = None,
            reference: str | None = None, requested_by: str | None = None) -> ErasureResult:
     """Erase one person of one borough (module doc, steps 1-5) on the open work file ``con``."""
-    from fhub.rebuild import forget_built, incremental_models
+    from fhub.dbt.rebuild import forget_built, incremental_models
 
     key = keyed_hash(hmac_key, person_id)
     if not key:

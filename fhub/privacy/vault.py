@@ -25,7 +25,7 @@ import base64
 import hashlib
 import os
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -68,24 +68,33 @@ class OriginalsKey:
         return cls.from_secret(DEMO_ARCHIVE_KEY, "demo")
 
 
-def resolve_originals_key(mode: str | None = None, *, use_prefect: bool = False) -> OriginalsKey:
+def resolve_originals_key(mode: str | None = None, *, use_prefect: bool = False,
+                          env: Mapping[str, str] | None = None) -> OriginalsKey:
     """The originals key from ``FHUB_ARCHIVE_KEY`` or the Prefect Secret block ``fhub-archive-key``; the labelled
     demo key in demo mode; :class:`MissingKeyError` in production without one."""
-    mode = mode or os.environ.get("FHUB_MODE", "demo")
-    env_key = os.environ.get(ARCHIVE_KEY_ENV)
+    return OriginalsKey.from_secret(*resolve_originals_secret(mode, use_prefect=use_prefect, env=env))
+
+
+def resolve_originals_secret(mode: str | None = None, *, use_prefect: bool = False,
+                             env: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """``(secret, label)`` the originals key is derived from (:meth:`OriginalsKey.from_secret`). ``env`` is the
+    entry point's environment; without it the process environment is read (``fhub archive open``)."""
+    env = os.environ if env is None else env
+    mode = mode or env.get("FHUB_MODE", "demo")
+    env_key = env.get(ARCHIVE_KEY_ENV)
     if env_key:
-        return OriginalsKey.from_secret(env_key, "env")
+        return env_key, "env"
     if use_prefect:
         secret = secret_from_prefect(ARCHIVE_SECRET_BLOCK)
         if secret:
-            return OriginalsKey.from_secret(secret, "prefect-secret")
+            return secret, "prefect-secret"
     if mode == "production":
         raise MissingKeyError(
             f"Production mode needs a key to encrypt the boroughs' original files at rest: set {ARCHIVE_KEY_ENV} "
             f"or create the Prefect Secret block '{ARCHIVE_SECRET_BLOCK}'. Refusing to store personal data "
             "without it."
         )
-    return OriginalsKey.demo()
+    return DEMO_ARCHIVE_KEY, "demo"
 
 
 def _write_token(out: BinaryIO, token: bytes) -> None:

@@ -14,7 +14,6 @@ rows). :func:`enable_duckdb_sql_workaround` makes GX keep one persisted connecti
 from __future__ import annotations
 
 import gc
-import importlib.util
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,11 +22,13 @@ from pathlib import Path
 import duckdb
 
 from fhub.dbt.contract import PublicRelation, public_relations
+from fhub.dq.samples import sample_of_rows
 from fhub.quality.spec import SuiteSpec
 from fhub.settings import Paths, apply_offline_env
 
 Progress = Callable[[str], None]
-SUITE_MODULES = ("raw_landing.py", "marts.py")
+#: Row number column of every suite's input table (work/gx_inputs.duckdb): failing rows are sampled by it.
+GX_ROW = "gx_row"
 
 
 @dataclass
@@ -64,7 +65,7 @@ class GxOutcome:
             meta["check_name"] = f"{r['suite']}: {r['expectation']}({r['column'] or 'table'})"
             scope = r.get("scope") or {}
             if r["success"] or r["severity"] != "withhold_scope" or not r["failing_rows"]:
-                rows.append({**base, "meta": meta})
+                rows.append({**base, "meta": meta, "failing_sample": sample_of_rows(r["failing_rows"] or [])})
                 continue
             groups: dict[tuple, list[dict]] = {}
             for row in r["failing_rows"]:
@@ -77,6 +78,7 @@ class GxOutcome:
                     {
                         **base,
                         "unexpected_count": len(failing),
+                        "failing_sample": sample_of_rows(failing),
                         "meta": {**meta, "borough_code": borough, "extract_type": extract, "period": period},
                     }
                 )
@@ -115,15 +117,11 @@ def dispose_duckdb_engines() -> None:
     gc.collect()
 
 
-def load_suites(project_dir: Path) -> list[SuiteSpec]:
-    suites: list[SuiteSpec] = []
-    for module_name in SUITE_MODULES:
-        path = project_dir / "expectations" / module_name
-        spec = importlib.util.spec_from_file_location(f"fhub_expectations_{path.stem}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        suites.extend(module.SUITES)
-    return suites
+def load_suites() -> list[SuiteSpec]:
+    """Every suite of the ``expectations`` package (shipped in the wheel beside ``fhub``)."""
+    from expectations import marts, raw_landing
+
+    return [*raw_landing.SUITES, *marts.SUITES]
 
 
 def snapshot_suite_inputs(work_db: Path, inputs_db: Path, suites: list[SuiteSpec]) -> None:
@@ -144,7 +142,9 @@ def snapshot_suite_inputs(work_db: Path, inputs_db: Path, suites: list[SuiteSpec
         catalog = con.execute("select current_database()").fetchone()[0]
         con.execute(f"use {ident(work_db.stem)}")
         for spec in suites:
-            con.execute(f"create table {ident(catalog)}.main.{ident(spec.name)} as {spec.query}")
+            # gx_row numbers the rows, so a failing row can be named in dq.check_results.failing_sample
+            con.execute(f"create table {ident(catalog)}.main.{ident(spec.name)} as "
+                        f"select row_number() over () as {GX_ROW}, * from ({spec.query}) as suite_input")
         con.execute(f"use {ident(catalog)}")
         con.execute(f"detach {ident(work_db.stem)}")
         con.execute("checkpoint")
@@ -204,7 +204,7 @@ def run_checkpoint(
     """Validate the work file with every suite; returns plain results and releases the file."""
     apply_offline_env()
     say = progress or (lambda _m: None)
-    suites = suites if suites is not None else load_suites(paths.project)
+    suites = suites if suites is not None else load_suites()
     if any(s.public_relation for s in suites):  # suites over published relations: the contract says which
         contract = relations if relations is not None else public_relations(paths.dbt_target)
         suites = [s.bind({r.name: r.source for r in contract}) for s in suites]
@@ -288,7 +288,8 @@ def run_checkpoint(
             # unexpected_index_column_names differ per suite, so run each validation with its own format
             for vd in validation_definitions:
                 spec = by_name[vd.name]
-                fmt = {"result_format": "COMPLETE", "unexpected_index_column_names": list(spec.index_columns)}
+                fmt = {"result_format": "COMPLETE",
+                       "unexpected_index_column_names": [*spec.index_columns, GX_ROW]}
                 result = vd.run(result_format=fmt)
                 passed = sum(1 for er in result.results if er.success)
                 say(f"validate: {spec.name}: {passed}/{len(result.results)} expectations passed")

@@ -14,7 +14,7 @@ with what they read and pass the :class:`ReferenceFolder` down.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,9 +83,9 @@ def choose_reference_folder(
     )
 
 
-def choose_from_settings(paths: Paths, environ: Mapping[str, str]) -> ReferenceFolder:
-    """For entry points: the choice from their environment (``FHUB_REAL_DATA_DIR``) and the default shared
-    folder beside the checkout."""
+def choose_from_settings(paths: Paths) -> ReferenceFolder:
+    """The choice from the settings the entry point resolved (``paths.real_data_dir``: ``FHUB_REAL_DATA_DIR``
+    or ``--real-data-dir``) and the default shared folder beside the checkout."""
     return choose_reference_folder(
-        paths, explicit=environ.get("FHUB_REAL_DATA_DIR") or None, shared=DEFAULT_REAL_DATA_DIR
+        paths, explicit=str(paths.real_data_dir) if paths.real_data_dir else None, shared=DEFAULT_REAL_DATA_DIR
     )

@@ -56,7 +56,7 @@ class ServingConfig:
     def borough_roles(self, mapping_dir: Path | None = None) -> list[BoroughRole]:
         """One read-only role per borough: from the mapping files (``mappings``) or the explicit list."""
         if self.borough_source == "mappings":
-            from fhub.mapping import load_borough_mappings
+            from fhub.landing.mapping import load_borough_mappings
 
             pairs = [(m.slug, m.borough_code) for m in load_borough_mappings(mapping_dir)]
         else:

@@ -15,6 +15,10 @@ from fhub.dbt.contract import WRITTEN_AT_PUBLISH, PublicRelation, public_relatio
 _WRITTEN_BY_PUBLISH_DESCRIPTIONS: dict[str, str] = {
     "run_manifest": "The run that produced this mart: run id and its manifest (JSON) - files, hashes, counts, checks.",
     "dq_withholdings": "One row per borough x extract x period whose values were withheld tonight, and why.",
+    "published_history": "One row per figure per performance cycle: the figure as the last publish within the "
+    "cycle showed it (fhub/release/history.py).",
+    "privacy_audit": "What the publish audit redacted tonight: location, kind and masked shape of each identifier-like "
+    "text found, its scope and the action taken; never a value.",
 }
 
 

@@ -63,6 +63,16 @@ def resolve_target(
     return ServingTarget(dsn=info.dsn(info.loader, tcp=False), local=cluster)
 
 
+def serve_when_configured(paths: Paths, run_id: str, env_dsn: str | None, env_passwords: Mapping[str, str],
+                          progress=None) -> dict | None:
+    """The nightly's serve step: load the published mart when serving is configured (:func:`resolve_target`);
+    None when it is not. Returns the outcome as plain data."""
+    target = resolve_target(paths, env_dsn=env_dsn, env_passwords=env_passwords)
+    if target is None:
+        return None
+    return serve_published_mart(paths, run_id, target, progress=progress).to_dict()
+
+
 @dataclass
 class ServingOutcome:
     ok: bool
@@ -91,7 +101,7 @@ def describe_failure(exc: BaseException) -> str:
     import psycopg
 
     from fhub.dbt.contract import ContractError
-    from fhub.mapping import MappingError
+    from fhub.landing.mapping import MappingError
     from fhub.serving.swap import SwapGaveUp
 
     kind = type(exc).__name__  # the exception's class, never its text (a server error can quote a value)

@@ -1,11 +1,14 @@
 {#- Generic data tests for the outcomes mart (used from models/marts/outcomes/*.yml). -#}
 
-{#- London (region) rows equal the sums of the borough numerators and denominators, and the value is
-    recomputed from them (never an average of borough percentages). Counts must match exactly; summed
-    measures (e.g. SWEMWBS changes) to floating-point precision (summation order differs). Rows flagged by
-    `published_value_flag` (a boolean column: DfE's published statistics) must still reproduce the borough
-    counts, but their value is the published figure (1 dp), so it is not recomputed here. -#}
-{% test region_reproduces_borough_sums(model, region_code='E12000007', published_value_flag=none) %}
+{#- Aggregate rows of London's boroughs equal the sums of the borough numerators and denominators, and the
+    value is recomputed from them (never an average of borough percentages): DfE's London (region
+    E12000007, the default) and the participating boroughs' aggregate (aggregate_level
+    participating_boroughs, aggregate_code LONDON_PARTICIPATING). Counts must match exactly; summed measures
+    (e.g. SWEMWBS changes) to floating-point precision. Rows flagged by `published_value_flag` (a boolean
+    column: DfE's published statistics) must still reproduce the borough counts, but their value is the
+    published figure (1 dp), so it is not recomputed here. -#}
+{% test region_reproduces_borough_sums(model, region_code='E12000007', published_value_flag=none,
+                                       aggregate_level='region', aggregate_code=none) %}
 with
 boroughs as (
     select metric_id, period, breakdown_type, breakdown_value,
@@ -18,7 +21,8 @@ boroughs as (
 ),
 region as (
     select * from {{ model }}
-    where geography_level = 'region' and geography_code = '{{ region_code }}' and numerator is not null
+    where geography_level = '{{ aggregate_level }}' and geography_code = '{{ aggregate_code or region_code }}'
+        and numerator is not null
 )
 select region.metric_id, region.period, region.breakdown_type, region.breakdown_value,
        region.numerator, boroughs.numerator as borough_numerator,
@@ -113,7 +117,8 @@ where suppression_symbol = 'c'
 
 {#- The DfE-published metrics (*_dfe_published) reproduce the real published files exactly: one row for every
     published figure of a London borough, London and England in int_gld_published and no other;
-    value equal to the published value (the FSM gap = published not-eligible minus eligible, 4 dp);
+    value equal to the published value (the FSM gap = not-eligible minus eligible, from counts where both groups
+    have counts, else from the published percentages, 4 dp);
     numerator/denominator equal to the published counts; and London and England counts, where the model has
     them, equal to the sums of the published counts of their local authorities (London: the boroughs of
     `boroughs`; England: every local authority in the source) - computed from counts, never averaged. Each
@@ -147,7 +152,13 @@ expected as (
     select * from in_scope
     union all
     select 'gld_fsm_gap_dfe_published', not_fsm.geography_level, not_fsm.geography_code, not_fsm.period,
-           'total', 'total', round(not_fsm.value - fsm.value, 4), null, null
+           'total', 'total',
+           -- from counts wherever both groups have counts, else from the two published percentages
+           round(case when not_fsm.denominator > 0 and fsm.denominator > 0
+                          and not_fsm.numerator is not null and fsm.numerator is not null
+                      then 100.0 * not_fsm.numerator / not_fsm.denominator - 100.0 * fsm.numerator / fsm.denominator
+                      else not_fsm.value - fsm.value end, 4),
+           null, null
     from in_scope as not_fsm
     inner join in_scope as fsm
         on not_fsm.geography_level = fsm.geography_level and not_fsm.geography_code = fsm.geography_code
@@ -216,4 +227,43 @@ compared as (
         and actual.breakdown_value = la_sums.breakdown_value
 )
 select * from compared where failure is not null
+{% endtest %}
+
+{#- A row whose dq_status is not 'published' says why: dq_reason is filled (issue 16). -#}
+{% test dq_reason_when_not_published(model) %}
+select *
+from {{ model }}
+where dq_status is distinct from 'published'
+  and (dq_reason is null or trim(dq_reason) = '')
+{% endtest %}
+
+{#- GLD projections and their intervals lie in 0-100 (a percentage; issue 16 found 12.4-177.2). -#}
+{% test projection_within_0_100(model) %}
+select *
+from {{ model }}
+where projected_value not between 0 and 100
+   or projection_lower_95 not between 0 and 100
+   or projection_upper_95 not between 0 and 100
+{% endtest %}
+
+{#- Every breakdown_type × breakdown_value of the model is in the one vocabulary (seeds/reference/breakdowns.csv):
+    the same words in every public relation (issue 16: term_of_birth, never summer_born). -#}
+{% test breakdowns_in_vocabulary(model) %}
+select distinct m.breakdown_type, m.breakdown_value
+from {{ model }} as m
+left join {{ ref('breakdowns') }} as b
+    on m.breakdown_type = b.breakdown_type and m.breakdown_value = b.breakdown_value
+where b.breakdown_type is null
+{% endtest %}
+
+{#- A real area code carries only that real area's figure from a real publisher (issue 16): DfE's London
+    (E12000007) and England (E92000001) are never a sum of the boroughs' records, which has its own geography
+    (participating_boroughs / LONDON_PARTICIPATING, macros/geography.sql). -#}
+{% test real_area_codes_carry_only_published_figures(model) %}
+select *
+from {{ model }}
+where (geography_code in ('E12000007', 'E92000001')
+        and (source = {{ borough_records_source() }} or geography_level not in ('region', 'country')))
+    or (geography_code = {{ participating_boroughs_code() }}
+        and geography_level <> {{ participating_boroughs_level() }})
 {% endtest %}

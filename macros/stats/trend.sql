@@ -98,3 +98,9 @@ from trend_fitted
     case when ({{ target_year }}) > ({{ latest_year }})
          then (({{ target_value }}) - ({{ latest_value }})) / (({{ target_year }}) - ({{ latest_year }})) end
 {%- endmacro %}
+
+{#- A percentage clamped to 0-100 (projections and their intervals); null stays null (greatest/least skip
+    nulls, so they alone would turn a missing limit into a bound). -#}
+{% macro fh_clamp_percent(expr) -%}
+    case when ({{ expr }}) is not null then least(100.0, greatest(0.0, {{ expr }})) end
+{%- endmacro %}

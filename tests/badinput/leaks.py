@@ -15,9 +15,9 @@ import duckdb
 from fhub.contracts import CONTRACTS
 from fhub.dq.landing_results import landing_check_results
 from fhub.landing.land import _progress_line
+from fhub.landing.mapping import PeriodError, parse_period
 from fhub.landing.result import DeliveryOutcome
 from fhub.landing.sqlkit import ident
-from fhub.mapping import PeriodError, parse_period
 from fhub.privacy import duckdb_functions
 from tests.badinput.fixtures import CONTACTS_SPEC, HUBS_CSV
 

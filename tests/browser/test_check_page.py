@@ -26,7 +26,7 @@ def check_page(tmp_path_factory):
     pytest.importorskip("playwright.sync_api", reason="playwright is in the dev dependency group")
     import uvicorn
 
-    from fhub.demo import generate
+    from fhub_dev.demo import generate
 
     root = tmp_path_factory.mktemp("check-page")
     generate(root / "demo", scale="tiny", seed=7, boroughs=["hackney"], real_data_dir=None)

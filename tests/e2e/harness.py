@@ -43,7 +43,7 @@ def fhub(data_dir: Path, *args: str, server: dict | None = None, env: dict | Non
 
 
 def generate(incoming: Path, scale: str = "tiny", seed: int = 7) -> None:
-    from fhub.demo import generate as generate_extracts
+    from fhub_dev.demo import generate as generate_extracts
 
     generate_extracts(incoming, scale=scale, seed=seed)
 

@@ -39,7 +39,7 @@ def test_nightly_publishes_a_readable_mart(baseline):
         ).fetchall()
     finally:
         con.close()
-    from fhub.mapping import load_borough_mappings
+    from fhub.landing.mapping import load_borough_mappings
 
     slugs = {p.name for p in baseline["sent"].iterdir() if p.is_dir()}
     codes = {
@@ -94,7 +94,7 @@ def test_landing_the_same_files_twice_changes_nothing(baseline, prefect_server, 
     for table in ("landing.deliveries", "raw.hub_contacts", "raw.eyfsp_results", "raw.hub_register"):
         assert after[table] == before[table], f"{table} changed on a re-run over the same files"
     # The first night recorded the incremental models' definitions; unchanged, the second night rebuilds none.
-    from fhub.rebuild import incremental_models
+    from fhub.dbt.rebuild import incremental_models
 
     assert "rebuilt from scratch tonight" in baseline["log"]
     recorded = json.loads((data / "work" / "incremental_models.json").read_text())

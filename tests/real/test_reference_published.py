@@ -52,10 +52,9 @@ def _source_figures(real_dir: Path) -> dict[tuple[str, str, str], float]:
                 and r["new_la_code"] in LONDON
             ):
                 figures[(r["new_la_code"], _year(r["time_period"]), "total")] = float(r["gld_percent"])
-    fsm = {
-        "Known to be eligible for free school meals": "eligible",
-        "Not known to be eligible for free school meals": "not_eligible",
-    }
+    # not-FSM is DfE's current "not eligible" in every year (issue 16): the 2022 file's "not known to be eligible"
+    # group also holds unknowns and is not used; 2021/22 not-eligible is LAIT's (below)
+    fsm = {"Known to be eligible for free school meals": "eligible"}
     with (real_dir / HEADLINE_2022).open(newline="", encoding="utf-8-sig") as fh:
         for r in csv.DictReader(fh):
             if (
@@ -75,7 +74,8 @@ def _source_figures(real_dir: Path) -> dict[tuple[str, str, str], float]:
         f"""select "Short Desc", "Years", cast(cast("LA Number" as integer) as varchar), "Values"
             from read_parquet('{real_dir / LAIT}')
             where "Short Desc" in ('FSP_NEW_GOODDEV', 'FSP_Gooddev_FSM', 'FSP_Gooddev_FSM_Other')
-              and "Years" in ('2023', '2024', '2025') and "Values" <> '-'"""
+              and ("Years" in ('2023', '2024', '2025') or ("Years" = '2022' and "Short Desc" = 'FSP_Gooddev_FSM_Other'))
+              and "Values" <> '-'"""
     ).fetchall()
     con.close()
     kind = {

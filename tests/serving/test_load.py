@@ -100,6 +100,14 @@ def test_a_borough_sees_its_own_unsuppressed_rows_and_no_other_boroughs(loaded, 
                 ).format(sql.Identifier(restricted))
             ).fetchone()[0]
             assert hidden > 0, "figures suppressed in public are there, unsuppressed, for the borough itself"
+            # every figure says what it is (issue 16): the borough's own records, provisional or not
+            identity = con.execute(
+                sql.SQL(
+                    "select distinct source, source_precision_dp, is_provisional is not null "
+                    "from {}.indicator_values"
+                ).format(sql.Identifier(restricted))
+            ).fetchall()
+            assert identity and {r[0] for r in identity} == {"Borough records"} and all(r[2] for r in identity)
             # the public mart is there too, all boroughs
             public = con.execute("select count(distinct borough_code) from boroughs").fetchone()[0]
             assert public >= 33

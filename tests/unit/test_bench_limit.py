@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from fhub.bench.limit import LimitResult, csv_layouts, load_models, run_landing, topological
+from fhub_dev.bench.limit import LimitResult, csv_layouts, load_models, run_landing, topological
 
 
 def _node(name: str, materialized: str, deps: list[str], sql: str = "select 1 as x") -> dict:
@@ -41,7 +41,7 @@ def test_models_come_in_dependency_order_without_ephemeral_or_tests(tmp_path):
 
 
 def test_cycle_is_an_error():
-    from fhub.bench.limit import ModelSql
+    from fhub_dev.bench.limit import ModelSql
 
     a = ModelSql("model.a", "a", "a", "table", "select 1", ["model.b"])
     b = ModelSql("model.b", "b", "b", "table", "select 1", ["model.a"])

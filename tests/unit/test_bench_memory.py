@@ -6,8 +6,8 @@ import subprocess
 import sys
 import textwrap
 
-from fhub.bench.memory import TreeMemorySampler, tree_rss
-from fhub.bench.runner import run_child
+from fhub_dev.bench.memory import TreeMemorySampler, tree_rss
+from fhub_dev.bench.runner import run_child
 
 ALLOC_MB = 300
 

@@ -3,8 +3,8 @@ full night would land those files and its incremental night would find nothing n
 
 from __future__ import annotations
 
-from fhub.bench.cli import DAY_FILES, reset_state
 from fhub.settings import PROJECT_DIR, Paths
+from fhub_dev.bench.cli import DAY_FILES, reset_state
 
 
 def test_reset_keeps_generated_files_but_removes_the_earlier_incremental_day(tmp_path):

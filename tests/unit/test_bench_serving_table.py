@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fhub.bench.serving import COLUMNS, MARKER, _append
+from fhub_dev.bench.serving import COLUMNS, MARKER, _append
 
 
 def test_rows_go_to_the_end_of_the_serving_table_and_findings_below_it_stay(tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fhub.bench.dbtlog import node_times, totals_by_kind
-from fhub.bench.stages import parse_stage_times
+from fhub_dev.bench.dbtlog import node_times, totals_by_kind
+from fhub_dev.bench.stages import parse_stage_times
 
 FLOW_LOG = [
     (
@@ -107,7 +107,7 @@ def test_dbt_node_times_by_kind():
 
 
 def test_the_memory_peak_is_attributed_to_the_stage_running_at_that_moment():
-    from fhub.bench.stages import stage_at
+    from fhub_dev.bench.stages import stage_at
 
     times = parse_stage_times(FLOW_LOG)  # flow 4 s → land until 34 → dbt until 60 → validate until 72 ...
     assert stage_at(times, 2.0) == "overhead"

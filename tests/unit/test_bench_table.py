@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fhub.bench.machine import cpu_model, ram_gb
-from fhub.bench.result import BenchResult, verdicts
-from fhub.bench.table import COLUMNS, HEADER, TEMPLATE, append_row, format_row
+from fhub_dev.bench.machine import cpu_model, ram_gb
+from fhub_dev.bench.result import BenchResult, verdicts
+from fhub_dev.bench.table import COLUMNS, HEADER, TEMPLATE, append_row, format_row
 
 
 def london(**overrides) -> BenchResult:
@@ -102,7 +102,7 @@ def test_machine_description_from_proc_text():
 def test_saved_result_round_trips_to_the_same_row(tmp_path):
     import json
 
-    from fhub.bench.cli import result_from_json
+    from fhub_dev.bench.cli import result_from_json
 
     original = london()
     path = tmp_path / "bench-result.json"

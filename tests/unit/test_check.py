@@ -22,7 +22,7 @@ CLEAN = "hackney_contacts_2025-05.csv"
 @pytest.fixture(scope="module")
 def demo_files(tmp_path_factory) -> Path:
     """Hackney's demo deliveries, rendered with the real mapping files (config/boroughs)."""
-    from fhub.demo import generate
+    from fhub_dev.demo import generate
 
     out = tmp_path_factory.mktemp("demo")
     generate(out, scale="tiny", seed=7, boroughs=["hackney"], real_data_dir=None)

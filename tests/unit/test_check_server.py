@@ -19,7 +19,7 @@ with warnings.catch_warnings():
 
 @pytest.fixture(scope="module")
 def contacts(tmp_path_factory) -> Path:
-    from fhub.demo import generate
+    from fhub_dev.demo import generate
 
     out = tmp_path_factory.mktemp("demo")
     generate(out, scale="tiny", seed=7, boroughs=["hackney"], real_data_dir=None)

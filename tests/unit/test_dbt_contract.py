@@ -23,6 +23,7 @@ PUBLISHED = {
     "indicator_values": "fct_indicator_values",
     "gld_target_tracker": "fct_gld_target_tracker",
     "hub_contribution": "fct_hub_contribution",
+    "peer_comparisons": "fct_peer_comparisons",
     "data_availability": "fct_data_availability",
     "framework_domains": "dim_framework_domains",
     "framework_layers": "dim_framework_layers",
@@ -39,7 +40,7 @@ PUBLISHED = {
     "periods": "dim_periods",
     "deliveries": "fct_deliveries",
 }
-OPTIONAL = {"hub_contribution", "dq_scorecard", "dq_check_results", "dq_revisions"}
+OPTIONAL = {"hub_contribution", "peer_comparisons", "dq_scorecard", "dq_check_results", "dq_revisions"}
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +66,9 @@ def test_public_models_are_contracted_tables_whose_withheld_columns_exist(manife
         assert node["config"]["materialized"] == "table", node["name"]
         assert node["config"]["contract"]["enforced"], node["name"]
         withhold = node["config"]["meta"]["publish"].get("withhold") or {}
-        named = {withhold.get(k) for k in ("geography", "year", "national_source_column")} - {None}
+        named = {withhold.get(k) for k in ("geography", "year", "national_source_column", "members_column")} - {None}
         named |= set(withhold.get("nulled", ())) | set(withhold.get("series_columns", ()))
+        named |= set(withhold.get("benchmark_columns", ()))
         assert named <= set(node["columns"]), (node["name"], named - set(node["columns"]))
 
 
@@ -143,8 +145,9 @@ def test_the_withholding_plan_comes_from_the_contract(dbt_target):
         "main.boroughs",
     )
     by_table = {t.table: t for t in plan.year_tables}
-    assert set(by_table) == {"main.gld_target_tracker", "main.hub_contribution"}
-    assert by_table["main.gld_target_tracker"].source_column == "gld_source"
+    assert set(by_table) == {"main.gld_target_tracker", "main.hub_contribution", "main.peer_comparisons"}
+    assert by_table["main.gld_target_tracker"].source_column == "series"
+    assert by_table["main.peer_comparisons"].members_column == "benchmark_members"
     assert by_table["main.hub_contribution"].extracts == frozenset({"eyfsp", "register", "contacts"})
     without_rule = tuple(replace(r, withhold={}) if r.name == "indicator_values" else r for r in relations)
     with pytest.raises(ValueError, match="exactly one relation with withhold rule by_metric"):

@@ -460,7 +460,7 @@ def test_incremental_night_equals_full_refresh(tmp_path: Path) -> None:
     for model in INCREMENTAL_MODELS:
         assert incremental[model] == full[model], model
 
-    # A model named in FHUB_REBUILD_MODELS (its definition changed: fhub/rebuild.py) is rebuilt from scratch
+    # A model named in FHUB_REBUILD_MODELS (its definition changed: fhub/dbt/rebuild.py) is rebuilt from scratch
     # on an ordinary night; the others stay incremental.
     named = dbt(tmp_path, rebuild="int_referrals_deduplicated, int_eyfsp_results_deduplicated")
     assert "changed_deliveries" not in compiled(named, "int_referrals_deduplicated")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
+from fhub.dbt.runner import run_dbt
 from fhub.settings import PROJECT_DIR, Paths
-from fhub.transform import run_dbt
 
 
 def _perf(paths: Paths) -> dict:

@@ -12,12 +12,12 @@ import numpy as np
 import openpyxl
 import pytest
 
+from fhub.cli import main as fhub_main
 from fhub.contracts import CONTRACTS, ELG_COLUMNS, GLD_ELGS
-from fhub.demo import generate, generate_day
-from fhub.demo.__main__ import main as cli_main
-from fhub.demo.dialects import RAW_IDENTIFIER_COLUMNS
-from fhub.demo.hubs import load_family_hubs
-from fhub.mapping import EXCEL_SERIAL, BoroughMapping, FileSpec, load_borough_mappings
+from fhub.landing.mapping import EXCEL_SERIAL, BoroughMapping, FileSpec, load_borough_mappings
+from fhub_dev.demo import generate, generate_day
+from fhub_dev.demo.dialects import RAW_IDENTIFIER_COLUMNS
+from fhub_dev.demo.hubs import load_family_hubs
 
 PROJECT = Path(__file__).resolve().parents[2]
 CONFIG = PROJECT / "config" / "boroughs"
@@ -250,8 +250,9 @@ def test_boroughs_without_committed_mapping_need_a_config_dir(tmp_path):
 
 
 def test_cli_tiny(tmp_path, capsys):
-    rc = cli_main(
+    rc = fhub_main(
         [
+            "demo",
             "--out",
             str(tmp_path),
             "--scale",
@@ -276,8 +277,8 @@ def _gld_from_file(path: Path, spec: FileSpec) -> float:
 
 
 def test_calibration_moves_gld_toward_published_rate(tmp_path, monkeypatch):
-    from fhub.demo.realdata import LAIT_FILE, published_gld_rates
     from fhub.settings import Paths
+    from fhub_dev.demo.realdata import LAIT_FILE, published_gld_rates
 
     lait = Paths.from_env().real_data / LAIT_FILE
     if not lait.exists():
@@ -318,8 +319,8 @@ def test_family_hubs_seed_covers_all_boroughs():
 
 
 def test_family_hub_lsoas_are_real_lsoas_of_their_borough():
-    from fhub.demo.realdata import IMD_FILE, london_lsoas
     from fhub.settings import Paths
+    from fhub_dev.demo.realdata import IMD_FILE, london_lsoas
 
     real = Paths.from_env().real_data
     if not (real / IMD_FILE).exists():
@@ -331,10 +332,18 @@ def test_family_hub_lsoas_are_real_lsoas_of_their_borough():
 
 
 def test_national_scale_authorities():
-    from fhub.demo.generate import authorities
+    from fhub_dev.demo.generate import authorities
 
     auth = authorities("national", None, None)
     assert len(auth) == 150
     assert len({a.slug for a in auth}) == len({a.borough_code for a in auth}) == 150
     assert {a.dialect for a in auth} == {"alpha", "beta", "gamma"}
     assert sum(a.borough_code.startswith("E09") for a in auth) == 33
+
+
+def test_demo_options_are_defined_once_for_every_scale():
+    """``fhub demo`` and ``python -m fhub_dev.demo`` share one option set; its scales are the generator's."""
+    from fhub_dev.demo.generate import SCALES
+    from fhub_dev.demo.options import SCALE_NAMES
+
+    assert set(SCALE_NAMES) == set(SCALES)

@@ -51,6 +51,9 @@ def test_gate_names_the_failing_scopes(outcome):
     assert set(failed) == {"raw_reconciliation", "gld_plausibility"}
     assert failed["raw_reconciliation"]["failing_rows"][0]["delivery_id"] == "d2"
     assert failed["gld_plausibility"]["failing_rows"][0]["borough_code"] == "E09000024"
+    # each failing row carries its row number in the suite's input table: the DQ sample (issue 16)
+    samples = {r["meta"]["check_name"]: r["failing_sample"] for r in result.dq_rows() if not r["success"]}
+    assert samples and all(s and all(e.startswith("row ") for e in s) for s in samples.values()), samples
     assert result.blocking_failures == []
     assert not result.success
 

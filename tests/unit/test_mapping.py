@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fhub.contracts import CONTRACTS
-from fhub.mapping import (
+from fhub.landing.mapping import (
     MappingError,
     PeriodError,
     load_borough_mapping,
@@ -284,3 +284,21 @@ def test_committed_mappings_scrub_partner_names():
         for spec in m.files:
             if spec.extract == "contacts":
                 assert spec.free_text == {"partner_name": "scrub"}, m.slug
+
+
+def test_landing_uses_the_one_loader_and_refuses_a_second_file_for_a_borough(tmp_path):
+    """Landing used its own loader, where a second file mapping the same borough was taken as another borough."""
+    import re
+    import shutil
+
+    from fhub.landing.land import load_mappings
+
+    shutil.copy(CONFIG / "hackney.yml", tmp_path / "hackney.yml")
+    text = (CONFIG / "hackney.yml").read_text(encoding="utf-8")
+    (tmp_path / "hackney_copy.yml").write_text(re.sub(r"(?m)^slug: .*$", "slug: hackney_copy", text),
+                                               encoding="utf-8")
+    mappings, errors = load_mappings(tmp_path)
+    assert list(mappings) == ["hackney"]
+    assert list(errors) == ["hackney_copy"] and "is also mapped by" in errors["hackney_copy"]
+    with pytest.raises(MappingError, match="is also mapped by"):
+        load_borough_mappings(tmp_path)

@@ -40,7 +40,7 @@ due:
 def night_data(tmp_path_factory) -> Path:
     """A work file after landing Hackney's and Merton's demo files as run RUN; Hackney's July contacts
     (monthly and daily) were never sent, and one Hackney file had a row for an unknown hub."""
-    from fhub.demo import generate
+    from fhub_dev.demo import generate
 
     root = tmp_path_factory.mktemp("night")
     paths = Paths(project=PROJECT_DIR, data=root / "data").ensure()

@@ -1,10 +1,10 @@
-"""Incremental models whose definition changed are rebuilt from scratch (fhub/rebuild.py)."""
+"""Incremental models whose definition changed are rebuilt from scratch (fhub/dbt/rebuild.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from fhub.rebuild import definition_fingerprints, incremental_models, models_to_rebuild, record_built
+from fhub.dbt.rebuild import definition_fingerprints, incremental_models, models_to_rebuild, record_built
 from fhub.settings import Paths
 
 INCREMENTAL = "{{ config(materialized='incremental', unique_key='k') }}\nselect 1 as k\n"

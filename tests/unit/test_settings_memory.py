@@ -37,9 +37,9 @@ def test_landing_connection_applies_the_limit(tmp_path, monkeypatch):
 def test_one_compression_setting_for_landing_dbt_and_the_limit(tmp_path):
     """Landing, the dbt profile and the benchmark's limit write tables with the same DuckDB settings (the
     limit must not be measured with a different engine configuration than the pipeline)."""
-    from fhub.bench.limit import duckdb_settings
     from fhub.landing.land import open_work_db
     from fhub.settings import DUCKDB_DISABLED_COMPRESSION
+    from fhub_dev.bench.limit import duckdb_settings
 
     profile = (PROJECT_DIR / "profiles" / "profiles.yml").read_text()
     assert re.search(rf"disabled_compression_methods:\s*{DUCKDB_DISABLED_COMPRESSION}\s*$", profile, re.M)

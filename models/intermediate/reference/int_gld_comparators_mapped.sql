@@ -30,7 +30,9 @@ final as (
         cast(numerator as double) as numerator,
         cast(denominator as double) as denominator,
         cast(value as double) as value,
-        source
+        source,
+        source_label,
+        source_precision_dp
     from published
     where measure in ('gld', 'all_elgs_expected', 'comm_lang_lit')
 )

@@ -1,7 +1,10 @@
 -- One row per measure x geography x academic year x breakdown: the published EYFSP figures (GLD, all ELGs
 -- expected, communication-language-literacy) for England, regions (London) and local authorities.
--- Sources by priority: current EES layout > EES 2022 headline file > 2013-2019 underlying file >
--- Fingertips 90632 (FSM GLD 2012/13-2017/18, 1 dp) > LAIT.
+-- Which source supplies which measure, breakdown and years, at what precision and priority, is data:
+-- seeds/reference/published_eyfsp_sources.csv (current EES layout > EES 2022 headline file > 2013-2019
+-- underlying file > Fingertips 90632 (FSM GLD 2012/13-2017/18, 1 dp) > LAIT). A figure no seed row names is
+-- not used - e.g. EES 2022's "not known to be eligible for FSM", which is not DfE's current not-FSM
+-- definition ("not eligible", which LAIT carries for 2021/22 too).
 -- London before the reform = Inner + Outer London counts (the 2013-2019 file has no London row).
 -- No rows for 2019/20 and 2020/21: the EYFSP was not collected.
 {%- set measures = ['gld', 'all_elgs_expected', 'comm_lang_lit'] %}
@@ -32,6 +35,10 @@ fingertips_fsm as (
 
 la_codes as (
     select * from {{ ref('int_la_codes') }}
+),
+
+sources as (
+    select * from {{ ref('published_eyfsp_sources') }}
 ),
 
 dfe_to_ons as (
@@ -84,7 +91,7 @@ pre_reform_rows as (
         {%- for m in measures %} {{ m }}_count,
         {{ m }}_percent, 
         {%- endfor %}
-        'ees_eyfsp_2013_2019' as source, _source_file as source_file, 3 as priority
+        'ees_eyfsp_2013_2019' as source, _source_file as source_file
     from pre_reform_geo
     where geography_level is not null
         and not (geographic_level = 'regional' and region_code like 'E13%')
@@ -94,14 +101,14 @@ pre_reform_rows as (
         {%- for m in measures %} {{ m }}_count,
         {{ m }}_percent, 
         {%- endfor %}
-        'ees_eyfsp_2013_2019_inner_outer_london' as source, null as source_file, 3 as priority
+        'ees_eyfsp_2013_2019_inner_outer_london' as source, null as source_file
     from london_from_inner_outer
 ),
 
 -- ---------------------------------------------------------------- EES headline files (post-reform)
-{%- for cte, rel, priority, source in [
-        ('headline_2022', 'headline_2022', 2, 'ees_eyfsp_headline_2022'),
-        ('headline_current', 'headline_current', 1, 'ees_eyfsp_headline_2022_2025')] %}
+{%- for cte, rel, source in [
+        ('headline_2022', 'headline_2022', 'ees_eyfsp_headline_2022'),
+        ('headline_current', 'headline_current', 'ees_eyfsp_headline_2022_2025')] %}
 
 {{ cte }}_rows as (
     select
@@ -124,17 +131,17 @@ pre_reform_rows as (
                     'known to be eligible for free school meals', 'eligible', 'fsm eligible'
                 )
                 then 'eligible'
-            when lower({{ rel }}.breakdown) in (
-                    'not known to be eligible for free school meals', 'not eligible', 'fsm not eligible'
-                ) then 'not_eligible'
+            -- 'not known to be eligible' (2022 schema) includes unknown eligibility: a definition of its own
+            when lower({{ rel }}.breakdown) = 'not known to be eligible for free school meals'
+                then 'not_known_to_be_eligible'
+            when lower({{ rel }}.breakdown) in ('not eligible', 'fsm not eligible') then 'not_eligible'
         end as breakdown_value,
         {{ rel }}.children_count,
         {%- for m in measures %} {{ rel }}.{{ m }}_count,
         {{ rel }}.{{ m }}_percent, 
         {%- endfor %}
         '{{ source }}' as source,
-        {{ rel }}._source_file as source_file,
-        {{ priority }} as priority
+        {{ rel }}._source_file as source_file
     from {{ rel }}
     left join dfe_to_ons
         on {{ rel }}.dfe_la_code = dfe_to_ons.dfe_la_code and dfe_to_ons.geography_type = 'local_authority'
@@ -195,7 +202,7 @@ long_counts as (
         '{{ m }}' as measure, academic_year, geography_level, geography_code, geography_name,
         'total' as breakdown_type, 'total' as breakdown_value,
         {{ m }}_count as numerator, children_count as denominator, {{ m }}_percent as value,
-        source, source_file, priority
+        source, source_file
     from pre_reform_rows
     {%- for cte in ['headline_2022', 'headline_current'] %}
     union all
@@ -203,7 +210,7 @@ long_counts as (
         '{{ m }}' as measure, academic_year, geography_level, geography_code, geography_name,
         breakdown_type, breakdown_value,
         {{ m }}_count as numerator, children_count as denominator, {{ m }}_percent as value,
-        source, source_file, priority
+        source, source_file
     from {{ cte }}_rows
     where breakdown_value is not null
     {%- endfor %}
@@ -213,20 +220,38 @@ long_counts as (
         measure, academic_year, geography_level, geography_code, geography_name,
         breakdown_type, breakdown_value,
         cast(null as bigint) as numerator, cast(null as bigint) as denominator, value,
-        'lait' as source, source_file, 5 as priority
+        'lait' as source, source_file
     from lait_rows
     union all
     select
         'gld' as measure, academic_year, geography_level, geography_code, geography_name,
         'fsm' as breakdown_type, 'eligible' as breakdown_value,
         cast(null as bigint) as numerator, cast(null as bigint) as denominator, value,
-        'fingertips_90632' as source, source_file, 4 as priority
+        'fingertips_90632' as source, source_file
     from fingertips_rows
+),
+
+-- each figure's source row in the seed: its priority, precision and label for that measure, breakdown and year
+documented as (
+    select
+        long_counts.*,
+        sources.priority,
+        sources.source_label,
+        cast(sources.source_precision_dp as integer) as source_precision_dp,
+        cast(sources.has_counts as boolean) as has_counts
+    from long_counts
+    inner join sources
+        on long_counts.source = sources.source
+        and long_counts.measure = sources.measure
+        and long_counts.breakdown_value = sources.breakdown_value
+        and long_counts.academic_year >= sources.first_year
+        and long_counts.academic_year <= coalesce(sources.last_year, '9999/99')
+    where sources.priority is not null
 ),
 
 chosen as (
     select *
-    from long_counts
+    from documented
     where geography_level is not null
         and geography_code is not null
         and academic_year not in ('2019/20', '2020/21')
@@ -251,6 +276,8 @@ final as (
         cast(value as double) as value,
         case when denominator > 0 then round(100.0 * numerator / denominator, 1) end as value_from_counts,
         source,
+        source_label,
+        source_precision_dp,
         source_file,
         academic_year >= '2021/22' as is_post_reform,
         geography_code like 'E09%' or geography_code = 'E12000007' as is_london

@@ -3,7 +3,8 @@
     key shared by the hub and EYFSP extracts. Hub status at the start of Reception (1 September of the academic
     year): engaged_3plus = registered and 3 or more attended contacts (the child's own or their family's) before
     that date; registered_not_engaged = registered before that date with fewer than 3; not_known = no hub
-    registration before that date. Breakdowns: total, IDACI quintile, summer-born. Completed profiles only (the
+    registration before that date. Breakdowns (indicator_values' vocabulary): total, idaci_quintile,
+    term_of_birth (autumn / spring / summer), sen_provision (none / sen_support / ehc_plan). Completed profiles only (the
     GLD denominator). This is an ASSOCIATION, NOT AN EFFECT: families who use hubs differ from those who do not.
     Disclosure control as indicator_values (primary, then secondary across hub statuses and across breakdown
     values), and every status is suppressed where the borough's matching GLD cell is suppressed in
@@ -114,9 +115,8 @@ with_breakdowns as (
     cross join unnest([
         { 'breakdown_type': 'total', 'breakdown_value': 'total' },
         { 'breakdown_type': 'idaci_quintile', 'breakdown_value': coalesce(cast(idaci_quintile as varchar), 'unknown') },
-        { 'breakdown_type': 'summer_born', 'breakdown_value': case is_summer_born when true then 'summer_born'
-            when false then 'not_summer_born' else 'unknown'
-        end }
+        { 'breakdown_type': 'term_of_birth', 'breakdown_value': coalesce(term_of_birth, 'unknown') },
+        { 'breakdown_type': 'sen_provision', 'breakdown_value': coalesce(sen_provision, 'unknown') }
     ]) as t (b)
 ),
 
@@ -133,20 +133,25 @@ counted as (
     group by all
 ),
 
-{# The three hub statuses add up to the borough's GLD cell published in indicator_values: where that cell is
-    suppressed there, the statuses here must not reveal it, so they are suppressed too. #}
+{# The three hub statuses add up to the borough's GLD cell published in indicator_values (same breakdown
+    vocabulary): where that cell is suppressed there, the statuses here must not reveal it, so they are
+    suppressed too. #}
 published_gld_suppressed as (
     select
         geography_code as borough_code,
         period as academic_year,
-        case breakdown_type when 'term_of_birth' then 'summer_born' else breakdown_type end as breakdown_type,
-        case when breakdown_type = 'term_of_birth' then 'summer_born' else breakdown_value end as breakdown_value
+        breakdown_type,
+        breakdown_value
     from {{ ref('fct_indicator_values') }}
     where metric_id = 'eyfs_gld' and geography_level = 'borough' and suppression_symbol = 'c'
-        and (
-            breakdown_type in ('total', 'idaci_quintile')
-            or (breakdown_type = 'term_of_birth' and breakdown_value = 'summer')
-        )
+        and breakdown_type in ('total', 'idaci_quintile', 'term_of_birth', 'sen_provision')
+),
+
+-- the boroughs and years DfE has published GLD for: the borough records of any other year are provisional
+dfe_published_years as (
+    select distinct geography_code as borough_code, academic_year
+    from {{ ref('int_gld_published') }}
+    where measure = 'gld' and breakdown_type = 'total' and geography_level = 'borough'
 ),
 
 flagged_0 as (
@@ -219,12 +224,18 @@ final as (
                 then {{ fh_compare_to_benchmark('lower_95', 'upper_95', 'not_known_gld_pct', "'no_judgement'") }}
         end as compared_to_not_known,
         'association, not effect' as interpretation,
+        {{ borough_records_source() }} as source,
+        {{ computed_precision_dp() }} as source_precision_dp,
+        dfe_published_years.academic_year is null as is_provisional,
         case when is_suppressed then 'c' when gld_pct is null then 'x' end as suppression_symbol,
         '{{ var("framework_version", "starter-0.1") }}' as framework_version,
         '{{ env_var("FHUB_RUN_ID", "dev") }}' as run_id
     from with_reference
     left join boroughs
         on with_reference.borough_code = boroughs.borough_code
+    left join dfe_published_years
+        on with_reference.borough_code = dfe_published_years.borough_code
+        and with_reference.academic_year = dfe_published_years.academic_year
 )
 
 select * from final

@@ -1,7 +1,10 @@
 {#- INTERNAL (work file only, never published): one row per metric × geography × period × breakdown with
     unsuppressed numerators, denominators and values, plus the helper columns disclosure control needs. The
     public relation is fct_indicator_values. The DfE-published metrics
-    (*_dfe_published, is_published_statistic) carry the published figures unchanged. -#}
+    (*_dfe_published, is_published_statistic) carry the published figures unchanged. Every row says what its
+    number is: its source (publisher and release, or 'Borough records'), the decimal places the source gives,
+    whether it is provisional, whether it mixes precisions, whether the series breaks there, and which
+    London, England and statistical-neighbour figures it was compared with. -#}
 with
 
 benchmarked as (
@@ -20,6 +23,13 @@ hubs as (
     select * from {{ ref('dim_hubs') }}
 ),
 
+-- the areas and years DfE has published GLD for: borough records there are no longer awaiting an official figure
+dfe_published_years as (
+    select distinct geography_code, academic_year
+    from {{ ref('int_gld_published') }}
+    where measure = 'gld' and breakdown_type = 'total' and geography_level in ('borough', 'region')
+),
+
 final as (
     select
         benchmarked.metric_id,
@@ -31,10 +41,9 @@ final as (
         case benchmarked.geography_level
             when 'hub' then coalesce(hubs.hub_name, benchmarked.geography_code)
             when 'borough' then boroughs.borough_name
-            when 'region'
-                then case when benchmarked.is_published_statistic then 'London'
-                        else 'London (participating boroughs)'
-                    end
+            when 'region' then 'London'
+            when {{ participating_boroughs_level() }}
+                then {{ participating_boroughs_name('benchmarked.boroughs_covered') }}
             when 'country' then 'England'
         end as geography_name,
         benchmarked.period,
@@ -47,14 +56,33 @@ final as (
         benchmarked.upper_95,
         benchmarked.lower_998,
         benchmarked.upper_998,
+        benchmarked.source,
+        benchmarked.source_precision_dp,
+        -- borough records of an EYFSP year DfE has not published yet for that area: the official figure is to come
+        coalesce(
+            benchmarked.source = {{ borough_records_source() }}
+            and metrics.source_extract like '%fct_eyfsp_results%'
+            and dfe_published_years.academic_year is null,
+            false
+        ) as is_provisional,
+        benchmarked.is_mixed_precision,
+        coalesce(benchmarked.period = metrics.series_break_period, false) as is_series_break,
         round(benchmarked.london_value, 4) as london_value,
+        benchmarked.london_benchmark,
         round(benchmarked.england_value, 4) as england_value,
+        benchmarked.england_benchmark,
+        round(benchmarked.neighbours_value, 4) as neighbours_value,
+        benchmarked.neighbours_value_is_mean,
+        benchmarked.neighbours_benchmark,
         benchmarked.compared_to_london,
         benchmarked.compared_to_england,
+        benchmarked.compared_to_neighbours,
         benchmarked.trend,
         benchmarked.target_value,
         cast(null as varchar) as suppression_symbol,
         'published' as dq_status,
+        -- why a row is not 'published' (set with dq_status when the publish withholds it, fhub/dq/withhold.py)
+        cast(null as varchar) as dq_reason,
         '{{ var("framework_version", "starter-0.1") }}' as framework_version,
         '{{ env_var("FHUB_RUN_ID", "dev") }}' as run_id,
         -- internal helpers (not in the public relation)
@@ -75,6 +103,12 @@ final as (
         on benchmarked.geography_level = 'borough' and benchmarked.geography_code = boroughs.borough_code
     left join hubs
         on benchmarked.geography_level = 'hub' and benchmarked.geography_code = hubs.hub_id
+    left join dfe_published_years
+        on dfe_published_years.academic_year = benchmarked.period
+        and dfe_published_years.geography_code = case benchmarked.geography_level
+            when {{ participating_boroughs_level() }} then 'E12000007'
+            else coalesce(benchmarked.borough_code, benchmarked.geography_code)
+        end
 )
 
 select * from final

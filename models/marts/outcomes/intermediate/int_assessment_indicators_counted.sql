@@ -114,8 +114,9 @@ swemwbs_counts as (
         hub_id,
         academic_year as period,
         count(*) as parents,
-        sum(change) as change_total,
-        sum(change * change) as change_squares,
+        -- exact sums (macros/stats/exact.sql): a sum of doubles depends on the order of addition
+        {{ fh_exact_sum('change') }} as change_total,
+        {{ fh_exact_sum('change * change') }} as change_squares,
         count(*) filter (where change >= {{ var('swemwbs_meaningful_change', 3) }}) as improved
     from swemwbs_change
     group by grouping sets ((borough_code, hub_id, academic_year), (borough_code, academic_year))  -- noqa: PRS

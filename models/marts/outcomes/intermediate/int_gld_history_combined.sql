@@ -1,89 +1,101 @@
-{#- One row per geography (borough, London) × academic year with a GLD figure: the real published DfE figure
-    where one exists for that year, else the mart's own figure from pupil-level results (London then means
-    the participating boroughs); likewise the FSM gap (not eligible minus eligible, percentage points). -#}
+{#- One row per geography × academic year × series of GLD history, the two series kept apart (issue 16: a
+    series is one source and one definition, never spliced silently):
+      published        DfE's published GLD for a London borough or London (E12000007), with DfE's FSM gap;
+      borough_records  the mart's own figure from a borough's pupil-level records (borough rows) or the
+                       participating boroughs' aggregate (LONDON_PARTICIPATING), with the records' FSM gap.
+    A borough-records row says whether it reconciles with DfE's figure for the same year
+    (fct_gld_reconciliation: pass / fail; not_checked where DfE has published nothing for that year) and
+    whether it is provisional (DfE has not yet published the area's figure for that year). The tracker decides
+    which series its projection uses. -#}
 with
 
-published as (
-    select * from {{ ref('int_gld_comparators_mapped') }}
-    where metric_id = 'eyfs_gld'
+estimated as (
+    select * from {{ ref('int_indicator_values_estimated') }}
+),
+
+boroughs as (
+    select * from {{ ref('dim_boroughs') }}
+),
+
+reconciliation as (
+    select * from {{ ref('fct_gld_reconciliation') }}
+    where check_name = 'reconciles_with_dfe_gld'
+),
+
+in_scope as (
+    select *
+    from estimated
+    where breakdown_type = 'total'
+        and metric_id in ('gld_dfe_published', 'gld_fsm_gap_dfe_published', 'eyfs_gld', 'eyfs_gld_fsm_gap')
         and (
-            (geography_level = 'borough' and geography_code in (select borough_code from {{ ref('dim_boroughs') }}))
+            (geography_level = 'borough' and geography_code in (select boroughs.borough_code from boroughs))
             or (geography_level = 'region' and geography_code = 'E12000007')
+            or geography_level = {{ participating_boroughs_level() }}
         )
 ),
 
-own as (
-    select * from {{ ref('int_indicator_values_estimated') }}
-    where geography_level in ('borough', 'region')
-        and ((metric_id = 'eyfs_gld' and breakdown_type = 'total') or metric_id = 'eyfs_gld_fsm_gap')
-),
-
-published_total as (
-    select * from published
-    where breakdown_type = 'total'
-),
-
-published_gap as (
+series_rows as (
     select
-        not_fsm.geography_level,
-        not_fsm.geography_code,
-        not_fsm.period,
-        not_fsm.value - fsm.value as fsm_gap
-    from published as not_fsm
-    inner join published as fsm
-        on not_fsm.geography_level = fsm.geography_level
-        and not_fsm.geography_code = fsm.geography_code
-        and not_fsm.period = fsm.period
-        and not_fsm.breakdown_value = 'not_fsm_eligible'
-        and fsm.breakdown_value = 'fsm_eligible'
+        *,
+        case when is_published_statistic then 'published' else 'borough_records' end as series,
+        case when metric_id in ('gld_dfe_published', 'eyfs_gld') then 'gld' else 'fsm_gap' end as measure
+    from in_scope
 ),
 
-own_total as (
-    select * from own
-    where metric_id = 'eyfs_gld'
+gld as (
+    select * from series_rows
+    where measure = 'gld'
 ),
 
-own_gap as (
-    select * from own
-    where metric_id = 'eyfs_gld_fsm_gap'
+gap as (
+    select * from series_rows
+    where measure = 'fsm_gap'
 ),
 
-keys as (
-    select geography_level, geography_code, period from published_total
-    union
-    select geography_level, geography_code, period from own_total
+published_years as (
+    select geography_code, period
+    from gld
+    where series = 'published'
 ),
 
 final as (
     select
-        keys.geography_level,
-        keys.geography_code,
-        keys.period as academic_year,
-        {{ period_start_year('keys.period') }} as start_year,
-        {{ period_start_year('keys.period') }} >= 2021 as is_post_reform,
-        coalesce(published_total.value, own_total.value) as gld_value,
-        case when published_total.value is not null then published_total.numerator else own_total.numerator end
-            as gld_numerator,
-        case when published_total.value is not null then published_total.denominator else own_total.denominator end
-            as gld_denominator,
-        case when published_total.value is not null then 'published: ' || published_total.source
-            else 'pupil_level'
-        end as gld_source,
-        round(coalesce(published_gap.fsm_gap, own_gap.value), 4) as fsm_gap_pp,
-        case when published_gap.fsm_gap is not null then 'published'
-            when own_gap.value is not null then 'pupil_level'
-        end as fsm_gap_source
-    from keys
-    left join published_total
-        on keys.geography_code = published_total.geography_code and keys.period = published_total.period
-    left join own_total
-        on keys.geography_code = own_total.geography_code and keys.period = own_total.period
-        and keys.geography_level = own_total.geography_level
-    left join published_gap
-        on keys.geography_code = published_gap.geography_code and keys.period = published_gap.period
-    left join own_gap
-        on keys.geography_code = own_gap.geography_code and keys.period = own_gap.period
-        and keys.geography_level = own_gap.geography_level
+        gld.geography_level,
+        gld.geography_code,
+        gld.period as academic_year,
+        gld.series,
+        {{ period_start_year('gld.period') }} as start_year,
+        {{ period_start_year('gld.period') }} >= 2021 as is_post_reform,
+        gld.source,
+        gld.source_precision_dp,
+        -- borough records of a year DfE has not yet published for the area (London for the aggregate)
+        gld.series = 'borough_records' and published_years.period is null as is_provisional,
+        gld.boroughs_covered,
+        gld.value as gld_value,
+        gld.numerator as gld_numerator,
+        gld.denominator as gld_denominator,
+        round(gap.value, 4) as fsm_gap_pp,
+        gap.source as fsm_gap_source,
+        gap.is_mixed_precision as fsm_gap_is_mixed_precision,
+        case
+            when gld.series = 'published' or gld.geography_level <> 'borough' then null
+            when reconciliation.status is not null then reconciliation.status
+            else 'not_checked'
+        end as reconciliation_status
+    from gld
+    left join gap
+        on gld.geography_level = gap.geography_level
+        and gld.geography_code = gap.geography_code
+        and gld.period = gap.period
+        and gld.series = gap.series
+    left join published_years
+        on gld.period = published_years.period
+        and published_years.geography_code = case gld.geography_level
+            when {{ participating_boroughs_level() }} then 'E12000007' else gld.geography_code
+        end
+    left join reconciliation
+        on gld.geography_code = reconciliation.borough_code
+        and gld.period = reconciliation.academic_year
 )
 
 select * from final

@@ -1,4 +1,5 @@
-{#- One row per London borough plus London (E12000007): the GLD target (percent) for the target year. Boroughs
+{#- One row per London borough plus London (E12000007) and the participating boroughs' aggregate
+    (LONDON_PARTICIPATING): the GLD target (percent) for the target year. Boroughs
     without a row in seeds/targets/gld_local_targets.csv get var gld_target_default (75); a 'baseline_plus_pp'
     target is the published GLD of its baseline year (else the mart's own value) plus the stated points. -#}
 with
@@ -25,6 +26,9 @@ geographies as (
     select borough_code as geography_code, 'borough' as geography_level from boroughs
     union all
     select distinct region_code, 'region' from boroughs
+    where region_code is not null
+    union all
+    select {{ participating_boroughs_code() }}, {{ participating_boroughs_level() }}
 ),
 
 resolved as (

@@ -1,88 +1,107 @@
-{#- One row per computed metric × geography × period × breakdown with its London and England benchmarks, the
-    Fingertips comparison (area 95% interval vs benchmark point value, turned into better/worse by polarity) and
-    the GLD target. london_value prefers the real published London figure (DfE) where one exists for the metric,
-    period and breakdown; otherwise it is London computed from the participating boroughs' numerators and
-    denominators (a partial London). england_value is the published England figure, else null. The
-    DfE-published metrics (*_dfe_published) are benchmarked against the published London and England figures of
-    the same measure (their own region and country rows). -#}
+{#- One row per computed metric × geography × period × breakdown with its benchmarks - London, England and the
+    borough's DfE statistical neighbours - each named (london_benchmark, england_benchmark,
+    neighbours_benchmark: which figure, from which source), the Fingertips comparison with each (the area's
+    95% interval against the benchmark's point value, turned into better/worse by polarity) and the GLD target.
+    london_value is DfE's published London figure where DfE publishes the measure for that year and
+    breakdown; otherwise the participating boroughs' aggregate from their records (LONDON_PARTICIPATING, a
+    partial London - london_benchmark says so). england_value is DfE's published England figure. A
+    borough-records metric with a DfE equivalent (eyfs_gld, ...) is benchmarked against DfE's figures of the
+    same measure, and its benchmark names them. The statistical neighbours' figure is pooled from their
+    published counts where every neighbour has counts, else the mean of their published percentages
+    (neighbours_value_is_mean; int_peer_benchmarks_pooled). -#}
+{%- set dfe_metrics = [
+    ('gld_dfe_published', 'eyfs_gld'),
+    ('all_elgs_expected_dfe_published', 'eyfs_all_elgs'),
+    ('comm_lang_lit_dfe_published', 'eyfs_comm_lang_lit'),
+    ('gld_fsm_gap_dfe_published', 'eyfs_gld_fsm_gap'),
+] %}
 with
 
 values_trended as (
     select * from {{ ref('int_indicator_values_trended') }}
 ),
 
-comparators as (
-    select * from {{ ref('int_gld_comparators_mapped') }}
-),
-
-published as (
-    select * from comparators
-    union all
-    select
-        * replace (
-            case metric_id
-                when 'eyfs_gld' then 'gld_dfe_published'
-                when 'eyfs_all_elgs' then 'all_elgs_expected_dfe_published'
-                when 'eyfs_comm_lang_lit' then 'comm_lang_lit_dfe_published'
-            end as metric_id
-        )
-    from comparators
-),
-
-published_gap as (
-    select
-        case not_fsm.metric_id when 'eyfs_gld' then 'eyfs_gld_fsm_gap' else 'gld_fsm_gap_dfe_published' end
-            as metric_id,
-        not_fsm.geography_level,
-        not_fsm.geography_code,
-        not_fsm.period,
-        'total' as breakdown_type,
-        'total' as breakdown_value,
-        not_fsm.value - fsm.value as value
-    from published as not_fsm
-    inner join published as fsm
-        on not_fsm.geography_level = fsm.geography_level
-        and not_fsm.geography_code = fsm.geography_code
-        and not_fsm.period = fsm.period
-        and not_fsm.metric_id = fsm.metric_id
-        and not_fsm.metric_id in ('eyfs_gld', 'gld_dfe_published')
-        and not_fsm.breakdown_type = 'fsm' and fsm.breakdown_type = 'fsm'
-        and not_fsm.breakdown_value = 'not_fsm_eligible' and fsm.breakdown_value = 'fsm_eligible'
-),
-
-benchmarks as (
-    select metric_id, geography_level, geography_code, period, breakdown_type, breakdown_value, value from published
-    union all
-    select * from published_gap
-),
-
-london_published as (
-    select * from benchmarks
-    where geography_level = 'region' and geography_code = 'E12000007'
-),
-
-england_published as (
-    select * from benchmarks
-    where geography_level = 'country' and geography_code = 'E92000001'
-),
-
-london_computed as (
-    select * from values_trended
-    where geography_level = 'region' and geography_code = 'E12000007'
+peer_benchmarks as (
+    select * from {{ ref('int_peer_benchmarks_pooled') }}
 ),
 
 targets as (
     select * from {{ ref('int_gld_targets_resolved') }}
 ),
 
+-- DfE's own London and England figures, filed under the DfE metric and its borough-records twin
+dfe_area_figures as (
+    select metric_id, geography_level, period, breakdown_type, breakdown_value, value, source
+    from values_trended
+    where is_published_statistic
+        and (
+            (geography_level = 'region' and geography_code = 'E12000007')
+            or (geography_level = 'country' and geography_code = 'E92000001')
+        )
+),
+
+dfe_benchmarks as (
+    select * from dfe_area_figures
+    union all
+    select
+        * replace (
+            case metric_id
+                {%- for dfe_metric, records_metric in dfe_metrics %}
+                when '{{ dfe_metric }}' then '{{ records_metric }}'
+                {%- endfor %}
+            end as metric_id
+        )
+    from dfe_area_figures
+),
+
+london_published as (
+    select * from dfe_benchmarks
+    where geography_level = 'region'
+),
+
+england_published as (
+    select * from dfe_benchmarks
+    where geography_level = 'country'
+),
+
+london_participating as (
+    select * from values_trended
+    where geography_level = {{ participating_boroughs_level() }}
+),
+
+neighbours as (
+    select * from peer_benchmarks
+    where peer_group_id = 'statistical_neighbours'
+),
+
 joined as (
     select
         values_trended.*,
-        coalesce(london_published.value, london_computed.value) as london_value,
-        case when london_published.value is not null then 'published' when london_computed.value is not null
+        coalesce(london_published.value, london_participating.value) as london_value,
+        case when london_published.value is not null then 'published' when london_participating.value is not null
                 then 'participating_boroughs'
         end as london_value_source,
+        case
+            when london_published.value is not null then 'London: ' || london_published.source
+            when london_participating.value is not null
+                then
+                    {{ participating_boroughs_name('london_participating.boroughs_covered') }} || ': '
+                    || london_participating.source
+        end as london_benchmark,
         england_published.value as england_value,
+        case when england_published.value is not null then 'England: ' || england_published.source end
+            as england_benchmark,
+        neighbours.benchmark_value as neighbours_value,
+        neighbours.is_mean_of_values as neighbours_value_is_mean,
+        case when neighbours.benchmark_value is not null
+                then cast(neighbours.peers_with_value as varchar)
+                    || ' of '
+                    || cast(neighbours.peers_in_group as varchar)
+                    || ' statistical neighbours (DfE {{ var('statistical_neighbours_model', 2025) }} model), '
+                    || case when neighbours.is_mean_of_values then 'mean of their published percentages'
+                        else 'their published counts pooled'
+                    end || ': ' || neighbours.source
+        end as neighbours_benchmark,
         case when values_trended.metric_id in ('eyfs_gld', 'gld_dfe_published')
                 and values_trended.breakdown_type = 'total'
                 then targets.target_value
@@ -93,16 +112,23 @@ joined as (
         and values_trended.period = london_published.period
         and values_trended.breakdown_type = london_published.breakdown_type
         and values_trended.breakdown_value = london_published.breakdown_value
-    left join london_computed
-        on values_trended.metric_id = london_computed.metric_id
-        and values_trended.period = london_computed.period
-        and values_trended.breakdown_type = london_computed.breakdown_type
-        and values_trended.breakdown_value = london_computed.breakdown_value
+    left join london_participating
+        on values_trended.metric_id = london_participating.metric_id
+        and values_trended.period = london_participating.period
+        and values_trended.breakdown_type = london_participating.breakdown_type
+        and values_trended.breakdown_value = london_participating.breakdown_value
     left join england_published
         on values_trended.metric_id = england_published.metric_id
         and values_trended.period = england_published.period
         and values_trended.breakdown_type = england_published.breakdown_type
         and values_trended.breakdown_value = england_published.breakdown_value
+    left join neighbours
+        on values_trended.geography_level = 'borough'
+        and values_trended.geography_code = neighbours.borough_code
+        and values_trended.metric_id = neighbours.metric_id
+        and values_trended.period = neighbours.period
+        and values_trended.breakdown_type = neighbours.breakdown_type
+        and values_trended.breakdown_value = neighbours.breakdown_value
     left join targets
         on targets.geography_code = coalesce(values_trended.borough_code, values_trended.geography_code)
         and targets.geography_level = case when values_trended.geography_level = 'hub' then 'borough'
@@ -117,10 +143,14 @@ final as (
                 then {{ fh_compare_to_benchmark('lower_95', 'upper_95', 'london_value', 'polarity') }}
         end
             as compared_to_london,
-        case when geography_level in ('hub', 'borough', 'region')
+        case when geography_level in ('hub', 'borough', 'region', 'participating_boroughs')
                 then {{ fh_compare_to_benchmark('lower_95', 'upper_95', 'england_value', 'polarity') }}
         end
-            as compared_to_england
+            as compared_to_england,
+        case when geography_level = 'borough'
+                then {{ fh_compare_to_benchmark('lower_95', 'upper_95', 'neighbours_value', 'polarity') }}
+        end
+            as compared_to_neighbours
     from joined
 )
 

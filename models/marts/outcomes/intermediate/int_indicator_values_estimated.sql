@@ -4,8 +4,14 @@
     limits. The DfE-published metrics (is_published_statistic, *_dfe_published) keep the published figure as
     their value; their limits come from the published counts where there are counts. The FSM gaps are derived
     here from FSM breakdown rows (not eligible minus eligible, percentage points; variance = the sum of the
-    two): eyfs_gld_fsm_gap from eyfs_gld, gld_fsm_gap_dfe_published from gld_dfe_published (from the two
-    published percentages). `value_variance` and `period_year` feed the trend. -#}
+    two): eyfs_gld_fsm_gap from eyfs_gld, gld_fsm_gap_dfe_published from gld_dfe_published - from counts
+    wherever both components have counts, else from the two published percentages. A gap names both sources
+    when its components come from different ones, carries the coarser precision, and is flagged
+    is_mixed_precision when the two were published to different decimal places (e.g. before 2018/19:
+    Fingertips' 1-dp eligible figure and LAIT's whole-number not-eligible one). `value_variance` and
+    `period_year` feed the trend. -#}
+{%- set both_counted = '(not_fsm.numerator is not null and not_fsm.denominator > 0 '
+    ~ 'and fsm.numerator is not null and fsm.denominator > 0)' %}
 {%- set fsm_gaps = [('eyfs_gld', 'eyfs_gld_fsm_gap'), ('gld_dfe_published', 'gld_fsm_gap_dfe_published')] %}
 with
 
@@ -19,7 +25,14 @@ metrics as (
 
 estimated as (
     select
-        counts.*,
+        counts.* replace (
+            -- a value recomputed here from counts carries the mart's 4 dp, a published figure its own
+            case when counts.is_published_statistic
+                    or (counts.reported_value is not null and coalesce(counts.denominator, 0) = 0)
+                    then counts.source_precision_dp
+                else {{ computed_precision_dp() }}
+            end as source_precision_dp
+        ),
         metrics.unit,
         metrics.polarity,
         metrics.ci_method,
@@ -113,7 +126,10 @@ fsm_gap as (
         gap_metric.ci_method,
         gap_metric.frequency,
         gap_metric.series_break_period,
-        not_fsm.raw_value - fsm.raw_value as raw_value,
+        case when {{ both_counted }}
+                then 100.0 * not_fsm.numerator / not_fsm.denominator - 100.0 * fsm.numerator / fsm.denominator
+            else not_fsm.raw_value - fsm.raw_value
+        end as raw_value,
         cast(null as double) as raw_lower_95,
         cast(null as double) as raw_upper_95,
         cast(null as double) as raw_lower_998,
@@ -123,7 +139,16 @@ fsm_gap as (
         least(
             not_fsm.numerator, fsm.numerator, not_fsm.denominator - not_fsm.numerator,
             fsm.denominator - fsm.numerator
-        ) as smallest_component_count
+        ) as smallest_component_count,
+        case when not_fsm.source = fsm.source then not_fsm.source
+            else not_fsm.source || ' (not eligible); ' || fsm.source || ' (eligible)'
+        end as source,
+        case when {{ both_counted }} then {{ computed_precision_dp() }}
+            else least(not_fsm.source_precision_dp, fsm.source_precision_dp)
+        end as source_precision_dp,
+        not coalesce({{ both_counted }}, false)
+        and coalesce(not_fsm.source_precision_dp <> fsm.source_precision_dp, false) as is_mixed_precision,
+        not_fsm.boroughs_covered
     from fsm_gld as not_fsm
     inner join fsm_gld as fsm
         on not_fsm.metric_id = fsm.metric_id
@@ -145,7 +170,8 @@ combined as (
     select
         *,
         cast(null as double) as smallest_component_denominator,
-        cast(null as double) as smallest_component_count
+        cast(null as double) as smallest_component_count,
+        false as is_mixed_precision
     from estimated
     union all by name
     select * from fsm_gap
@@ -172,6 +198,10 @@ final as (
         value_variance,
         smallest_component_denominator,
         smallest_component_count,
+        source,
+        cast(source_precision_dp as integer) as source_precision_dp,
+        is_mixed_precision,
+        cast(boroughs_covered as integer) as boroughs_covered,
         unit,
         polarity,
         frequency,

@@ -45,7 +45,9 @@ final as (
         cast(null as double) as sum_of_squares,
         cast(in_scope.value as double) as reported_value,
         true as is_published_statistic,
-        in_scope.source as published_source
+        in_scope.source as published_source,
+        in_scope.source_label as source,
+        in_scope.source_precision_dp
     from in_scope
 )
 

@@ -1,3 +1,0 @@
-from fhub.bench.cli import main
-
-raise SystemExit(main())

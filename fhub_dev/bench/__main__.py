@@ -1,0 +1,3 @@
+from fhub_dev.bench.cli import main
+
+raise SystemExit(main())
