@@ -11,6 +11,7 @@ cell (never a formula), numbers as numbers. Written with XlsxWriter in constant-
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import duckdb
@@ -48,6 +49,11 @@ def participating_boroughs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, st
         return []
 
 
+
+def _missing(value) -> bool:
+    """No value: NULL, or a float that is not a number (NaN, infinity) - shown as the row's symbol."""
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
+
 class _Sheet:
     """Appends rows to an XlsxWriter worksheet: text as text, numbers as numbers."""
 
@@ -65,6 +71,8 @@ class _Sheet:
                 continue
             if isinstance(value, bool):
                 self.ws.write_boolean(self.row, col, value, fmt)
+            elif isinstance(value, float) and not math.isfinite(value):
+                self.ws.write_string(self.row, col, "x", fmt)  # not available (a spreadsheet cannot hold NaN/inf)
             elif isinstance(value, int | float):
                 self.ws.write_number(self.row, col, value, fmt)
             elif isinstance(value, dt.date | dt.datetime):
@@ -136,7 +144,7 @@ def _data_sheet(sheet: _Sheet, con: duckdb.DuckDBPyConnection, relation: str, wh
     while batch := cur.fetchmany(5000):
         for row in batch:
             symbol = (row[symbol_at] if symbol_at is not None else None) or "x"
-            sheet.append([(symbol if v is None and numeric[i] else v) for i, v in enumerate(row)])
+            sheet.append([(symbol if _missing(v) and numeric[i] else v) for i, v in enumerate(row)])
             rows += 1
     return rows
 

@@ -138,3 +138,25 @@ def test_the_data_dictionary_documents_every_relation_and_column(exported):
     value = next(r for r in rows if r["relation"] == "indicator_values" and r["column_name"] == "value")
     assert value["description"] and value["ees_col_type"] == "Indicator"
     assert "## `indicator_values`" in (folder / "data-dictionary.md").read_text(encoding="utf-8")
+
+
+def test_a_figure_that_is_not_a_number_is_written_as_its_symbol_not_a_crash(tmp_path, dbt_target):
+    # a NaN or infinite double (e.g. 0/0 in a rate when a reference figure is missing) must not stop the exports:
+    # a spreadsheet cannot hold one, so the workbook shows the row's symbol (else "x")
+    published = build_sample_published(tmp_path / "pub.duckdb")
+    con = duckdb.connect(str(published))
+    con.execute("create table deliveries as select distinct borough_code from boroughs limit 1")
+    code = con.execute("select borough_code from deliveries").fetchone()[0]
+    changed = con.execute("update indicator_values set value = 'nan'::double, suppression_symbol = null "
+                          "where geography_code = ? and value is not null", [code]).fetchall()
+    assert changed[0][0] > 0
+    tables = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
+    con.close()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    write_export_files(published, folder, "r1", tables, dbt_target=dbt_target, code_version="git-abc1234")
+    wb = load_workbook(folder / "workbooks" / f"{code}.xlsx", read_only=True)
+    rows = list(wb["Indicator values"].iter_rows(values_only=True))
+    at = rows[0].index("value")
+    assert rows[1:] and all(row[at] is not None for row in rows[1:])
+    assert "x" in {row[at] for row in rows[1:]}
