@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from fhub.serving.cluster import free_port
+from fhub.serving.passwords import ensure_passwords
 from fhub.serving.serve import CHECK_NAME, ServingTarget, serve_published_mart
 from tests.e2e.harness import copy_state, fhub
 from tests.serving.helpers import connect, mart_version, new_database
@@ -31,9 +32,12 @@ def test_a_night_that_publishes_serves_the_mart(
     _, info = pg_cluster
     db = new_database(info, "fhub_nightly")
     data = copy_state(baseline["data"], tmp_path / "data")
-    result = fhub(
-        data, "run", "--no-reports", server=prefect_server, env={"FHUB_POSTGRES_DSN": db.dsn(db.loader)}
-    )
+    # production: the reader's password comes from the environment (FHUB_PG_PASSWORD_<ROLE>); the analyst's
+    # client reads the same password from the cluster's generated password file
+    analyst = serving_config.analyst_role
+    password = ensure_passwords(info.passfile, [analyst])[analyst]
+    env = {"FHUB_POSTGRES_DSN": db.dsn(db.loader), f"FHUB_PG_PASSWORD_{analyst.upper()}": password}
+    result = fhub(data, "run", "--no-reports", server=prefect_server, env=env)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 
     con = duckdb.connect(str(data / "published" / "warehouse.duckdb"), read_only=True)
