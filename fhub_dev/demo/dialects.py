@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fhub.contracts import ELG_COLUMNS, SERVICE
+from fhub.contracts import ELG_COLUMNS, REFERRAL_TO, SERVICE
 
 DIALECTS = ("alpha", "beta", "gamma")
 
@@ -57,19 +57,7 @@ _BETA_SERVICE_NAMES = [
     "Domestic abuse support",
     "Birth registration",
 ]
-_REFERRAL_TO = [
-    "early_help",
-    "childrens_social_care",
-    "perinatal_mental_health",
-    "speech_language_therapy",
-    "camhs",
-    "housing",
-    "health_visiting",
-    "send",
-    "domestic_abuse",
-    "welfare_advice",
-    "other",
-]
+_REFERRAL_TO = list(REFERRAL_TO)  # the agreed codes, in the contract's order
 _ALPHA_REFERRAL = ["EH", "CSC", "PMH", "SLT", "CAMHS", "HOU", "HV", "SEND", "DA", "WA", "OTH"]
 _BETA_REFERRAL = [
     "Early Help",
