@@ -71,6 +71,10 @@ SNAPSHOT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("value", "double"),
     ("suppression_symbol", "varchar"),
     ("dq_status", "varchar"),
+    # what the figure is (issue 16): who published it (or borough records), its precision, provisional or not
+    ("source", "varchar"),
+    ("source_precision_dp", "integer"),
+    ("is_provisional", "boolean"),
 )
 
 

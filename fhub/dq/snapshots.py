@@ -55,7 +55,8 @@ def record_indicator_snapshot(con: duckdb.DuckDBPyConnection, run_id: str, publi
                    case when iv.geography_level = 'borough' then iv.geography_code else h.borough_code end,
                    iv.period, coalesce(iv.breakdown_type, 'total'), coalesce(iv.breakdown_value, 'total'),
                    m.source_extract, {col('numerator', 'double')}, {col('denominator', 'double')},
-                   {col('value', 'double')}, {col('suppression_symbol')}, {col('dq_status')}
+                   {col('value', 'double')}, {col('suppression_symbol')}, {col('dq_status')},
+                   {col('source')}, {col('source_precision_dp', 'integer')}, {col('is_provisional', 'boolean')}
             from {alias}.main.indicator_values iv {hub_join} {metric_join}
             """  # noqa: S608
         ).fetchall()
@@ -64,7 +65,8 @@ def record_indicator_snapshot(con: duckdb.DuckDBPyConnection, run_id: str, publi
     now = datetime.now(UTC).replace(tzinfo=None)
     ranges: dict[str, tuple] = {}
     records = []
-    for (metric, level, code, borough, period, btype, bvalue, source, num, den, value, symbol, status) in rows:
+    for (metric, level, code, borough, period, btype, bvalue, source, num, den, value, symbol, status,
+         figure_source, precision, provisional) in rows:
         if period not in ranges:
             try:
                 ranges[period] = period_range(period)
@@ -75,7 +77,7 @@ def record_indicator_snapshot(con: duckdb.DuckDBPyConnection, run_id: str, publi
         source = None if extracts is None else ",".join(extracts)
         records.append(
             (run_id, now, metric, level, code, borough, period, start, end, btype, bvalue, source, num, den, value,
-             symbol, status)
+             symbol, status, figure_source, precision, provisional)
         )
     names = [name for name, _ in SNAPSHOT_COLUMNS]
     con.execute("delete from dq.indicator_snapshots where run_id = ?", [run_id])

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from fhub.dq.schema import table_exists
 from fhub.release.cycles import CycleCalendar
 
 NAME = "published_history"
@@ -42,7 +43,7 @@ COLUMNS: dict[str, str] = {
     "run_id": "The nightly run whose publish is the last one within the cycle.",
     "published_at": "When that run's figures were recorded as published (UTC).",
     "metric_id": "Framework metric (framework_metrics.metric_id).",
-    "geography_level": "country, region, borough or hub.",
+    "geography_level": "country, region, participating_boroughs, borough or hub (as indicator_values).",
     "geography_code": "Area code (as indicator_values.geography_code).",
     "geography_name": "Area name, as the current mart names it (null for an area no longer published).",
     "period": "The period the figure is for (academic year, financial year or quarter).",
@@ -53,6 +54,10 @@ COLUMNS: dict[str, str] = {
     "value": "Value as published, in the metric's unit (null when suppressed or withheld).",
     "suppression_symbol": "GSS symbol as published (c suppressed, x not available or withheld, ...).",
     "dq_status": "Data-quality status as published (published, withheld, ...).",
+    "source": "Who the figure came from, as published (publisher and release, or borough records); null for "
+              "publishes recorded before sources were published.",
+    "source_precision_dp": "Decimal places the source published the figure to (as indicator_values).",
+    "is_provisional": "True for figures computed from borough records that DfE has not yet published.",
 }
 
 
@@ -83,7 +88,7 @@ def write_published_history(candidate: Path, work_db: Path, calendar: CycleCalen
             con.executemany("insert into publish_cycles values (?, ?, ?, ?, ?)", runs)
         names = ("left join (select geography_code, any_value(geography_name) as geography_name "
                  "from main.indicator_values group by 1) as g using (geography_code)"
-                 if _has(con, "indicator_values") else "left join (select null as geography_code, "
+                 if table_exists(con, "main", "indicator_values", catalog=_current_database(con)) else "left join (select null as geography_code, "
                  "null as geography_name) as g on false")
         con.execute(f"""
             create or replace table main.{NAME} as
@@ -96,7 +101,7 @@ def write_published_history(candidate: Path, work_db: Path, calendar: CycleCalen
                        as is_current_cycle,
                    c.run_id, c.published_at, s.metric_id, s.geography_level, s.geography_code, g.geography_name,
                    s.period, s.breakdown_type, s.breakdown_value, s.numerator, s.denominator, s.value,
-                   s.suppression_symbol, s.dq_status
+                   s.suppression_symbol, s.dq_status, s.source, s.source_precision_dp, s.is_provisional
             from last_in_cycle as c
             join work.dq.indicator_snapshots as s on s.run_id = c.run_id
             {names}
@@ -117,6 +122,5 @@ def document(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"comment on column main.{NAME}.{column} is '{text.replace(chr(39), '')}'")
 
 
-def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(con.execute("select count(*) from information_schema.tables where table_schema = 'main' "
-                            "and table_name = ? and table_catalog = current_database()", [table]).fetchone()[0])
+def _current_database(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("select current_database()").fetchone()[0]

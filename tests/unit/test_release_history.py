@@ -84,3 +84,31 @@ def test_the_cycle_calendar_is_configurable(files, tmp_path):
     assert load_calendar(tmp_path / "absent.yml") == CycleCalendar()  # default: financial quarters
     with pytest.raises(ValueError, match="months_per_cycle"):
         CycleCalendar(months_per_cycle=5)
+
+
+def test_each_figure_in_the_history_says_its_source_precision_and_whether_provisional(tmp_path):
+    from fhub.dq.snapshots import record_indicator_snapshot
+
+    published, work, candidate = (tmp_path / f"{n}.duckdb" for n in ("published", "work", "candidate"))
+    con = duckdb.connect(str(published))
+    con.execute(f"""create table indicator_values as select * from (values
+        ('eyfs_gld', 'borough', '{CAMDEN}', 'Camden', '2024/25', 'total', 'total', 62.5, 'Borough records', 4, true),
+        ('gld_dfe_published', 'borough', '{CAMDEN}', 'Camden', '2024/25', 'total', 'total', 63.0,
+         'DfE EYFSP 2025', 1, false))
+        as t(metric_id, geography_level, geography_code, geography_name, period, breakdown_type, breakdown_value,
+             value, source, source_precision_dp, is_provisional)""")
+    con.close()
+    con = duckdb.connect(str(work))
+    assert record_indicator_snapshot(con, NIGHTS[1][0], published) == 2
+    con.close()
+    con = duckdb.connect(str(candidate))
+    con.execute(f"create table indicator_values as select '{CAMDEN}' as geography_code, 'Camden' as geography_name")
+    con.close()
+    write_published_history(candidate, work, CycleCalendar())
+    con = duckdb.connect(str(candidate), read_only=True)
+    try:
+        rows = con.execute("select metric_id, source, source_precision_dp, is_provisional from published_history "
+                           "order by 1").fetchall()
+    finally:
+        con.close()
+    assert rows == [("eyfs_gld", "Borough records", 4, True), ("gld_dfe_published", "DfE EYFSP 2025", 1, False)]
