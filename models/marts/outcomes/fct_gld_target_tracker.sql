@@ -222,8 +222,10 @@ final as (
                                                   'described.start_year') }}, 4) end
             as required_annual_change_pp,
         case when described.is_latest and described.is_post_reform then described.trend_points end as trend_points,
-        case when described.is_latest and described.is_post_reform then round(described.slope, 4) end
-            as trend_slope_pp_per_year,
+        -- a slope needs two years: over one, regr_slope is NaN, not a figure
+        case when described.is_latest and described.is_post_reform and described.trend_points >= 2
+                then round(described.slope, 4)
+        end as trend_slope_pp_per_year,
         case when described.is_latest and described.is_post_reform and described.trend_points >= 2
                 then round(described.projected_value, 4)
         end as projected_value,
