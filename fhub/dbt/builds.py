@@ -1,5 +1,6 @@
-"""The dbt invocations of a night: the build (with the rebuild decision), the data-quality marts again after
-tonight's results are recorded, and the docs page (regenerated only when what it shows changed)."""
+"""The dbt invocations of a night: the build (with the rebuild decision), the data-quality marts again over
+tonight's candidate (fhub/release/revisions.py), and the docs page (regenerated only when what it shows
+changed)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fhub.dbt.rebuild import definition_fingerprints, models_to_rebuild, record_
 from fhub.dbt.runner import DbtOutcome, Progress, run_dbt
 from fhub.settings import Paths
 
-#: The data-quality marts, built again once tonight's results are recorded (selectors.yml).
+#: The data-quality marts, built again over tonight's candidate before the publish swaps it in (selectors.yml).
 DQ_MARTS_SELECTION = ("--selector", "data_quality_marts")
 
 

@@ -1,8 +1,8 @@
 """The publish gate of a night: record tonight's results, decide what may publish, and the steps around it.
 
 The nightly flow only composes these (docs/architecture.md): :func:`run_gate` after dbt build and the GX
-checkpoint; :func:`block_if_dq_marts_failed` after the data-quality marts were built again over tonight's
-results; :func:`publish_with_withholdings` to publish with what the gate withheld; and
+checkpoint; :func:`publish_with_withholdings` to publish with what the gate withheld (the data-quality marts
+are built again over tonight's candidate inside it, and a failed build refuses the publish); and
 :func:`snapshot_published_values` after the swap.
 """
 
@@ -74,14 +74,6 @@ def dbt_block_reason(failures: Sequence[dict]) -> str:
     """The block reason of a failed dbt build: the first failing nodes, their messages made safe."""
     named = [f"{f['node']}: {safe_dbt_message(f.get('message'))}" for f in failures[:DBT_FAILURES_NAMED]]
     return "dbt build failed: " + " | ".join(named)
-
-
-def block_if_dq_marts_failed(decision: PublishDecision, dq_outcome) -> PublishDecision:
-    """The data-quality marts are part of the publish: a failed build of them blocks it (in place)."""
-    if not dq_outcome.success:
-        decision.block_all = True
-        decision.block_reasons.append("dbt build of the data-quality marts failed: " + dq_outcome.summary())
-    return decision
 
 
 def run_manifest(summary: dict, dbt_outcome, gx_outcome) -> dict:

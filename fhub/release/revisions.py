@@ -29,7 +29,6 @@ from fhub.publish import PublishRefused
 from fhub.settings import Paths
 
 Progress = Callable[[str], None]
-SELECTOR = "data_quality_marts"  # selectors.yml
 
 
 class CandidateRefused(PublishRefused):
@@ -102,7 +101,7 @@ def data_quality_over_candidate(paths: Paths, run_id: str, relations: Iterable[P
                                 progress: Progress | None = None) -> Callable[[Path], dict[str, int]]:
     """The publish step's ``candidate_ready`` hook: steps 1-4 for the candidate file it is given, and the
     ``published_history`` relation (fhub/release/history.py) from the snapshots including tonight's."""
-    from fhub.dbt.runner import run_dbt
+    from fhub.dbt.builds import build_dq_marts
     from fhub.release.cycles import load_calendar
     from fhub.release.history import NAME as HISTORY
     from fhub.release.history import write_published_history
@@ -115,8 +114,7 @@ def data_quality_over_candidate(paths: Paths, run_id: str, relations: Iterable[P
         say(f"publish: tonight's candidate recorded for revisions ({snapped} values)")
         history = write_published_history(candidate, paths.work_db, load_calendar(project_dir=paths.project))
         say(f"publish: published_history written ({history} rows)")
-        outcome = run_dbt(paths, "build", args=["--selector", SELECTOR], run_id=run_id,
-                          progress=progress and (lambda m: progress("dbt (dq): " + m)))
+        outcome = build_dq_marts(paths, run_id, progress=progress and (lambda m: progress("dbt (dq): " + m)))
         if not outcome.success:
             raise CandidateRefused("dbt build of the data-quality marts failed: " + outcome.summary())
         models = built_models(paths.dbt_target)

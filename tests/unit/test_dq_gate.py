@@ -7,9 +7,7 @@ import json
 import duckdb
 
 from fhub.dbt.runner import DbtOutcome
-from fhub.dq import PublishDecision, WithheldScope
 from fhub.dq.gate import (
-    block_if_dq_marts_failed,
     dbt_block_reason,
     privacy_audit_outcome,
     run_gate,
@@ -70,15 +68,6 @@ def test_dbt_block_reason_names_five_nodes_at_most():
     reason = dbt_block_reason(failures)
     assert reason.count("model.family_hubs.m") == 5
     assert "m5" not in reason
-
-
-def test_failed_dq_marts_block_a_decision_that_would_publish():
-    decision = PublishDecision(block_all=False, withheld_scopes=[WithheldScope("E09000012", None, None, ("x",))])
-    block_if_dq_marts_failed(decision, DbtOutcome(command="build", success=True))
-    assert not decision.block_all
-    block_if_dq_marts_failed(decision, DbtOutcome(command="build", success=False, counts={"error": 1}))
-    assert decision.block_all
-    assert decision.block_reasons == ["dbt build of the data-quality marts failed: dbt build: FAILED (error=1)"]
 
 
 def test_run_manifest_makes_failures_safe_and_scrubs_identifiers():

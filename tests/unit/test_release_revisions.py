@@ -71,3 +71,19 @@ def test_refresh_copies_the_rebuilt_relations_into_the_candidate(tmp_path):
     con = duckdb.connect(str(candidate), read_only=True)
     assert con.execute("select run_id from dq_revisions").fetchall() == [("tonight",)]
     con.close()
+
+
+def test_a_failed_build_of_the_data_quality_marts_refuses_the_publish(tmp_path, monkeypatch):
+    # the data-quality marts are part of the publish: built over tonight's candidate, a failure refuses it
+    import pytest
+
+    from fhub.dbt import builds
+    from fhub.dbt.runner import DbtOutcome
+    from fhub.release.revisions import CandidateRefused, data_quality_over_candidate
+
+    paths = _paths(tmp_path)
+    candidate = build_sample_published(tmp_path / "candidate.duckdb")
+    monkeypatch.setattr(builds, "build_dq_marts", lambda *a, **k: DbtOutcome(command="build", success=False,
+                                                                          counts={"error": 1}))
+    with pytest.raises(CandidateRefused, match=r"data-quality marts failed: dbt build: FAILED \(error=1\)"):
+        data_quality_over_candidate(paths, "r2", [])(candidate)
