@@ -31,14 +31,13 @@ from pathlib import Path
 import duckdb
 
 from fhub.privacy.findings import Finding, findings_in_text, may_hold_identifier, merge
-from fhub.privacy.scan_duckdb import Relation, scan_catalog
+from fhub.privacy.scan_duckdb import FILE_NAME_COLUMNS, Relation, scan_catalog
 from fhub.privacy.scan_files import scan_file, scan_sqlite
 
 #: Folders of the data root not scanned as artefacts (see the module doc).
 EXEMPT_FOLDERS = ("incoming", "archive", "dbt-target", "cache", "config", "work/duckdb-tmp", "bench-logs")
 #: Prefect tables holding Prefect's own catalogue of block types (examples in its documentation strings).
 PREFECT_CATALOGUE_TABLES = ("block_type", "block_schema", "block_schema_reference")
-FILE_NAME_COLUMNS = ("source_file", "_source_file")
 _DBT_TEST_ID = re.compile(r"\b(?:test|unit_test)\.[A-Za-z0-9_]+\.[A-Za-z0-9_]+\.[0-9a-f]{10}\b")
 _LONG_LITERAL = re.compile(r"(?<![0-9A-Za-z_.])[0-9]{10,}(?![0-9A-Za-z_])")
 

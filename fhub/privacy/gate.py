@@ -22,11 +22,10 @@ import duckdb
 
 from fhub.privacy.findings import Finding, Scope, kinds_and_shapes
 from fhub.privacy.identifiers import KIND_NAMES, scrub
-from fhub.privacy.scan_duckdb import Relation, redact, scan_catalog
+from fhub.privacy.scan_duckdb import FILE_NAME_COLUMNS, Relation, redact, scan_catalog
 
 WORK_FILE = "work file"
 PUBLISHED_FILE = "published file"
-FILE_NAME_COLUMNS = ("source_file", "_source_file")
 #: Relations of the work file scanned each night (rows of tonight's run only), and whether the pipeline wrote
 #: their text itself (then found text is scrubbed in place).
 RUN_RELATIONS: dict[str, bool] = {

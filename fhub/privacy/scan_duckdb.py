@@ -33,6 +33,11 @@ def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+#: Work-file columns holding a delivery's original file name, which stays in the work file by design (published
+#: records name a delivery by its label): not scanned there.
+FILE_NAME_COLUMNS = ("source_file", "_source_file")
+
+
 @dataclass(frozen=True)
 class Relation:
     catalog: str
