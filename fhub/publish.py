@@ -214,11 +214,14 @@ def swap_into_place(staging: Path, published: Path) -> None:
     _fsync_dir(published.parent)
 
 
-def write_exports(staging: Path, exports_root: Path, run_id: str, tables: list[str], keep: int = 3, *,
+def write_exports(staging: Path, exports_root: Path, run_id: str, tables: list[str], *,
                   dbt_target: Path | None = None, code_version: str = "") -> Path:
     """Every public table as CSV + ``.meta.csv`` (Explore Education Statistics conventions, checked) and Parquet
-    (column descriptions in its metadata), a workbook per borough and the data dictionary, into
-    ``exports/<run_id>/`` (:mod:`fhub.exports`); then flip ``exports/current``.
+    (column descriptions in its metadata), a workbook per borough and the data dictionary, into the hidden
+    ``exports/.<run_id>.building/`` (:mod:`fhub.exports`). Nothing an analyst opens changes here: the folder
+    gets its name and ``exports/current`` moves only once the published file is swapped in
+    (:func:`release_exports`), so a run killed or refused in between leaves the exports and the published file
+    of the same night. Building folders left by such runs are removed first.
 
     CSV and workbook text cells that begin with ``= + - @`` are prefixed with an apostrophe so spreadsheet
     programs do not execute them (Parquet keeps the data as it is).
@@ -226,17 +229,33 @@ def write_exports(staging: Path, exports_root: Path, run_id: str, tables: list[s
     from fhub.exports import write_export_files
 
     exports_root.mkdir(parents=True, exist_ok=True)
-    target = exports_root / run_id
-    building = exports_root / f".{run_id}.building"
-    shutil.rmtree(building, ignore_errors=True)
+    for stale in exports_root.glob(".*.building"):
+        shutil.rmtree(stale, ignore_errors=True)
+    building = _building(exports_root, run_id)
     building.mkdir(parents=True)
     try:
         write_export_files(staging, building, run_id, tables, dbt_target=dbt_target, code_version=code_version)
     except Exception as exc:
         shutil.rmtree(building, ignore_errors=True)
         raise PublishRefused(f"exports could not be written: {exc}") from exc
+    return building
+
+
+def _building(exports_root: Path, run_id: str) -> Path:
+    return exports_root / f".{run_id}.building"
+
+
+def discard_exports(exports_root: Path, run_id: str) -> None:
+    """Remove a run's unpublished exports (its publish was refused after they were written)."""
+    shutil.rmtree(_building(exports_root, run_id), ignore_errors=True)
+
+
+def release_exports(exports_root: Path, run_id: str, keep: int = 3) -> Path:
+    """After the swap: name the run's exports ``exports/<run_id>/``, point ``exports/current`` at them
+    (an atomic symlink replace) and keep the newest ``keep`` runs' exports."""
+    target = exports_root / run_id
     shutil.rmtree(target, ignore_errors=True)
-    os.replace(building, target)
+    os.replace(_building(exports_root, run_id), target)
     link_tmp = exports_root / ".current.tmp"
     with contextlib.suppress(FileNotFoundError):
         link_tmp.unlink()
@@ -252,7 +271,8 @@ def write_exports(staging: Path, exports_root: Path, run_id: str, tables: list[s
         key=lambda p: p.stat().st_mtime,
     )
     for old in runs[:-keep]:
-        shutil.rmtree(old, ignore_errors=True)
+        if old != target:
+            shutil.rmtree(old, ignore_errors=True)
     return target
 
 
@@ -320,11 +340,16 @@ def publish(
         raise PublishRefused("Audit of the public file failed: " + "; ".join(problems))
     say(f"publish: audit passed ({len(assembled.tables)} relations)")
     faults.point("publish.assembled")
-    exports = write_exports(assembled.staging_file, paths.exports, run_id, sorted(assembled.tables),
-                            dbt_target=paths.dbt_target, code_version=str(manifest.get("code_version") or ""))
-    say(f"publish: exports written to {exports}")
-    swap_into_place(assembled.staging_file, paths.published_db)
+    write_exports(assembled.staging_file, paths.exports, run_id, sorted(assembled.tables),
+                  dbt_target=paths.dbt_target, code_version=str(manifest.get("code_version") or ""))
+    try:
+        swap_into_place(assembled.staging_file, paths.published_db)
+    except BaseException:
+        discard_exports(paths.exports, run_id)
+        raise
     say(f"publish: {paths.published_db} replaced atomically")
+    exports = release_exports(paths.exports, run_id)
+    say(f"publish: exports written to {exports}")
     manifest = {**manifest, "published": {"file": str(paths.published_db), "tables": assembled.tables}}
     manifest_path = write_manifest(paths.manifests, run_id, manifest)
     remove_file_and_wal(assembled.staging_file)

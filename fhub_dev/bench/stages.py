@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 
 #: Stage -> names of the Prefect tasks that belong to it (task run names are ``<task name>-<suffix>``).
 STAGE_TASKS: dict[str, tuple[str, ...]] = {
-    "land": ("land-borough-extracts", "land-reference-files", "prepare-dq-store", "prepare-work-file"),
+    "land": ("land-borough-extracts", "land-reference-files", "originals-housekeeping", "prepare-work-file"),
     "dbt": ("dbt-build",),
-    "validate": ("gx-checkpoint", "record-data-quality", "dbt-build-dq-marts"),
-    "publish": ("publish-public-file", "snapshot-published-values", "serve-postgres"),  # serve: when configured
-    "reports": ("dbt-docs", "performance-report"),
+    "validate": ("gx-checkpoint", "record-data-quality"),
+    # publish-public-file builds the DQ marts over tonight's candidate (issue 16); serve: when configured
+    "publish": ("publish-public-file", "snapshot-published-values", "serve-postgres"),
+    "reports": ("dbt-docs", "performance-report", "tell-people"),  # tell-people: notifications, when configured
 }
 STAGES: tuple[str, ...] = tuple(STAGE_TASKS)
 
@@ -47,8 +48,8 @@ class StageTimes:
         return self.flow_end - self.flow_start
 
 
-#: Prefect names a task run ``<task name>-<three characters>``; a prefix test alone would file
-#: ``dbt-build-dq-marts-1a2`` under ``dbt-build``.
+#: Prefect names a task run ``<task name>-<three characters>``; a prefix test alone would file a task named
+#: e.g. ``dbt-build-extra-1a2`` under ``dbt-build``.
 _RUN_SUFFIX = re.compile(r"-[0-9a-z]{3}$")
 
 

@@ -99,12 +99,15 @@ def test_kill_9_at_every_stage_then_recover(baseline, prefect_server, tmp_path):
     data = copy_state(start, tmp_path / "data")
     published = data / "published" / "warehouse.duckdb"
     before = _sha(published)
+    current_exports = data / "published" / "exports" / "current"
+    exports_before = current_exports.resolve()
     for point in KILL_CHAIN:
         killed = fhub(data, "run", "--no-reports", server=prefect_server, env={"FHUB_FAULT_AT": point})
         assert killed.returncode == -signal.SIGKILL, (
             f"{point}: the run was not killed there\n{killed.stdout[-2000:]}{killed.stderr[-2000:]}"
         )
         assert _sha(published) == before, f"{point}: a killed run changed the published file"
+        assert current_exports.resolve() == exports_before, f"{point}: exports/current left the published file"
         con = duckdb.connect(str(published), read_only=True)
         assert con.execute("select count(*) from indicator_values").fetchone()[0] > 0
         con.close()

@@ -13,6 +13,7 @@ from fhub.publish import (
     assemble_public_file,
     audit_public_file,
     publish,
+    release_exports,
     swap_into_place,
     write_exports,
 )
@@ -118,11 +119,33 @@ def test_swap_keeps_previous_version_and_leaves_no_temp(paths):
 
 def test_exports_neutralise_formulas_and_flip_current(paths):
     staging = assemble_public_file(paths, "r1", relations=RELATIONS).staging_file
-    target = write_exports(staging, paths.exports, "r1", ["indicator_values"])
+    building = write_exports(staging, paths.exports, "r1", ["indicator_values"])
+    assert not (paths.exports / "current").exists(), "current moves only once the file is published"
+    assert not (paths.exports / "r1").exists()
+    target = release_exports(paths.exports, "r1")
+    assert not building.exists()
     csv = (target / "indicator_values.csv").read_text()
     assert "'=HYPERLINK" in csv
     assert (paths.exports / "current").resolve() == target.resolve()
     assert (target / "indicator_values.parquet").exists()
+
+
+def test_a_refused_swap_leaves_the_exports_of_the_published_file(paths):
+    """exports/current always belongs to the published file: a publish refused at the swap (here a stale WAL
+    beside the published file) neither moves it nor leaves the new run's exports behind."""
+    first = publish(paths, "r1", manifest={"run_id": "r1"}, relations=RELATIONS)
+    paths.published_db.with_name("warehouse.duckdb.wal").write_bytes(b"stale")
+    with pytest.raises(PublishRefused, match="wal"):
+        publish(paths, "r2", manifest={"run_id": "r2"}, relations=RELATIONS)
+    assert (paths.exports / "current").resolve() == first.exports.resolve()
+    assert sorted(p.name for p in paths.exports.iterdir()) == ["current", "r1"]
+
+
+def test_exports_left_building_by_a_killed_run_are_removed_by_the_next(paths):
+    staging = assemble_public_file(paths, "r1", relations=RELATIONS).staging_file
+    write_exports(staging, paths.exports, "killed", ["indicator_values"])  # the run died before its swap
+    publish(paths, "r2", manifest={"run_id": "r2"}, relations=RELATIONS)
+    assert sorted(p.name for p in paths.exports.iterdir()) == ["current", "r2"]
 
 
 def test_publish_end_to_end_writes_manifest(paths):
