@@ -119,7 +119,9 @@ def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_di
         record_events(con, run_id, result.deliveries)
         reportable = [o for o in result.deliveries if o.status != "skipped"]
         gaps = due_gaps(con, rc.mappings, paths.project, rc.today) if report_missing else {}
-        result.receipts = write_receipts(con, paths.receipts, run_id, reportable, key_label, gaps, rc.today)
+        every_borough = {slug: m.borough_code for slug, m in rc.mappings.items()} if report_missing else None
+        result.receipts = write_receipts(con, paths.receipts, run_id, reportable, key_label, gaps, rc.today,
+                                         boroughs=every_borough)
         con.execute("update landing.runs set finished_at = ? where run_id = ?", [dt.datetime.now(), run_id])
         con.execute("checkpoint")
     finally:

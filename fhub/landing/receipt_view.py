@@ -185,7 +185,7 @@ def render(slug: str, code: str | None, run_id: str, key_label: str, csv_name: s
              + (" (DEMO key — synthetic data only, never for real data)" if key_label == "demo" else "") + ".",
              f"Every problem row is listed in `{csv_name}` (open it in a spreadsheet).", ""]
     if not items:
-        lines += ["No files from this borough were received in this run.", ""]
+        lines += ["No new files from this borough were received in this run (files received before, unchanged, are not listed again).", ""]
     lines += summary_lines(items, missing) + todo_lines(items, groups, missing, today) + group_lines(groups)
     if act:
         lines += [f"## Files that need action ({len(act):,})", ""]

@@ -51,12 +51,14 @@ def _md_cell(value: object) -> str:
 def write_receipts(con: duckdb.DuckDBPyConnection, receipts_root: Path, run_id: str,
                    outcomes: list[DeliveryOutcome], key_label: str,
                    missing: dict[str, tuple[str | None, list[DueGap]]] | None = None,
-                   today: dt.date | None = None) -> list[Path]:
-    """One receipt per borough per run (``.md``, ``.html``, ``.csv``) for every borough with files in this
-    run; ``missing`` (slug -> (borough code, due deliveries not received)) adds "nothing received for …" to
-    it. A borough with no file tonight gets no receipt (its missing deliveries reach its officer through
-    the notifications, fhub/notify)."""
+                   today: dt.date | None = None, boroughs: dict[str, str] | None = None) -> list[Path]:
+    """One receipt per borough per run (``.md``, ``.html``, ``.csv``): for every borough with files in this
+    run and every borough in ``boroughs`` (slug -> borough code: the nightly passes every mapped borough, so a
+    borough that sent nothing new reads so, and what was due);
+    ``missing`` (slug -> (borough code, due deliveries not received)) adds "nothing received for …"."""
     by_slug: dict[str, list[DeliveryOutcome]] = defaultdict(list)
+    for slug in boroughs or {}:
+        by_slug[slug]
     for o in outcomes:
         by_slug[o.borough_slug].append(o)
     written: list[Path] = []
@@ -66,7 +68,7 @@ def write_receipts(con: duckdb.DuckDBPyConnection, receipts_root: Path, run_id: 
         folder.mkdir(parents=True, exist_ok=True)
         md_path, csv_path, html_path = folder / f"{stem}.md", folder / f"{stem}.csv", folder / f"{stem}.html"
         _write_csv(con, csv_path, [o.delivery_id for o in items if o.status in _WITH_ROWS], run_id)
-        code, gaps = (missing or {}).get(slug, (None, []))
+        code, gaps = (missing or {}).get(slug, ((boroughs or {}).get(slug), []))
         # a last line of defence: no identifier-like substring reaches a receipt (fhub.privacy.gate)
         text = scrub(_markdown(con, slug, run_id, items, key_label, csv_path.name, gaps, code,
                                today or dt.date.today()))[0]

@@ -150,7 +150,9 @@ def test_each_file_event_gets_one_receipt_line(tmp_path: Path) -> None:
     assert "~$" not in receipt  # described, never named
     second = land_all(paths, "run2", KEY, **kw)
     assert {o.status for o in second.deliveries} == {"skipped"}
-    assert not (paths.receipts / "hackney" / "run2.md").exists()
+    # a night with nothing new still gets its receipt (one per borough per run), listing no file again
+    again = (paths.receipts / "hackney" / "run2.md").read_text()
+    assert "No new files from this borough were received in this run" in again and "A folder" not in again
 
 
 def _results(paths, run_id):

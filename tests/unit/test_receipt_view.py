@@ -60,8 +60,11 @@ def test_nothing_received_when_due(tmp_path):
     text = (paths.receipts / "hackney" / "run1.md").read_text()
     # on 31 December 2024 the latest due month is November (due 10 December): nothing landed for it
     assert "**Nothing received for contacts 2024-11**" in text and "it was due on 10 December 2024" in text
-    # a borough with no file tonight gets no receipt (the notifications tell its officer what is missing)
-    assert not (paths.receipts / "camden").exists()
+    # one receipt per borough per run: a borough that sent nothing tonight reads so, with what was due
+    camden = (paths.receipts / "camden" / "run1.md").read_text()
+    assert "No new files from this borough were received in this run (files received before, unchanged, are not listed again)." in camden
+    assert "**Nothing received for contacts 2024-11**" in camden
+    assert (paths.receipts / "camden" / "run1.html").exists() and (paths.receipts / "camden" / "run1.csv").exists()
 
 
 def test_receipt_as_self_contained_html_and_csv(tmp_path):
