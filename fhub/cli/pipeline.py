@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from fhub.cli.common import MODES, default_mode
 from fhub.settings import Paths
@@ -57,11 +58,22 @@ def _cmd_confirm(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_report(args: argparse.Namespace) -> int:  # noqa: ARG001
-    from fhub.report.nightly import build_all_reports
+def _cmd_report(args: argparse.Namespace) -> int:
+    """The performance-cycle report from the published file: by default the nightly's own step (pages, PDFs,
+    offline Data Docs) on this data folder; ``--published``/``--out`` build the pages from another file."""
+    from fhub.report.nightly import build_all_reports, build_pages
 
     paths = Paths.from_env()
-    for page in build_all_reports(paths, run_id=None):
+    try:
+        if args.published is None and args.out is None and args.summary is None:
+            written = build_all_reports(paths, run_id=None, pdfs=not args.no_pdf)
+        else:
+            written = build_pages(args.published or paths.published_db, args.out or paths.reports / "performance",
+                                  run_summary=args.summary, pdfs=not args.no_pdf)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 2
+    for page in written:
         print(page)
     return 0
 
@@ -119,7 +131,12 @@ def register(sub) -> None:
     confirm.add_argument("delivery_id", help="the delivery id from the receipt (at least its first 12 characters)")
     confirm.set_defaults(func=_cmd_confirm)
 
-    report = sub.add_parser("report", help="build the performance-cycle HTML report from the published file")
+    report = sub.add_parser("report", help="build the performance-cycle HTML report (and its PDFs) from the published file")
+    report.add_argument("--published", type=Path, default=None,
+                        help="published DuckDB file, opened read-only (default: this data folder's)")
+    report.add_argument("--out", type=Path, default=None, help="output folder (default: <data>/reports/performance)")
+    report.add_argument("--summary", default=None, help="one-line run summary; 'published: NO' adds the warning line")
+    report.add_argument("--no-pdf", action="store_true", help="write the HTML pages only (no Chromium)")
     report.set_defaults(func=_cmd_report)
 
     paths = sub.add_parser("paths", help="print where everything is")

@@ -38,7 +38,6 @@ ALLOWED = {
     "the default data folder (issue 16 owns publish.py)",
     "fhub/report/pdf.py": "FHUB_CHROMIUM: where the Chromium binary is when it is not on PATH (a machine fact, "
     "like PATH itself)",
-    "fhub/report/__main__.py": "`python -m fhub.report`, an entry point of its own (issue 17 owns fhub/report/)",
 }
 #: Not checked: fhub_dev/ (the demo generator and the benchmark are developer tools with entry points of their
 #: own; they may read the environment like the CLI does).

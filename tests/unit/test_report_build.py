@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from fhub.dq import PublishDecision, WithheldScope, apply_withholdings
 from fhub.report import build_report
-from fhub.report.build import weakest_domain
 from fhub.report.sample import build_sample_published
+from fhub.report.scorecard import weakest_domain
 from fhub.report.stats import Z95, funnel_limits, linear_projection, wilson
 from fhub.report.tables import Table, neutralise, write_downloads
 
@@ -141,7 +141,7 @@ def test_spine_spread_is_london_boroughs_only(tmp_path):
     """At national scale authorities outside London have pages too, but the spine's grey bar is "the spread of
     London boroughs": an authority outside London must not stretch it."""
     from fhub.report import data as report_data
-    from fhub.report.build import domain_verdicts
+    from fhub.report.scorecard import domain_verdicts
 
     published = build_sample_published(tmp_path / "warehouse.duckdb")
     con = duckdb.connect(str(published))

@@ -64,7 +64,7 @@ def test_panel_is_never_empty_when_the_scorecard_counts_failures_and_nothing_rec
 
 
 def test_funnel_skipped_when_it_cannot_inform():
-    from fhub.report.build import funnel_skip_reason
+    from fhub.report.funnel import funnel_skip_reason
 
     hubs = [{"numerator": 5, "denominator": 12}, {"numerator": 6, "denominator": 15}, {"numerator": 9, "denominator": 30}]
     assert funnel_skip_reason({"numerator": 20, "denominator": 57, "period": "2024/25"}, hubs) is None
@@ -135,7 +135,7 @@ def test_what_changed_has_readable_labels_breakdown_and_top_n(tmp_path):
 
 
 def test_gld_official_and_provisional_are_labelled_and_tolerate_new_columns():
-    from fhub.report.build import gld_headline
+    from fhub.report.gld import gld_headline
 
     tracker = [
         {"geography_code": HACKNEY, "academic_year": "2024/25", "gld_value": 68.1, "gld_source": "published: lait"},
@@ -185,7 +185,7 @@ def test_running_header_text_is_a_safe_css_string(name):
 
 
 def test_scorecard_reads_issue_16_columns_when_present():
-    from fhub.report.build import SCORECARD_COLUMNS, domain_verdicts
+    from fhub.report.scorecard import SCORECARD_COLUMNS, domain_verdicts
 
     value = {"metric_id": "m", "geography_code": HACKNEY, "geography_level": "borough", "period": "2024/25",
              "value": 68.1818, "lower_95": 64.21, "upper_95": 71.9, "london_value": 69.3, "england_value": 67.7,

@@ -1,0 +1,77 @@
+"""Fingertips-style spine chart: every metric of a borough against the spread of London boroughs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fhub.report.charts.svg import SYMBOL_WORDS, VERDICT_STYLE, _svg_open, empty_chart, esc, marker
+
+
+@dataclass
+class SpineRow:
+    group: str  # e.g. "Learning · children"
+    label: str
+    value: float | None
+    benchmark: float | None  # London value (centre of the spine)
+    minimum: float | None
+    q1: float | None
+    q3: float | None
+    maximum: float | None
+    verdict: str | None  # better / similar / worse / lower / higher / None
+    high_is_good: bool | None = True
+    symbol: str | None = None  # GSS symbol when there is no value: c suppressed, x not available, z n/a
+
+
+def spine_chart(chart_id: str, title: str, desc: str, rows: Sequence[SpineRow], width: int = 760) -> str:
+    """Fingertips-style spine chart: London's range (min–max, inter-quartile) centred on London's value;
+    the borough's marker shape/colour carries its verdict (▲ better, ● similar, ▼ worse). "Better" is to
+    the right whatever the polarity."""
+    if not rows:
+        return empty_chart(chart_id, title, "No indicator values to compare")
+    row_h, top, label_w, verdict_w = 26, 34, 300, 110
+    groups: list[str] = []
+    for r in rows:
+        if r.group not in groups:
+            groups.append(r.group)
+    height = top + row_h * (len(rows) + len(groups)) + 40
+    x0, x1 = label_w, width - verdict_w
+    mid = (x0 + x1) / 2
+    out = [_svg_open(width, height, title, desc, chart_id)]
+    out.append(f'<text x="{x0}" y="16" fill="#333" font-size="11">◀ worse than London</text>')
+    out.append(f'<text x="{x1}" y="16" text-anchor="end" fill="#333" font-size="11">better than London ▶</text>')
+    out.append(f'<text x="{mid}" y="28" text-anchor="middle" fill="#333" font-size="11">London</text>')
+    y = top
+    for group in groups:
+        y += row_h
+        out.append(f'<text x="4" y="{y - 8}" font-weight="bold" fill="#111">{esc(group)}</text>')
+        for r in (r for r in rows if r.group == group):
+            cy = y + row_h / 2
+            out.append(f'<text x="14" y="{cy + 4}" fill="#111">{esc(r.label if len(r.label) <= 44 else r.label[:43] + "…")}<title>{esc(r.label)}</title></text>')
+            if r.benchmark is not None and r.minimum is not None and r.maximum is not None:
+                span = max(abs(r.maximum - r.benchmark), abs(r.benchmark - r.minimum), 1e-9)
+                sign = 1 if r.high_is_good in (True, None) else -1
+
+                def pos(v: float, _span=span, _sign=sign, _bench=r.benchmark) -> float:
+                    return min(x1, max(x0, mid + _sign * (v - _bench) / _span * (x1 - x0) / 2))
+
+                a, b = sorted((pos(r.minimum), pos(r.maximum)))
+                out.append(f'<rect x="{a:.1f}" y="{cy - 7}" width="{max(b - a, 1):.1f}" height="14" fill="#d9d9d9"/>')
+                if r.q1 is not None and r.q3 is not None:
+                    a, b = sorted((pos(r.q1), pos(r.q3)))
+                    out.append(f'<rect x="{a:.1f}" y="{cy - 7}" width="{max(b - a, 1):.1f}" height="14" fill="#9e9e9e"/>')
+                if r.value is not None:
+                    colour, shape, _ = VERDICT_STYLE.get(r.verdict, VERDICT_STYLE[None])
+                    out.append(marker(shape, pos(r.value), cy, 6, colour, "#000"))
+            out.append(f'<line x1="{mid}" x2="{mid}" y1="{cy - 10}" y2="{cy + 10}" stroke="#000" stroke-width="1.5"/>')
+            _, _, symbol = VERDICT_STYLE.get(r.verdict, VERDICT_STYLE[None])
+            text = (f"{r.symbol or 'x'} {SYMBOL_WORDS.get(r.symbol or 'x', '')}".strip() if r.value is None
+                    else f"{symbol} {r.verdict or 'not compared'}")
+            out.append(f'<text x="{x1 + 8}" y="{cy + 4}" fill="#111">{esc(text)}</text>')
+            y += row_h
+    ly = height - 14
+    out.append(f'<rect x="{x0}" y="{ly - 9}" width="18" height="10" fill="#d9d9d9"/><text x="{x0 + 22}" y="{ly}" font-size="11">London boroughs min–max</text>')
+    out.append(f'<rect x="{x0 + 190}" y="{ly - 9}" width="18" height="10" fill="#9e9e9e"/><text x="{x0 + 212}" y="{ly}" font-size="11">25th–75th percentile</text>')
+    out.append("</svg>")
+    return "".join(out)
+

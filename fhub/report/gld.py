@@ -1,0 +1,205 @@
+"""The GLD headline (official and provisional, each with its source), the summary against the 75% target and
+the GLD trend section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fhub.report import charts
+from fhub.report.data import ENGLAND_CODE, LONDON_CODE, ReportData
+from fhub.report.labels import REFORM_YEAR, TARGET_DEFAULT, TARGET_YEAR, _fmt, _label, _year
+from fhub.report.section import Section
+from fhub.report.stats import linear_projection
+from fhub.report.tables import Table, cell, write_downloads
+
+
+# ----------------------------------------------------------------------------------------- GLD
+@dataclass
+class GldSummary:
+    latest_year: str | None
+    latest_value: float | None
+    target: float
+    gap: float | None
+    projection: tuple[float, float, float] | None
+    verdict: str
+    symbol: str | None = None
+
+
+def _gld_series(data: ReportData, code: str) -> dict[int, dict]:
+    """GLD by academic year from indicator_values; years only in the tracker (e.g. real DfE figures) added."""
+    mid = data.gld_metric
+    out = {}
+    for v in data.values_by_code.get(code, []):
+        if v["metric_id"] == mid and _year(v["period"]) is not None:
+            out[_year(v["period"])] = v
+    for t in data.tracker:
+        year = _year(t.get("academic_year") or "")
+        if t.get("geography_code") == code and year is not None and year not in out:
+            out[year] = {"value": t.get("gld_value"), "suppression_symbol": t.get("suppression_symbol")
+                         or (None if t.get("gld_value") is not None else "x"), "target_value": t.get("target_value")}
+    return out
+
+
+def gld_summary(data: ReportData, code: str) -> GldSummary:
+    series = _gld_series(data, code)
+    mine = sorted((t for t in data.tracker if t.get("geography_code") == code),
+                  key=lambda t: (bool(t.get("is_latest")), str(t.get("academic_year") or "")))
+    tracker = mine[-1] if mine else None
+    target = TARGET_DEFAULT
+    for v in series.values():
+        if v.get("target_value") is not None:
+            target = float(v["target_value"])
+    if tracker and tracker.get("target_value") is not None:
+        target = float(tracker["target_value"])
+    published = {y: v for y, v in series.items() if v.get("value") is not None}
+    latest_year = max(published) if published else (max(series) if series else None)
+    latest = published.get(latest_year) if latest_year is not None else None
+    value = float(latest["value"]) if latest else None
+    projection = None
+    if tracker and tracker.get("projected_value") is not None:
+        pv = float(tracker["projected_value"])
+        low = tracker.get("projection_lower_95", tracker.get("projected_lower"))
+        up = tracker.get("projection_upper_95", tracker.get("projected_upper"))
+        projection = (pv, float(low) if low is not None else pv, float(up) if up is not None else pv)
+    else:
+        post = sorted((y, float(v["value"])) for y, v in published.items() if y >= REFORM_YEAR)
+        if len(post) >= 3:
+            projection = linear_projection([p[0] for p in post], [p[1] for p in post], TARGET_YEAR)
+    if tracker and tracker.get("verdict"):
+        verdict = str(tracker["verdict"]).replace("-", " ")
+        if tracker.get("verdict_reason"):
+            verdict += f" — {tracker['verdict_reason']}"
+    elif projection is None:
+        verdict = "uncertain (too few years since the 2021/22 reform to project)"
+    elif projection[1] >= target:
+        verdict = "on track"
+    elif projection[2] < target:
+        verdict = "off track"
+    else:
+        verdict = "uncertain"
+    symbol = None
+    if latest_year is not None and latest is None:
+        symbol = series[latest_year].get("suppression_symbol") or "x"
+    return GldSummary(
+        latest_year=_label(latest_year) if latest_year is not None else None,
+        latest_value=value,
+        target=target,
+        gap=None if value is None else round(target - value, 1),
+        projection=projection,
+        verdict=verdict,
+        symbol=symbol,
+    )
+
+
+@dataclass
+class GldFigure:
+    year: str
+    value: float | None
+    symbol: str | None
+    source: str
+    provisional: bool
+
+
+def _source_label(raw: object, provisional: bool) -> str:
+    text = str(raw or "").strip()
+    low = text.lower()
+    if "pupil" in low:
+        label = "borough EYFSP returns (pupil level), computed by the pipeline"
+    elif low.startswith("published") or "dfe" in low or "lait" in low or "ees" in low:
+        detail = text.split(":", 1)[1].strip() if ":" in text else text
+        label = f"DfE published statistics ({detail})" if detail else "DfE published statistics"
+    else:
+        label = text or "source not recorded"
+    return label + (" — provisional" if provisional else "")
+
+
+def gld_headline(data: ReportData, code: str) -> tuple[GldFigure | None, GldFigure | None]:
+    """(official, provisional) GLD for the geography from the tracker: official = the latest figure DfE has
+    published; provisional = a later year computed from the boroughs' pupil-level returns (or a tracker row
+    marked ``is_provisional``). Each carries its source, so the two are never mixed without a label."""
+    rows = [t for t in data.tracker if t.get("geography_code") == code and _year(t.get("academic_year") or "")]
+    official = provisional = None
+    for t in sorted(rows, key=lambda t: str(t.get("academic_year"))):
+        source = t.get("source") or t.get("gld_source")
+        is_prov = t.get("is_provisional")
+        if is_prov is None:
+            is_prov = "pupil" in str(source or "").lower()
+        value = t.get("gld_value")
+        label = _source_label(source, bool(is_prov))
+        if code == LONDON_CODE and "pupil" in str(source or "").lower():  # an aggregate, not DfE's London
+            label = label.replace("borough EYFSP returns", "the participating boroughs' EYFSP returns (not all "
+                                  "33 London boroughs)")
+        fig = GldFigure(str(t.get("academic_year")), None if value is None else float(value),
+                        None if value is not None else (t.get("suppression_symbol") or "x"), label, bool(is_prov))
+        if is_prov:
+            provisional = fig
+        elif value is not None:
+            official = fig
+    if provisional and official and provisional.year <= official.year:
+        provisional = None  # DfE has published that year: the official figure supersedes it
+    return official, provisional
+
+
+def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: Path) -> Section:
+    own = _gld_series(data, code)
+    london = _gld_series(data, LONDON_CODE) if code != LONDON_CODE else {}
+    england = _gld_series(data, ENGLAND_CODE)
+    summary = gld_summary(data, code)
+    years = sorted(set(own) | set(london) | set(england))
+    if not years:
+        return Section("gld", "Good level of development against the 75% ambition",
+                       svg=charts.empty_chart(f"{prefix}-gld", "GLD trend", "No GLD values published yet"),
+                       intro="No Good Level of Development values are in the published file yet.")
+    x_labels = {float(y): _label(y) for y in years}
+    x_labels[float(TARGET_YEAR)] = _label(TARGET_YEAR)
+
+    def pts(series: dict[int, dict]) -> list[tuple[float, float | None]]:
+        return [(float(y), None if v.get("value") is None else float(v["value"])) for y, v in sorted(series.items())]
+
+    lines = [charts.Series(name, pts(own), charts.BLUE, "", "circle", 3)]
+    if london:
+        lines.append(charts.Series("London", pts(london), charts.ORANGE, "6 3", "square"))
+    if england:
+        lines.append(charts.Series("England", pts(england), charts.BLACK, "2 3", "triangle", 2))
+    band = None
+    last = max((y for y, v in own.items() if v.get("value") is not None), default=None)
+    if summary.projection and last is not None:
+        pred, lo, hi = summary.projection
+        start = float(own[last]["value"])
+        lines.append(charts.Series(f"Projection to {_label(TARGET_YEAR)}", [(float(last), start), (float(TARGET_YEAR), pred)],
+                                   charts.SKY, "4 4", "diamond", 2))
+        band = ([(float(last), start, start), (float(TARGET_YEAR), lo, hi)], charts.SKY, "95% projection interval")
+    vlines = [(REFORM_YEAR - 0.5, "EYFS reform: break in series (b)")] if min(years) < REFORM_YEAR <= max(years) else []
+    svg = charts.line_chart(
+        f"{prefix}-gld", f"{name}: % of children at a good level of development",
+        f"GLD by academic year for {name}, London and England, with the {summary.target:g}% target for "
+        f"{_label(TARGET_YEAR)} and a projection from {name}'s own trend since the 2021/22 reform.",
+        lines, x_labels=x_labels, hlines=[(summary.target, f"{summary.target:g}% target", charts.GREEN)],
+        vlines=vlines, band=band, break_gap=1.0 if min(years) >= REFORM_YEAR else 1.0,
+    )
+    rows = []
+    for y in years:
+        note = "b" if y == REFORM_YEAR and min(years) < REFORM_YEAR else ""
+        o, ln, en = own.get(y, {}), london.get(y, {}), england.get(y, {})
+        rows.append([_label(y), cell(o.get("value"), o.get("suppression_symbol")),
+                     cell(o.get("lower_95"), o.get("suppression_symbol")), cell(o.get("upper_95"), o.get("suppression_symbol")),
+                     cell(ln.get("value"), ln.get("suppression_symbol")) if london else "z",
+                     cell(en.get("value"), en.get("suppression_symbol")), note])
+    if summary.projection:
+        rows.append([f"{_label(TARGET_YEAR)} (projection)", round(summary.projection[0], 1), round(summary.projection[1], 1),
+                     round(summary.projection[2], 1), "x", "x", "p"])
+    heads = ["Academic year", f"{name} %", "Lower 95% CI", "Upper 95% CI", "London %", "England %", "Note"]
+    if code == LONDON_CODE:
+        heads.pop(4)
+        rows = [r[:4] + r[5:] for r in rows]
+    table = Table(f"GLD by year {name}", heads, rows, slug="gld-trend", numeric=set(range(1, len(heads) - 1)))
+    write_downloads(table, downloads, prefix)
+    gap = "" if summary.gap is None else (f"{abs(summary.gap):.1f} points {'below' if summary.gap > 0 else 'above'} the target")
+    intro = (f"Latest ({summary.latest_year or 'none'}): {_fmt(summary.latest_value) if summary.latest_value is not None else (summary.symbol or 'x')}% "
+             f"against a target of {summary.target:g}% by {_label(TARGET_YEAR)}{' — ' + gap if gap else ''}. Verdict: {summary.verdict}.")
+    keys = (["b"] if vlines else []) + (["p"] if summary.projection else [])
+    return Section("gld", "Good level of development against the 75% ambition", intro=intro, svg=svg, keys=keys,
+                   figcaption="GLD trend with the target and the projection (shaded: 95% interval). Values before "
+                              "2021/22 are not comparable (EYFS reform).", tables=[table])
+
