@@ -14,9 +14,11 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from fhub.reference.publications import Publication, load_publications
 from fhub.report.availability import availability_section
 from fhub.report.changes import changes_section
 from fhub.report.data import LONDON_CODE, ReportData, load
+from fhub.report.definitions import definitions_section
 from fhub.report.dq_section import _overall_scores, dq_section, problems_of
 from fhub.report.funnel import funnel_section
 from fhub.report.gld import gld_headline, gld_section, gld_summary
@@ -72,10 +74,13 @@ def _cycle(data: ReportData) -> str | None:
     return max(cycles) if cycles else None
 
 
-def build_report(published_db: Path, out_dir: Path, run_summary: object = None) -> list[Path]:
+def build_report(published_db: Path, out_dir: Path, run_summary: object = None,
+                 publications: tuple[Publication, ...] | None = None) -> list[Path]:
     """Write the London overview and one page per borough into ``out_dir``; return the HTML paths
-    (London first). PDFs are printed separately (:func:`fhub.report.pdf.print_pdfs`)."""
+    (London first). PDFs are printed separately (:func:`fhub.report.pdf.print_pdfs`). ``publications``: the
+    release dates of the published sources (default: the project's ``config/reference/publications.yml``)."""
     data = load(Path(published_db))
+    publications = load_publications() if publications is None else publications
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     downloads = out_dir / "data"
@@ -97,6 +102,7 @@ def build_report(published_db: Path, out_dir: Path, run_summary: object = None) 
         sections = [changes_section(data, code, name, prefix, downloads),
                     dq_section(data, code, name, prefix, downloads),
                     gld_section(data, code, name, prefix, downloads), scorecard,
+                    definitions_section(data, code, name, prefix, downloads, publications),
                     funnel_section(data, code, name, prefix, downloads),
                     availability_section(data, code, name, prefix, downloads)]
         problems = problems_of(data, code)

@@ -45,6 +45,9 @@ class ReportData:
     layer_names: dict[str, str] = field(default_factory=dict)
     domain_names: dict[str, str] = field(default_factory=dict)
     tables_present: set[str] = field(default_factory=set)
+    #: (borough code, metric, period) -> the borough's DfE statistical-neighbour comparison (``peer_comparisons``,
+    #: peer group ``statistical_neighbours``, breakdown total); empty when the file has no such relation
+    neighbours: dict[tuple[str, str, str], dict] = field(default_factory=dict)
     #: authorities in ``boroughs`` that are not London boroughs (joined by configuration at national scale):
     #: pages are made for them, but they are not part of "the spread of London boroughs"
     non_london: set[str] = field(default_factory=set)
@@ -98,6 +101,16 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
             [table],
         ).fetchall()
     }
+
+
+def _statistical_neighbours(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str], dict]:
+    """Each borough value's comparison with its DfE statistical neighbours (total breakdown only)."""
+    cols = _columns(con, "peer_comparisons")
+    if not {"borough_code", "metric_id", "period", "peer_group_id", "benchmark_value"} <= cols:
+        return {}
+    total = "and coalesce(breakdown_type, 'total') = 'total'" if "breakdown_type" in cols else ""
+    rows = _rows(con, f"select * from peer_comparisons where peer_group_id = 'statistical_neighbours' {total}")  # noqa: S608
+    return {(r["borough_code"], r["metric_id"], r["period"]): r for r in rows}
 
 
 def load(published_db: Path) -> ReportData:
@@ -166,6 +179,8 @@ def load(published_db: Path) -> ReportData:
             data.tracker = _rows(con, "select * from gld_target_tracker")
         if "deliveries" in tables and {"borough_code", "extract_type", "status"} <= _columns(con, "deliveries"):
             data.deliveries = _rows(con, "select borough_code, extract_type, period, status from deliveries")
+        if "peer_comparisons" in tables:
+            data.neighbours = _statistical_neighbours(con)
         if "dq_revisions" in tables:
             data.revisions = _rows(con, "select * from dq_revisions")
         if "run_manifest" in tables:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fhub.report import charts
+from fhub.report.charts.spine import DARK_PURPLE
 from fhub.report.data import ENGLAND_CODE, LONDON_CODE, ReportData
 from fhub.report.labels import REFORM_YEAR, TARGET_DEFAULT, TARGET_YEAR, _fmt, _label, _year
 from fhub.report.section import Section
@@ -141,11 +142,28 @@ def gld_headline(data: ReportData, code: str) -> tuple[GldFigure | None, GldFigu
     return official, provisional
 
 
+_NEIGHBOURS_NAME = "Statistical neighbours"
+
+
+def _neighbours_series(data: ReportData, code: str, years: set[int]) -> dict[int, dict]:
+    """The statistical neighbours' GLD by year (DfE's published figures for them, ``peer_comparisons``): under
+    the records metric where the borough has records for the year, else under DfE's published GLD metric."""
+    out = {}
+    for y in sorted(years):
+        for mid in (data.gld_metric, "gld_dfe_published"):
+            row = data.neighbours.get((code, mid, _label(y)))
+            if row is not None and row.get("benchmark_value") is not None:
+                out[y] = {"value": float(row["benchmark_value"]), "source": row.get("benchmark_source")}
+                break
+    return out
+
+
 def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: Path) -> Section:
     own = _gld_series(data, code)
     london = _gld_series(data, LONDON_CODE) if code != LONDON_CODE else {}
     england = _gld_series(data, ENGLAND_CODE)
     summary = gld_summary(data, code)
+    neighbours = _neighbours_series(data, code, set(own) | set(london) | set(england)) if code != LONDON_CODE else {}
     years = sorted(set(own) | set(london) | set(england))
     if not years:
         return Section("gld", "Good level of development against the 75% ambition",
@@ -162,6 +180,8 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
         lines.append(charts.Series("London", pts(london), charts.ORANGE, "6 3", "square"))
     if england:
         lines.append(charts.Series("England", pts(england), charts.BLACK, "2 3", "triangle", 2))
+    if neighbours:
+        lines.append(charts.Series(_NEIGHBOURS_NAME, pts(neighbours), DARK_PURPLE, "1 3", "cross", 2))
     band = None
     last = max((y for y, v in own.items() if v.get("value") is not None), default=None)
     if summary.projection and last is not None:
@@ -173,7 +193,8 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
     vlines = [(REFORM_YEAR - 0.5, "EYFS reform: break in series (b)")] if min(years) < REFORM_YEAR <= max(years) else []
     svg = charts.line_chart(
         f"{prefix}-gld", f"{name}: % of children at a good level of development",
-        f"GLD by academic year for {name}, London and England, with the {summary.target:g}% target for "
+        f"GLD by academic year for {name}, London, England"
+        f"{' and its DfE statistical neighbours' if neighbours else ''}, with the {summary.target:g}% target for "
         f"{_label(TARGET_YEAR)} and a projection from {name}'s own trend since the 2021/22 reform.",
         lines, x_labels=x_labels, hlines=[(summary.target, f"{summary.target:g}% target", charts.GREEN)],
         vlines=vlines, band=band, break_gap=1.0 if min(years) >= REFORM_YEAR else 1.0,
@@ -182,18 +203,26 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
     for y in years:
         note = "b" if y == REFORM_YEAR and min(years) < REFORM_YEAR else ""
         o, ln, en = own.get(y, {}), london.get(y, {}), england.get(y, {})
+        sn = neighbours.get(y, {"value": None, "suppression_symbol": "x"})
         rows.append([_label(y), cell(o.get("value"), o.get("suppression_symbol")),
                      cell(o.get("lower_95"), o.get("suppression_symbol")), cell(o.get("upper_95"), o.get("suppression_symbol")),
                      cell(ln.get("value"), ln.get("suppression_symbol")) if london else "z",
-                     cell(en.get("value"), en.get("suppression_symbol")), note])
+                     cell(en.get("value"), en.get("suppression_symbol")),
+                     cell(sn.get("value"), sn.get("suppression_symbol")), note])
     if summary.projection:
         rows.append([f"{_label(TARGET_YEAR)} (projection)", round(summary.projection[0], 1), round(summary.projection[1], 1),
-                     round(summary.projection[2], 1), "x", "x", "p"])
-    heads = ["Academic year", f"{name} %", "Lower 95% CI", "Upper 95% CI", "London %", "England %", "Note"]
-    if code == LONDON_CODE:
-        heads.pop(4)
-        rows = [r[:4] + r[5:] for r in rows]
-    table = Table(f"GLD by year {name}", heads, rows, slug="gld-trend", numeric=set(range(1, len(heads) - 1)))
+                     round(summary.projection[2], 1), "x", "x", "x", "p"])
+    heads = ["Academic year", f"{name} %", "Lower 95% CI", "Upper 95% CI", "London %", "England %",
+             f"{_NEIGHBOURS_NAME} %", "Note"]
+    if code == LONDON_CODE:  # London has no statistical neighbours, and is itself the London column
+        heads = heads[:4] + heads[5:6] + heads[7:]
+        rows = [r[:4] + r[5:6] + r[7:] for r in rows]
+    model = next((str(r.get("peer_group_name")) for (b, _, _), r in data.neighbours.items() if b == code
+                  and r.get("peer_group_name")), "statistical neighbours")
+    table = Table(f"GLD by year {name}", heads, rows, slug="gld-trend", numeric=set(range(1, len(heads) - 1)),
+                  caption=(f"{_NEIGHBOURS_NAME}: DfE's published GLD for {name}'s {model} (pooled from their counts, "
+                           "or the mean of their percentages where DfE published no counts); x where there is none."
+                           if code != LONDON_CODE else ""))
     write_downloads(table, downloads, prefix)
     gap = "" if summary.gap is None else (f"{abs(summary.gap):.1f} points {'below' if summary.gap > 0 else 'above'} the target")
     intro = (f"Latest ({summary.latest_year or 'none'}): {_fmt(summary.latest_value) if summary.latest_value is not None else (summary.symbol or 'x')}% "

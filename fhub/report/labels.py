@@ -30,3 +30,16 @@ def _high_is_good(info: dict) -> bool | None:
         return True
     return None
 
+
+
+def definition_of(info: dict) -> str:
+    """A metric's definition in words, from the framework: what is counted, out of what."""
+    numerator = str(info.get("numerator_definition") or "").strip().rstrip(".")
+    denominator = str(info.get("denominator_definition") or "").strip().rstrip(".")
+    if denominator.lower().startswith("not applicable"):
+        denominator = ""
+    if numerator and denominator:
+        return f"{numerator}, out of: {denominator[:1].lower() + denominator[1:]}."
+    if numerator:
+        return f"{numerator}."
+    return str(info.get("description") or "").strip() or "not recorded in the framework"

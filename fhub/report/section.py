@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fhub.report.tables import MARKS, SYMBOLS, Table
+from fhub.report.tables import MARKS, SYMBOLS, TREND_MARKS, Table
 
 
 @dataclass
@@ -19,8 +19,9 @@ class Section:
     keys: list[str] = field(default_factory=list)  # symbols the chart itself uses (its key sits beside it)
     lead: list[Table] = field(default_factory=list)  # tables shown open, before the chart
     collapsed: str = ""  # summary text: the tables sit in a <details> on screen (printed open)
+    print_open: bool = True  # False: the collapsed tables print as a one-line pointer (they are long)
 
     @property
     def chart_symbols(self) -> list[tuple[str, str]]:
-        meaning = {**SYMBOLS, **MARKS}
+        meaning = {**SYMBOLS, **MARKS, **TREND_MARKS}
         return [(k, meaning[k]) for k in self.keys if k in meaning]

@@ -71,6 +71,14 @@ SYMBOLS = {
     "u": "low reliability",
 }
 MARKS = {"▲": "significantly better", "●": "not significantly different", "▼": "significantly worse"}
+#: recent trend (Fingertips: chi-square test for trend over the 5 most recent comparable annual points); the cell
+#: always carries the words too (``↑ increasing and getting better``), so nothing is said by colour alone
+TREND_MARKS = {
+    "↑": "trend: increasing (significant)",
+    "↓": "trend: decreasing (significant)",
+    "→": "trend: no significant change",
+    "–": "trend could not be calculated (fewer than 5 comparable annual points, or quarterly data)",
+}
 SYMBOL_FOOTNOTE = "GSS symbols: " + "; ".join(f"{k} {v}" for k, v in SYMBOLS.items()) + "."
 
 
@@ -85,10 +93,12 @@ def symbols_in(rows: list[list[object]]) -> list[tuple[str, str]]:
                 found.add(text)
             elif text[:1] in MARKS:
                 found.add(text[:1])
+            elif text[:1] in TREND_MARKS and text[1:2] in ("", " "):
+                found.add(text[:1])
             elif text.endswith((" p", " r", " b")) and text[-1] in SYMBOLS:
                 found.add(text[-1])
-    order = list(SYMBOLS) + list(MARKS)
-    meaning = {**SYMBOLS, **MARKS}
+    order = list(SYMBOLS) + list(MARKS) + list(TREND_MARKS)
+    meaning = {**SYMBOLS, **MARKS, **TREND_MARKS}
     return [(s, meaning[s]) for s in order if s in found]
 
 
@@ -122,6 +132,9 @@ def write_downloads(table: Table, folder: Path, prefix: str) -> None:
         ws.append([neutralise(table.caption)])
     ws.append([])
     ws.append([SYMBOL_FOOTNOTE])
+    marks = [(s, m) for s, m in table.symbols if s not in SYMBOLS]
+    if marks:  # the verdict and trend marks this table uses, as the page's key beside it says
+        ws.append(["Marks: " + "; ".join(f"{s} {m}" for s, m in marks) + "."])
     wb.save(folder / f"{base}.xlsx")
     table.csv_href = f"{folder.name}/{base}.csv"
     table.xlsx_href = f"{folder.name}/{base}.xlsx"
