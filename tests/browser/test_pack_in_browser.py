@@ -1,6 +1,7 @@
 """The performance-cycle pack on the demo (issue 17), in headless Chromium: the printed borough pack fits 12 A4
 pages with its running header, axe-core finds no serious or critical violation, each page carries one run id,
-the London tile map holds all 33 boroughs, nothing overflows the page body at 390 px, and the Data Docs index
+a borough page shows its statistical neighbours (spine marker, legend, scorecard columns) and trend marks with
+their key, the London tile map holds all 33 boroughs, nothing overflows the page body at 390 px, and the Data Docs index
 lists its suites without scripts. Screenshots are kept in ``test-artifacts/screenshots/pack/``.
 
 The demo build is the session's ``baseline`` nightly (shared with the e2e tests), or the published file named
@@ -125,6 +126,36 @@ def test_pages_one_run_id_axe_clean_and_no_overflow_at_390px(demo_pack, browser)
             problems.append(f"requests left the machine: {requests[:3]}")
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_borough_page_has_statistical_neighbours_and_trend_marks(demo_pack, browser):
+    """Hackney (which sends data, and whose statistical neighbours DfE publishes EYFSP figures for): the spine
+    chart marks the neighbours with a legend naming the model, the scorecard has their column, comparison and
+    benchmark, every trend cell is a mark with words and the key beside the table and the chart explains the
+    marks; the definitions table gives the release dates of the published sources."""
+    hackney = next(p for p in demo_pack["pages"] if "E09000012" in p.name)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context, page, _ = _offline_page(browser, 1366)
+    page.goto(hackney.resolve().as_uri(), wait_until="load")
+    spine = page.locator("section.section-scorecard svg[data-chart$='-spine']")
+    assert spine.locator("g.comparator[data-comparator='neighbours']").count() >= 1
+    assert re.search(r"Statistical neighbours \(DfE 20(21|25) model\)", spine.locator(".legend-neighbours").text_content())
+    table = page.locator("section.section-scorecard table").first
+    heads = table.locator("thead th").all_text_contents()
+    for column in ("London", "England", "Statistical neighbours", "Compared with statistical neighbours",
+                   "Trend", "Statistical neighbours benchmark"):
+        assert column in heads, column
+    rows = table.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent))")
+    trend, neighbours = heads.index("Trend"), heads.index("Statistical neighbours")
+    assert rows and all(re.fullmatch(r"[↑↓→–] [a-z ]+|[cxz]", r[trend]) for r in rows), [r[trend] for r in rows]
+    assert all(r[neighbours].strip() and r[neighbours] not in ("None", "nan") for r in rows)
+    assert any(re.fullmatch(r"\d+(\.\d+)?", r[neighbours]) for r in rows)  # DfE's figure for the EYFSP metrics
+    keys = page.locator("section.section-scorecard .symbols-key").all_text_contents()
+    assert any("trend" in k for k in keys) and any("significantly better" in k for k in keys)
+    definitions = page.locator("section.section-definitions")
+    assert "Published on" in definitions.text_content() and "Next update" in definitions.text_content()
+    spine.screenshot(path=str(ARTIFACTS / "borough-spine.png"))
+    context.close()
 
 
 def test_london_page_tile_map_holds_all_33_boroughs(demo_pack, browser):
