@@ -18,7 +18,7 @@ from fhub.report.charts.svg import (
 
 DARK_PURPLE = "#7d2e68"
 #: the comparators' markers: shape (and a text key) carries them, colour only helps
-ENGLAND_MARK = ("diamond", "#ffffff", BLACK)  # hollow diamond
+ENGLAND_MARK = ("diamond", "none", BLACK)  # hollow diamond
 NEIGHBOURS_MARK = ("cross", DARK_PURPLE, DARK_PURPLE)  # ×, darker than Okabe–Ito purple for 3:1 contrast
 
 
@@ -41,7 +41,7 @@ class SpineRow:
     definition: str = ""  # shown as the label's tooltip
 
 
-def spine_chart(chart_id: str, title: str, desc: str, rows: Sequence[SpineRow], width: int = 860,
+def spine_chart(chart_id: str, title: str, desc: str, rows: Sequence[SpineRow], width: int = 870,
                 neighbours_label: str = "statistical neighbours") -> str:
     """Fingertips-style spine chart: London's range (min–max, inter-quartile) centred on London's value;
     the borough's marker shape/colour carries its verdict (▲ better, ● similar, ▼ worse); England (◇) and the
@@ -49,7 +49,7 @@ def spine_chart(chart_id: str, title: str, desc: str, rows: Sequence[SpineRow], 
     whatever the polarity. The verdict and the trend are printed in words beside each row."""
     if not rows:
         return empty_chart(chart_id, title, "No indicator values to compare")
-    row_h, top, label_w, verdict_w, trend_w = 26, 34, 300, 110, 110
+    row_h, top, label_w, verdict_w, trend_w = 26, 34, 300, 110, 120
     groups: list[str] = []
     for r in rows:
         if r.group not in groups:
@@ -83,15 +83,16 @@ def spine_chart(chart_id: str, title: str, desc: str, rows: Sequence[SpineRow], 
                 if r.q1 is not None and r.q3 is not None:
                     a, b = sorted((pos(r.q1), pos(r.q3)))
                     out.append(f'<rect x="{a:.1f}" y="{cy - 7}" width="{max(b - a, 1):.1f}" height="14" fill="#9e9e9e"/>')
+                if r.value is not None:
+                    colour, shape, _ = VERDICT_STYLE.get(r.verdict, VERDICT_STYLE[None])
+                    out.append(marker(shape, pos(r.value), cy, 6, colour, "#000"))
+                # the comparators on top (smaller, hollow or a cross), so neither hides the other
                 for who, v, (shape, fill, stroke) in (("England", r.england, ENGLAND_MARK),
                                                       (neighbours_label, r.neighbours, NEIGHBOURS_MARK)):
                     if v is not None:
                         out.append(f'<g class="comparator" data-comparator="{"england" if who == "England" else "neighbours"}">'
                                    + marker(shape, pos(v), cy, 4.5, fill, stroke)
                                    + f"<title>{esc(who)}: {v:.1f}</title></g>")
-                if r.value is not None:
-                    colour, shape, _ = VERDICT_STYLE.get(r.verdict, VERDICT_STYLE[None])
-                    out.append(marker(shape, pos(r.value), cy, 6, colour, "#000"))
             out.append(f'<line x1="{mid}" x2="{mid}" y1="{cy - 10}" y2="{cy + 10}" stroke="#000" stroke-width="1.5"/>')
             _, _, symbol = VERDICT_STYLE.get(r.verdict, VERDICT_STYLE[None])
             text = (f"{r.symbol or 'x'} {SYMBOL_WORDS.get(r.symbol or 'x', '')}".strip() if r.value is None
