@@ -71,9 +71,14 @@ def load_publications(path: Path | None = None, downloads: Path | None = None) -
         if unknown:
             raise ValueError(f"{where}: tables {unknown} are not files of config/reference/downloads.yml")
         pub = Publication(
-            source=str(entry["source"]), label=str(entry["label"]), tables=tuple(entry["tables"]),
-            published_on=_date(entry, "published_on", where), published_note=str(entry.get("published_note") or ""),
-            next_update=_date(entry, "next_update", where), next_update_note=str(entry.get("next_update_note") or ""))
+            source=str(entry["source"]),
+            label=str(entry["label"]),
+            tables=tuple(entry["tables"]),
+            published_on=_date(entry, "published_on", where),
+            published_note=str(entry.get("published_note") or ""),
+            next_update=_date(entry, "next_update", where),
+            next_update_note=str(entry.get("next_update_note") or ""),
+        )
         if pub.published_on is None and not pub.published_note:
             raise ValueError(f"{where}: published_on is null, so published_note must say what is known")
         if pub.next_update is None and not pub.next_update_note:

@@ -18,18 +18,31 @@ def _availability_status(row: dict) -> str:
     return "missing"
 
 
-def availability_section(data: ReportData, code: str | None, name: str, prefix: str, downloads: Path) -> Section:
-    rows = data.availability if code is None else [r for r in data.availability if r.get("borough_code") == code]
+def availability_section(
+    data: ReportData, code: str | None, name: str, prefix: str, downloads: Path
+) -> Section:
+    rows = (
+        data.availability if code is None else [r for r in data.availability if r.get("borough_code") == code]
+    )
     if not rows:
-        return Section("availability", "Data availability",
-                       svg=charts.empty_chart(f"{prefix}-availability", "Data availability", "No availability information"),
-                       intro="The availability map is not in the published file yet.")
+        return Section(
+            "availability",
+            "Data availability",
+            svg=charts.empty_chart(
+                f"{prefix}-availability", "Data availability", "No availability information"
+            ),
+            intro="The availability map is not in the published file yet.",
+        )
 
     def dom(r: dict) -> str:
         return data.domain(r.get("domain") or data.metrics.get(r.get("metric_id"), {}).get("domain"))
 
     def lay(r: dict) -> str:
-        layer = r.get("layer") if r.get("layer") is not None else data.metrics.get(r.get("metric_id"), {}).get("layer")
+        layer = (
+            r.get("layer")
+            if r.get("layer") is not None
+            else data.metrics.get(r.get("metric_id"), {}).get("layer")
+        )
         return data.layer(layer)
 
     if code is None:
@@ -44,6 +57,7 @@ def availability_section(data: ReportData, code: str | None, name: str, prefix: 
 
         def keyf(r: dict) -> tuple[str, str]:
             return (dom(r), lay(r))
+
     counts: dict[tuple[str, str], list[int]] = {}
     for r in rows:
         c = counts.setdefault(keyf(r), [0, 0, 0, 0])
@@ -53,25 +67,56 @@ def availability_section(data: ReportData, code: str | None, name: str, prefix: 
         c[2] += status == "accessible"
         c[3] += status == "missing"
     cells = {k: 100 * v[1] / v[0] for k, v in counts.items()}
-    svg = charts.heatmap(f"{prefix}-availability", f"{name}: share of metrics available",
-                         "Heatmap of the share of metrics whose data are available (landed and passed checks); "
-                         "the percentage is printed in each cell.", row_keys, col_keys, cells)
-    table_rows = [[k[0], k[1], v[0], v[1], v[2], v[3], round(100 * v[1] / v[0], 1)] for k, v in sorted(counts.items())]
+    svg = charts.heatmap(
+        f"{prefix}-availability",
+        f"{name}: share of metrics available",
+        "Heatmap of the share of metrics whose data are available (landed and passed checks); "
+        "the percentage is printed in each cell.",
+        row_keys,
+        col_keys,
+        cells,
+    )
+    table_rows = [
+        [k[0], k[1], v[0], v[1], v[2], v[3], round(100 * v[1] / v[0], 1)] for k, v in sorted(counts.items())
+    ]
     heads = (["Borough", "Domain"] if code is None else ["Domain", "Layer"]) + [
-        "Metrics", "Available", "Accessible", "Missing", "Coverage %"]
+        "Metrics",
+        "Available",
+        "Accessible",
+        "Missing",
+        "Coverage %",
+    ]
     table = Table(f"Availability {name}", heads, table_rows, slug="availability", numeric={2, 3, 4, 5, 6})
     write_downloads(table, downloads, prefix)
     tables = [table]
     if code is not None:
-        gaps = [[data.metrics.get(r.get("metric_id"), {}).get("metric_name") or r.get("metric_id"), dom(r), lay(r),
-                 _availability_status(r), r.get("reason") or ""] for r in rows if _availability_status(r) != "available"]
+        gaps = [
+            [
+                data.metrics.get(r.get("metric_id"), {}).get("metric_name") or r.get("metric_id"),
+                dom(r),
+                lay(r),
+                _availability_status(r),
+                r.get("reason") or "",
+            ]
+            for r in rows
+            if _availability_status(r) != "available"
+        ]
         if gaps:
-            gap_table = Table(f"Metrics not available {name}", ["Metric", "Domain", "Layer", "Status", "Reason"],
-                              sorted(gaps, key=lambda g: (g[1], g[0])), slug="availability-gaps")
+            gap_table = Table(
+                f"Metrics not available {name}",
+                ["Metric", "Domain", "Layer", "Status", "Reason"],
+                sorted(gaps, key=lambda g: (g[1], g[0])),
+                slug="availability-gaps",
+            )
             write_downloads(gap_table, downloads, prefix)
             tables.append(gap_table)
     keys = ["x"] if any(v is None for v in (cells.get((r, c)) for r in row_keys for c in col_keys)) else []
-    return Section("availability", "Data availability", svg=svg, tables=tables, keys=keys,
-                   figcaption="Available = landed and passed checks; accessible = the borough holds the data but "
-                              "does not send it yet; missing = not collected.")
-
+    return Section(
+        "availability",
+        "Data availability",
+        svg=svg,
+        tables=tables,
+        keys=keys,
+        figcaption="Available = landed and passed checks; accessible = the borough holds the data but "
+        "does not send it yet; missing = not collected.",
+    )

@@ -43,11 +43,14 @@ def neighbours_of(data: ReportData, code: str, value: dict) -> Neighbours:
         if "suppressed" in source:
             return Neighbours(None, "c", None, source)
         reason = row.get("dq_reason") or "benchmark withheld"
-        return Neighbours(None, "x", None, f"{row.get('peer_group_name') or 'statistical neighbours'}: {reason}")
+        return Neighbours(
+            None, "x", None, f"{row.get('peer_group_name') or 'statistical neighbours'}: {reason}"
+        )
     if value.get("neighbours_value") is not None:  # a published file without peer_comparisons
         source = str(value.get("neighbours_benchmark") or "statistical neighbours")
-        return Neighbours(float(value["neighbours_value"]), None, value.get("compared_to_neighbours"),
-                          _identity(source))
+        return Neighbours(
+            float(value["neighbours_value"]), None, value.get("compared_to_neighbours"), _identity(source)
+        )
     return Neighbours(None, "x", None, NO_NEIGHBOURS)
 
 
@@ -77,7 +80,17 @@ def trend_short(trend: object) -> str:
     if not trend:
         return ""
     text = str(trend).lower()
-    words = ("getting better" if "better" in text else "getting worse" if "worse" in text else
-             "increasing" if text.startswith("increasing") else "decreasing" if text.startswith("decreasing") else
-             "no change" if "no significant" in text else "not calculated")
+    words = (
+        "getting better"
+        if "better" in text
+        else "getting worse"
+        if "worse" in text
+        else "increasing"
+        if text.startswith("increasing")
+        else "decreasing"
+        if text.startswith("decreasing")
+        else "no change"
+        if "no significant" in text
+        else "not calculated"
+    )
     return f"{trend_mark(trend)} {words}"

@@ -29,27 +29,51 @@ def release_cells(source: object, publications: tuple[Publication, ...]) -> tupl
     def named(p: Publication, text: str) -> str:
         return f"{p.label.split(':', 1)[0]}: {text}"
 
-    return ("; ".join(named(p, p.published_text) for p in pubs),
-            "; ".join(named(p, p.next_update_text) for p in pubs))
+    return (
+        "; ".join(named(p, p.published_text) for p in pubs),
+        "; ".join(named(p, p.next_update_text) for p in pubs),
+    )
 
 
-def definitions_section(data: ReportData, code: str, name: str, prefix: str, downloads: Path,
-                        publications: tuple[Publication, ...]) -> Section:
+def definitions_section(
+    data: ReportData,
+    code: str,
+    name: str,
+    prefix: str,
+    downloads: Path,
+    publications: tuple[Publication, ...],
+) -> Section:
     rows = []
     for mid, v in latest_values(data, code):
         info = data.metrics.get(mid, {})
         source = v.get("source") or info.get("data_source") or ""
         published, next_update = release_cells(v.get("source"), publications)
-        rows.append([info.get("metric_name") or mid, definition_of(info),
-                     UNIT_LABELS.get(str(info.get("unit")), info.get("unit") or "not recorded"),
-                     source + (" — provisional p" if v.get("is_provisional") else ""), published, next_update])
-    table = Table(f"Definitions and sources {name}", DEFINITION_COLUMNS, rows, slug="definitions",
-                  caption="Published on / next update: the publisher's release dates for published statistics where "
-                          "recorded (config/reference/publications.yml; 'not recorded' where we hold no date); z for "
-                          "the borough's own records, computed each night from its deliveries.")
+        rows.append(
+            [
+                info.get("metric_name") or mid,
+                definition_of(info),
+                UNIT_LABELS.get(str(info.get("unit")), info.get("unit") or "not recorded"),
+                source + (" — provisional p" if v.get("is_provisional") else ""),
+                published,
+                next_update,
+            ]
+        )
+    table = Table(
+        f"Definitions and sources {name}",
+        DEFINITION_COLUMNS,
+        rows,
+        slug="definitions",
+        caption="Published on / next update: the publisher's release dates for published statistics where "
+        "recorded (config/reference/publications.yml; 'not recorded' where we hold no date); z for "
+        "the borough's own records, computed each night from its deliveries.",
+    )
     write_downloads(table, downloads, prefix)
-    return Section("definitions", "Definitions, units and sources", tables=[table],
-                   intro="What each metric on this page counts, in what unit, from which source - and, for published "
-                         "statistics, when they were published and when they are next updated.",
-                   collapsed=f"Definition, unit, source and release dates of each of the {len(rows)} metrics",
-                   print_open=False)  # long: the printed pack points to the page and the download
+    return Section(
+        "definitions",
+        "Definitions, units and sources",
+        tables=[table],
+        intro="What each metric on this page counts, in what unit, from which source - and, for published "
+        "statistics, when they were published and when they are next updated.",
+        collapsed=f"Definition, unit, source and release dates of each of the {len(rows)} metrics",
+        print_open=False,
+    )  # long: the printed pack points to the page and the download

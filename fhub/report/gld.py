@@ -37,15 +37,21 @@ def _gld_series(data: ReportData, code: str) -> dict[int, dict]:
     for t in data.tracker:
         year = _year(t.get("academic_year") or "")
         if t.get("geography_code") == code and year is not None and year not in out:
-            out[year] = {"value": t.get("gld_value"), "suppression_symbol": t.get("suppression_symbol")
-                         or (None if t.get("gld_value") is not None else "x"), "target_value": t.get("target_value")}
+            out[year] = {
+                "value": t.get("gld_value"),
+                "suppression_symbol": t.get("suppression_symbol")
+                or (None if t.get("gld_value") is not None else "x"),
+                "target_value": t.get("target_value"),
+            }
     return out
 
 
 def gld_summary(data: ReportData, code: str) -> GldSummary:
     series = _gld_series(data, code)
-    mine = sorted((t for t in data.tracker if t.get("geography_code") == code),
-                  key=lambda t: (bool(t.get("is_latest")), str(t.get("academic_year") or "")))
+    mine = sorted(
+        (t for t in data.tracker if t.get("geography_code") == code),
+        key=lambda t: (bool(t.get("is_latest")), str(t.get("academic_year") or "")),
+    )
     tracker = mine[-1] if mine else None
     target = TARGET_DEFAULT
     for v in series.values():
@@ -119,7 +125,9 @@ def gld_headline(data: ReportData, code: str) -> tuple[GldFigure | None, GldFigu
     """(official, provisional) GLD for the geography from the tracker: official = the latest figure DfE has
     published; provisional = a later year computed from the boroughs' pupil-level returns (or a tracker row
     marked ``is_provisional``). Each carries its source, so the two are never mixed without a label."""
-    rows = [t for t in data.tracker if t.get("geography_code") == code and _year(t.get("academic_year") or "")]
+    rows = [
+        t for t in data.tracker if t.get("geography_code") == code and _year(t.get("academic_year") or "")
+    ]
     official = provisional = None
     for t in sorted(rows, key=lambda t: str(t.get("academic_year"))):
         source = t.get("source") or t.get("gld_source")
@@ -129,10 +137,17 @@ def gld_headline(data: ReportData, code: str) -> tuple[GldFigure | None, GldFigu
         value = t.get("gld_value")
         label = _source_label(source, bool(is_prov))
         if code == LONDON_CODE and "pupil" in str(source or "").lower():  # an aggregate, not DfE's London
-            label = label.replace("borough EYFSP returns", "the participating boroughs' EYFSP returns (not all "
-                                  "33 London boroughs)")
-        fig = GldFigure(str(t.get("academic_year")), None if value is None else float(value),
-                        None if value is not None else (t.get("suppression_symbol") or "x"), label, bool(is_prov))
+            label = label.replace(
+                "borough EYFSP returns",
+                "the participating boroughs' EYFSP returns (not all 33 London boroughs)",
+            )
+        fig = GldFigure(
+            str(t.get("academic_year")),
+            None if value is None else float(value),
+            None if value is not None else (t.get("suppression_symbol") or "x"),
+            label,
+            bool(is_prov),
+        )
         if is_prov:
             provisional = fig
         elif value is not None:
@@ -163,17 +178,25 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
     london = _gld_series(data, LONDON_CODE) if code != LONDON_CODE else {}
     england = _gld_series(data, ENGLAND_CODE)
     summary = gld_summary(data, code)
-    neighbours = _neighbours_series(data, code, set(own) | set(london) | set(england)) if code != LONDON_CODE else {}
+    neighbours = (
+        _neighbours_series(data, code, set(own) | set(london) | set(england)) if code != LONDON_CODE else {}
+    )
     years = sorted(set(own) | set(london) | set(england))
     if not years:
-        return Section("gld", "Good level of development against the 75% ambition",
-                       svg=charts.empty_chart(f"{prefix}-gld", "GLD trend", "No GLD values published yet"),
-                       intro="No Good Level of Development values are in the published file yet.")
+        return Section(
+            "gld",
+            "Good level of development against the 75% ambition",
+            svg=charts.empty_chart(f"{prefix}-gld", "GLD trend", "No GLD values published yet"),
+            intro="No Good Level of Development values are in the published file yet.",
+        )
     x_labels = {float(y): _label(y) for y in years}
     x_labels[float(TARGET_YEAR)] = _label(TARGET_YEAR)
 
     def pts(series: dict[int, dict]) -> list[tuple[float, float | None]]:
-        return [(float(y), None if v.get("value") is None else float(v["value"])) for y, v in sorted(series.items())]
+        return [
+            (float(y), None if v.get("value") is None else float(v["value"]))
+            for y, v in sorted(series.items())
+        ]
 
     lines = [charts.Series(name, pts(own), charts.BLUE, "", "circle", 3)]
     if london:
@@ -187,48 +210,121 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
     if summary.projection and last is not None:
         pred, lo, hi = summary.projection
         start = float(own[last]["value"])
-        lines.append(charts.Series(f"Projection to {_label(TARGET_YEAR)}", [(float(last), start), (float(TARGET_YEAR), pred)],
-                                   charts.SKY, "4 4", "diamond", 2))
-        band = ([(float(last), start, start), (float(TARGET_YEAR), lo, hi)], charts.SKY, "95% projection interval")
-    vlines = [(REFORM_YEAR - 0.5, "EYFS reform: break in series (b)")] if min(years) < REFORM_YEAR <= max(years) else []
+        lines.append(
+            charts.Series(
+                f"Projection to {_label(TARGET_YEAR)}",
+                [(float(last), start), (float(TARGET_YEAR), pred)],
+                charts.SKY,
+                "4 4",
+                "diamond",
+                2,
+            )
+        )
+        band = (
+            [(float(last), start, start), (float(TARGET_YEAR), lo, hi)],
+            charts.SKY,
+            "95% projection interval",
+        )
+    vlines = (
+        [(REFORM_YEAR - 0.5, "EYFS reform: break in series (b)")]
+        if min(years) < REFORM_YEAR <= max(years)
+        else []
+    )
     svg = charts.line_chart(
-        f"{prefix}-gld", f"{name}: % of children at a good level of development",
+        f"{prefix}-gld",
+        f"{name}: % of children at a good level of development",
         f"GLD by academic year for {name}, London, England"
         f"{' and its DfE statistical neighbours' if neighbours else ''}, with the {summary.target:g}% target for "
         f"{_label(TARGET_YEAR)} and a projection from {name}'s own trend since the 2021/22 reform.",
-        lines, x_labels=x_labels, hlines=[(summary.target, f"{summary.target:g}% target", charts.GREEN)],
-        vlines=vlines, band=band, break_gap=1.0 if min(years) >= REFORM_YEAR else 1.0,
+        lines,
+        x_labels=x_labels,
+        hlines=[(summary.target, f"{summary.target:g}% target", charts.GREEN)],
+        vlines=vlines,
+        band=band,
+        break_gap=1.0 if min(years) >= REFORM_YEAR else 1.0,
     )
     rows = []
     for y in years:
         note = "b" if y == REFORM_YEAR and min(years) < REFORM_YEAR else ""
         o, ln, en = own.get(y, {}), london.get(y, {}), england.get(y, {})
         sn = neighbours.get(y, {"value": None, "suppression_symbol": "x"})
-        rows.append([_label(y), cell(o.get("value"), o.get("suppression_symbol")),
-                     cell(o.get("lower_95"), o.get("suppression_symbol")), cell(o.get("upper_95"), o.get("suppression_symbol")),
-                     cell(ln.get("value"), ln.get("suppression_symbol")) if london else "z",
-                     cell(en.get("value"), en.get("suppression_symbol")),
-                     cell(sn.get("value"), sn.get("suppression_symbol")), note])
+        rows.append(
+            [
+                _label(y),
+                cell(o.get("value"), o.get("suppression_symbol")),
+                cell(o.get("lower_95"), o.get("suppression_symbol")),
+                cell(o.get("upper_95"), o.get("suppression_symbol")),
+                cell(ln.get("value"), ln.get("suppression_symbol")) if london else "z",
+                cell(en.get("value"), en.get("suppression_symbol")),
+                cell(sn.get("value"), sn.get("suppression_symbol")),
+                note,
+            ]
+        )
     if summary.projection:
-        rows.append([f"{_label(TARGET_YEAR)} (projection)", round(summary.projection[0], 1), round(summary.projection[1], 1),
-                     round(summary.projection[2], 1), "x", "x", "x", "p"])
-    heads = ["Academic year", f"{name} %", "Lower 95% CI", "Upper 95% CI", "London %", "England %",
-             f"{_NEIGHBOURS_NAME} %", "Note"]
+        rows.append(
+            [
+                f"{_label(TARGET_YEAR)} (projection)",
+                round(summary.projection[0], 1),
+                round(summary.projection[1], 1),
+                round(summary.projection[2], 1),
+                "x",
+                "x",
+                "x",
+                "p",
+            ]
+        )
+    heads = [
+        "Academic year",
+        f"{name} %",
+        "Lower 95% CI",
+        "Upper 95% CI",
+        "London %",
+        "England %",
+        f"{_NEIGHBOURS_NAME} %",
+        "Note",
+    ]
     if code == LONDON_CODE:  # London has no statistical neighbours, and is itself the London column
         heads = heads[:4] + heads[5:6] + heads[7:]
         rows = [r[:4] + r[5:6] + r[7:] for r in rows]
-    model = next((str(r.get("peer_group_name")) for (b, _, _), r in data.neighbours.items() if b == code
-                  and r.get("peer_group_name")), "statistical neighbours")
-    table = Table(f"GLD by year {name}", heads, rows, slug="gld-trend", numeric=set(range(1, len(heads) - 1)),
-                  caption=(f"{_NEIGHBOURS_NAME}: DfE's published GLD for {name}'s {model} (pooled from their counts, "
-                           "or the mean of their percentages where DfE published no counts); x where there is none."
-                           if code != LONDON_CODE else ""))
+    model = next(
+        (
+            str(r.get("peer_group_name"))
+            for (b, _, _), r in data.neighbours.items()
+            if b == code and r.get("peer_group_name")
+        ),
+        "statistical neighbours",
+    )
+    table = Table(
+        f"GLD by year {name}",
+        heads,
+        rows,
+        slug="gld-trend",
+        numeric=set(range(1, len(heads) - 1)),
+        caption=(
+            f"{_NEIGHBOURS_NAME}: DfE's published GLD for {name}'s {model} (pooled from their counts, "
+            "or the mean of their percentages where DfE published no counts); x where there is none."
+            if code != LONDON_CODE
+            else ""
+        ),
+    )
     write_downloads(table, downloads, prefix)
-    gap = "" if summary.gap is None else (f"{abs(summary.gap):.1f} points {'below' if summary.gap > 0 else 'above'} the target")
-    intro = (f"Latest ({summary.latest_year or 'none'}): {_fmt(summary.latest_value) if summary.latest_value is not None else (summary.symbol or 'x')}% "
-             f"against a target of {summary.target:g}% by {_label(TARGET_YEAR)}{' — ' + gap if gap else ''}. Verdict: {summary.verdict}.")
+    gap = (
+        ""
+        if summary.gap is None
+        else (f"{abs(summary.gap):.1f} points {'below' if summary.gap > 0 else 'above'} the target")
+    )
+    intro = (
+        f"Latest ({summary.latest_year or 'none'}): {_fmt(summary.latest_value) if summary.latest_value is not None else (summary.symbol or 'x')}% "
+        f"against a target of {summary.target:g}% by {_label(TARGET_YEAR)}{' — ' + gap if gap else ''}. Verdict: {summary.verdict}."
+    )
     keys = (["b"] if vlines else []) + (["p"] if summary.projection else [])
-    return Section("gld", "Good level of development against the 75% ambition", intro=intro, svg=svg, keys=keys,
-                   figcaption="GLD trend with the target and the projection (shaded: 95% interval). Values before "
-                              "2021/22 are not comparable (EYFS reform).", tables=[table])
-
+    return Section(
+        "gld",
+        "Good level of development against the 75% ambition",
+        intro=intro,
+        svg=svg,
+        keys=keys,
+        figcaption="GLD trend with the target and the projection (shaded: 95% interval). Values before "
+        "2021/22 are not comparable (EYFS reform).",
+        tables=[table],
+    )

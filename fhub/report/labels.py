@@ -31,7 +31,6 @@ def _high_is_good(info: dict) -> bool | None:
     return None
 
 
-
 def definition_of(info: dict) -> str:
     """A metric's definition in words, from the framework: what is counted, out of what."""
     numerator = str(info.get("numerator_definition") or "").strip().rstrip(".")

@@ -28,20 +28,31 @@ def test_every_published_figure_source_has_its_release_facts():
 
 def test_a_combined_label_names_both_sources_and_borough_records_none():
     pubs = load_publications()
-    gap = ("DfE LAIT: Local Authority Interactive Tool (April 2026 data) (not eligible); OHID Fingertips 90632: "
-           "school readiness of children with free school meal status (eligible)")
+    gap = (
+        "DfE LAIT: Local Authority Interactive Tool (April 2026 data) (not eligible); OHID Fingertips 90632: "
+        "school readiness of children with free school meal status (eligible)"
+    )
     assert [p.source for p in publications_for(gap, pubs)] == ["lait", "fingertips_90632"]
     assert publications_for("Borough records", pubs) == [] and publications_for(None, pubs) == []
 
 
-@pytest.mark.parametrize(("entry", "message"), [
-    ("{source: s, label: l, tables: [no_such_table], published_on: null, published_note: n, next_update_note: n}",
-     "not files of"),
-    ("{source: s, label: l, tables: [dfe_lait_bds_long], published_on: '2025-13-40', next_update_note: n}",
-     "must be a date"),
-    ("{source: s, label: l, tables: [dfe_lait_bds_long], published_on: null, next_update_note: n}",
-     "published_note must say"),
-])
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "{source: s, label: l, tables: [no_such_table], published_on: null, published_note: n, next_update_note: n}",
+            "not files of",
+        ),
+        (
+            "{source: s, label: l, tables: [dfe_lait_bds_long], published_on: '2025-13-40', next_update_note: n}",
+            "must be a date",
+        ),
+        (
+            "{source: s, label: l, tables: [dfe_lait_bds_long], published_on: null, next_update_note: n}",
+            "published_note must say",
+        ),
+    ],
+)
 def test_a_mistake_names_the_entry_and_the_key(tmp_path, entry, message):
     path = tmp_path / "publications.yml"
     path.write_text(f"publications:\n  - {entry}\n", encoding="utf-8")

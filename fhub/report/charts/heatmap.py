@@ -27,10 +27,14 @@ def heatmap(
     out = [_svg_open(width, height, title, desc, chart_id)]
     for j, col in enumerate(columns):
         x = label_w + j * cell_w + cell_w / 2
-        out.append(f'<text x="{x:.1f}" y="{top - 8}" transform="rotate(-35 {x:.1f} {top - 8})" font-size="11">{esc(col[:22])}</text>')
+        out.append(
+            f'<text x="{x:.1f}" y="{top - 8}" transform="rotate(-35 {x:.1f} {top - 8})" font-size="11">{esc(col[:22])}</text>'
+        )
     for i, row in enumerate(rows):
         y = top + i * cell_h
-        out.append(f'<text x="{label_w - 6}" y="{y + cell_h / 2 + 4}" text-anchor="end">{esc(row[:30])}</text>')
+        out.append(
+            f'<text x="{label_w - 6}" y="{y + cell_h / 2 + 4}" text-anchor="end">{esc(row[:30])}</text>'
+        )
         for j, col in enumerate(columns):
             v = cells.get((row, col))
             x = label_w + j * cell_w
@@ -43,7 +47,11 @@ def heatmap(
                 g = int(251 + (48 - 251) * t)
                 b = int(255 + (107 - 255) * t)
                 fill, text, ink = f"#{r:02x}{g:02x}{b:02x}", f"{v:.0f}%", "#fff" if t > 0.55 else "#000"
-            out.append(f'<rect x="{x:.1f}" y="{y}" width="{cell_w - 2:.1f}" height="{cell_h - 2}" fill="{fill}"><title>{esc(row)} × {esc(col)}: {esc(text)}</title></rect>')
-            out.append(f'<text x="{x + cell_w / 2 - 1:.1f}" y="{y + cell_h / 2 + 4}" text-anchor="middle" fill="{ink}" font-size="11">{esc(text)}</text>')
+            out.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{cell_w - 2:.1f}" height="{cell_h - 2}" fill="{fill}"><title>{esc(row)} × {esc(col)}: {esc(text)}</title></rect>'
+            )
+            out.append(
+                f'<text x="{x + cell_w / 2 - 1:.1f}" y="{y + cell_h / 2 + 4}" text-anchor="middle" fill="{ink}" font-size="11">{esc(text)}</text>'
+            )
     out.append("</svg>")
     return "".join(out)

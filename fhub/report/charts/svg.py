@@ -80,8 +80,10 @@ def marker(shape: str, x: float, y: float, size: float, fill: str, stroke: str =
     if shape == "diamond":
         return f'<path d="M{x:.1f},{y - s * 1.3:.1f} L{x + s * 1.3:.1f},{y:.1f} L{x:.1f},{y + s * 1.3:.1f} L{x - s * 1.3:.1f},{y:.1f} Z" {common}/>'
     if shape == "cross":
-        return (f'<path d="M{x - s:.1f},{y - s:.1f} L{x + s:.1f},{y + s:.1f} M{x - s:.1f},{y + s:.1f} '
-                f'L{x + s:.1f},{y - s:.1f}" stroke="{fill}" stroke-width="2.5" fill="none"/>')
+        return (
+            f'<path d="M{x - s:.1f},{y - s:.1f} L{x + s:.1f},{y + s:.1f} M{x - s:.1f},{y + s:.1f} '
+            f'L{x + s:.1f},{y - s:.1f}" stroke="{fill}" stroke-width="2.5" fill="none"/>'
+        )
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{s:.1f}" {common}/>'
 
 
@@ -101,4 +103,3 @@ def empty_chart(chart_id: str, title: str, message: str, width: int = 640, heigh
         + f'<rect x="1" y="1" width="{width - 2}" height="{height - 2}" fill="#f7f7f7" stroke="#bbb"/>'
         + f'<text x="{width / 2}" y="{height / 2 + 4}" text-anchor="middle" fill="#333">{esc(message)}</text></svg>'
     )
-
