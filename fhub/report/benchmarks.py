@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from fhub.report.data import ReportData
 
-NO_NEIGHBOURS = "no statistical-neighbour benchmark: DfE publishes this measure for no other local authority"
+NO_NEIGHBOURS = "none: DfE publishes this measure for no other local authority"
 
 
 @dataclass(frozen=True)
