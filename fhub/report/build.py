@@ -116,7 +116,7 @@ def build_report(published_db: Path, out_dir: Path, run_summary: object = None,
             weakest=weakest, problems=problems, sections=sections, withheld=withheld,
             dq_overall=overall[-1] if overall else None), encoding="utf-8")
         borough_pages.append(path)
-        overview_rows.append([name, gld.latest_year or "x", gld.latest_value if gld.latest_value is not None else (gld.symbol or "x"),
+        overview_rows.append([name, f"{gld.latest_year} p" if gld.latest_year and gld.provisional else (gld.latest_year or "x"), gld.latest_value if gld.latest_value is not None else (gld.symbol or "x"),
                               gld.target, gld.gap if gld.gap is not None else "x", gld.verdict,
                               weakest[0] if weakest else "x",
                               overall[-1]["score"] if overall else "x", len(problems), withheld, f"{prefix}.html"])

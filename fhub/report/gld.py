@@ -25,43 +25,88 @@ class GldSummary:
     projection: tuple[float, float, float] | None
     verdict: str
     symbol: str | None = None
+    provisional: bool = False  # the latest value is the borough's own provisional record (p)
+    source: str = ""
 
 
-def _gld_series(data: ReportData, code: str) -> dict[int, dict]:
-    """GLD by academic year from indicator_values; years only in the tracker (e.g. real DfE figures) added."""
-    mid = data.gld_metric
-    out = {}
+#: The GLD series a page draws and tabulates for one geography, never spliced into one line (issue 16): DfE's
+#: published figures and the borough's own records (provisional where DfE has not published the year).
+PUBLISHED, RECORDS = "published", "borough_records"
+DFE_GLD_METRIC = "gld_dfe_published"
+
+
+def _is_published_source(source: object) -> bool:
+    low = str(source or "").lower()
+    return low.startswith("published") or "dfe" in low or "lait" in low or "ees" in low
+
+
+def _tracker_series(row: dict) -> str:
+    """Which series a tracker row belongs to: its ``series`` column (issue 16), else read from its source."""
+    if row.get("series") in (PUBLISHED, RECORDS):
+        return str(row["series"])
+    return PUBLISHED if _is_published_source(row.get("source") or row.get("gld_source")) else RECORDS
+
+
+def _gld_series(data: ReportData, code: str, series: str = PUBLISHED) -> dict[int, dict]:
+    """One GLD series by academic year: ``published`` = DfE's figures (indicator_values' gld_dfe_published,
+    else the tracker's published rows); ``borough_records`` = the GLD computed from the boroughs' returns
+    (indicator_values' GLD metric, else the tracker's records rows). Each value keeps its own source."""
+    mids = {PUBLISHED: (DFE_GLD_METRIC,), RECORDS: tuple(m for m in (data.gld_metric,) if m != DFE_GLD_METRIC)}
+    out: dict[int, dict] = {}
     for v in data.values_by_code.get(code, []):
-        if v["metric_id"] == mid and _year(v["period"]) is not None:
+        if v["metric_id"] in mids[series] and _year(v["period"]) is not None:
+            if not (series == PUBLISHED or v.get("source") is None or not _is_published_source(v.get("source"))):
+                continue  # an older file's GLD metric holding DfE figures is drawn as published, not here
             out[_year(v["period"])] = v
+    if series == PUBLISHED and data.gld_metric and data.gld_metric != DFE_GLD_METRIC:
+        for v in data.values_by_code.get(code, []):  # older files: DfE figures under the one GLD metric
+            year = _year(v["period"])
+            if v["metric_id"] == data.gld_metric and year is not None and year not in out \
+                    and _is_published_source(v.get("source")):
+                out[year] = v
     for t in data.tracker:
         year = _year(t.get("academic_year") or "")
-        if t.get("geography_code") == code and year is not None and year not in out:
+        if t.get("geography_code") == code and year is not None and year not in out and _tracker_series(t) == series:
             out[year] = {
                 "value": t.get("gld_value"),
                 "suppression_symbol": t.get("suppression_symbol")
                 or (None if t.get("gld_value") is not None else "x"),
                 "target_value": t.get("target_value"),
+                "is_provisional": t.get("is_provisional"),
+                "source": t.get("source") or t.get("gld_source"),
             }
     return out
 
 
+def _latest(series: dict[int, dict]) -> tuple[int, dict] | None:
+    years = [y for y, v in series.items() if v.get("value") is not None]
+    return (max(years), series[max(years)]) if years else None
+
+
 def gld_summary(data: ReportData, code: str) -> GldSummary:
-    series = _gld_series(data, code)
+    """The figure the target is judged on: the tracker's latest row (it names its series and whether it is
+    provisional), else the latest DfE figure, else the latest of the borough's own records."""
+    published, records = _gld_series(data, code, PUBLISHED), _gld_series(data, code, RECORDS)
     mine = sorted(
         (t for t in data.tracker if t.get("geography_code") == code),
         key=lambda t: (bool(t.get("is_latest")), str(t.get("academic_year") or "")),
     )
     tracker = mine[-1] if mine else None
     target = TARGET_DEFAULT
-    for v in series.values():
+    for v in (*published.values(), *records.values()):
         if v.get("target_value") is not None:
             target = float(v["target_value"])
     if tracker and tracker.get("target_value") is not None:
         target = float(tracker["target_value"])
-    published = {y: v for y, v in series.items() if v.get("value") is not None}
-    latest_year = max(published) if published else (max(series) if series else None)
-    latest = published.get(latest_year) if latest_year is not None else None
+    latest_year, latest, provisional, source = None, None, False, ""
+    if tracker and tracker.get("is_latest") and tracker.get("gld_value") is not None:
+        latest_year, latest = _year(str(tracker.get("academic_year"))), {"value": tracker["gld_value"]}
+        provisional = bool(tracker.get("is_provisional"))
+        source = str(tracker.get("source") or tracker.get("gld_source") or "")
+    elif _latest(published) or _latest(records):
+        latest_year, latest = _latest(published) or _latest(records)
+        provisional = bool(latest.get("is_provisional"))
+        source = str(latest.get("source") or "")
     value = float(latest["value"]) if latest else None
     projection = None
     if tracker and tracker.get("projected_value") is not None:
@@ -70,7 +115,8 @@ def gld_summary(data: ReportData, code: str) -> GldSummary:
         up = tracker.get("projection_upper_95", tracker.get("projected_upper"))
         projection = (pv, float(low) if low is not None else pv, float(up) if up is not None else pv)
     else:
-        post = sorted((y, float(v["value"])) for y, v in published.items() if y >= REFORM_YEAR)
+        post = sorted((y, float(v["value"])) for y, v in published.items()
+                      if y >= REFORM_YEAR and v.get("value") is not None)
         if len(post) >= 3:
             projection = linear_projection([p[0] for p in post], [p[1] for p in post], TARGET_YEAR)
     if tracker and tracker.get("verdict"):
@@ -86,8 +132,11 @@ def gld_summary(data: ReportData, code: str) -> GldSummary:
     else:
         verdict = "uncertain"
     symbol = None
-    if latest_year is not None and latest is None:
-        symbol = series[latest_year].get("suppression_symbol") or "x"
+    if latest is None:
+        every = {**records, **published}
+        if every:
+            symbol = every[max(every)].get("suppression_symbol") or "x"
+            latest_year = max(every)
     return GldSummary(
         latest_year=_label(latest_year) if latest_year is not None else None,
         latest_value=value,
@@ -96,6 +145,8 @@ def gld_summary(data: ReportData, code: str) -> GldSummary:
         projection=projection,
         verdict=verdict,
         symbol=symbol,
+        provisional=provisional,
+        source=source,
     )
 
 
@@ -111,7 +162,7 @@ class GldFigure:
 def _source_label(raw: object, provisional: bool) -> str:
     text = str(raw or "").strip()
     low = text.lower()
-    if "pupil" in low:
+    if "pupil" in low or low.startswith("borough records"):
         label = "borough EYFSP returns (pupil level), computed by the pipeline"
     elif low.startswith("published") or "dfe" in low or "lait" in low or "ees" in low:
         detail = text.split(":", 1)[1].strip() if ":" in text else text
@@ -123,20 +174,22 @@ def _source_label(raw: object, provisional: bool) -> str:
 
 def gld_headline(data: ReportData, code: str) -> tuple[GldFigure | None, GldFigure | None]:
     """(official, provisional) GLD for the geography from the tracker: official = the latest figure DfE has
-    published; provisional = a later year computed from the boroughs' pupil-level returns (or a tracker row
-    marked ``is_provisional``). Each carries its source, so the two are never mixed without a label."""
+    published (the tracker's ``published`` series); provisional = a later year from the boroughs' own records
+    (the ``borough_records`` series, marked ``is_provisional``). A borough-records figure for a year DfE has
+    published is neither: DfE's figure is the official one. Each carries its source: never mixed unlabelled."""
     rows = [
         t for t in data.tracker if t.get("geography_code") == code and _year(t.get("academic_year") or "")
     ]
     official = provisional = None
     for t in sorted(rows, key=lambda t: str(t.get("academic_year"))):
         source = t.get("source") or t.get("gld_source")
+        published = _tracker_series(t) == PUBLISHED
         is_prov = t.get("is_provisional")
         if is_prov is None:
-            is_prov = "pupil" in str(source or "").lower()
+            is_prov = not published
         value = t.get("gld_value")
-        label = _source_label(source, bool(is_prov))
-        if code == LONDON_CODE and "pupil" in str(source or "").lower():  # an aggregate, not DfE's London
+        label = _source_label(source, bool(is_prov) and not published)
+        if code == LONDON_CODE and not published:  # an aggregate, not DfE's London
             label = label.replace(
                 "borough EYFSP returns",
                 "the participating boroughs' EYFSP returns (not all 33 London boroughs)",
@@ -146,12 +199,12 @@ def gld_headline(data: ReportData, code: str) -> tuple[GldFigure | None, GldFigu
             None if value is None else float(value),
             None if value is not None else (t.get("suppression_symbol") or "x"),
             label,
-            bool(is_prov),
+            not published,
         )
-        if is_prov:
-            provisional = fig
-        elif value is not None:
+        if published and value is not None:
             official = fig
+        elif not published and is_prov:
+            provisional = fig
     if provisional and official and provisional.year <= official.year:
         provisional = None  # DfE has published that year: the official figure supersedes it
     return official, provisional
@@ -174,14 +227,19 @@ def _neighbours_series(data: ReportData, code: str, years: set[int]) -> dict[int
 
 
 def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: Path) -> Section:
-    own = _gld_series(data, code)
+    own = _gld_series(data, code, PUBLISHED)
+    records = _gld_series(data, code, RECORDS)
     london = _gld_series(data, LONDON_CODE) if code != LONDON_CODE else {}
     england = _gld_series(data, ENGLAND_CODE)
     summary = gld_summary(data, code)
     neighbours = (
-        _neighbours_series(data, code, set(own) | set(london) | set(england)) if code != LONDON_CODE else {}
+        _neighbours_series(data, code, set(own) | set(records) | set(london) | set(england))
+        if code != LONDON_CODE else {}
     )
-    years = sorted(set(own) | set(london) | set(england))
+    years = sorted(set(own) | set(records) | set(london) | set(england))
+    # legend labels fit the legend (about 20 characters); the chart's title and description name the geography
+    own_name, records_name = (("London (DfE)", "Boroughs' records") if code == LONDON_CODE
+                              else ("Borough (DfE)", "Borough (records)"))
     if not years:
         return Section(
             "gld",
@@ -198,7 +256,11 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
             for y, v in sorted(series.items())
         ]
 
-    lines = [charts.Series(name, pts(own), charts.BLUE, "", "circle", 3)]
+    lines = []
+    if own:
+        lines.append(charts.Series(own_name, pts(own), charts.BLUE, "", "circle", 3))
+    if records:
+        lines.append(charts.Series(records_name, pts(records), charts.VERMILLION, "", "diamond", 3))
     if london:
         lines.append(charts.Series("London", pts(london), charts.ORANGE, "6 3", "square"))
     if england:
@@ -206,10 +268,11 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
     if neighbours:
         lines.append(charts.Series(_NEIGHBOURS_NAME, pts(neighbours), DARK_PURPLE, "1 3", "cross", 2))
     band = None
-    last = max((y for y, v in own.items() if v.get("value") is not None), default=None)
-    if summary.projection and last is not None:
+    latest_year = _year(summary.latest_year or "") if summary.latest_value is not None else None
+    if summary.projection and latest_year is not None:  # from the figure the target is judged on
+        last = latest_year
         pred, lo, hi = summary.projection
-        start = float(own[last]["value"])
+        start = float(summary.latest_value)
         lines.append(
             charts.Series(
                 f"Projection to {_label(TARGET_YEAR)}",
@@ -233,7 +296,8 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
     svg = charts.line_chart(
         f"{prefix}-gld",
         f"{name}: % of children at a good level of development",
-        f"GLD by academic year for {name}, London, England"
+        f"GLD by academic year for {name} (DfE's published figures{' and its own records' if records else ''}, "
+        f"drawn as separate lines), London, England"
         f"{' and its DfE statistical neighbours' if neighbours else ''}, with the {summary.target:g}% target for "
         f"{_label(TARGET_YEAR)} and a projection from {name}'s own trend since the 2021/22 reform.",
         lines,
@@ -246,14 +310,17 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
     rows = []
     for y in years:
         note = "b" if y == REFORM_YEAR and min(years) < REFORM_YEAR else ""
-        o, ln, en = own.get(y, {}), london.get(y, {}), england.get(y, {})
+        o, r, ln, en = own.get(y, {}), records.get(y, {}), london.get(y, {}), england.get(y, {})
         sn = neighbours.get(y, {"value": None, "suppression_symbol": "x"})
+        if r.get("is_provisional") and "p" not in note:
+            note = (note + " p").strip()
         rows.append(
             [
                 _label(y),
-                cell(o.get("value"), o.get("suppression_symbol")),
-                cell(o.get("lower_95"), o.get("suppression_symbol")),
-                cell(o.get("upper_95"), o.get("suppression_symbol")),
+                cell(o.get("value"), o.get("suppression_symbol") or "x"),
+                cell(r.get("value"), r.get("suppression_symbol") or "x"),
+                cell(r.get("lower_95"), r.get("suppression_symbol") or "x"),
+                cell(r.get("upper_95"), r.get("suppression_symbol") or "x"),
                 cell(ln.get("value"), ln.get("suppression_symbol")) if london else "z",
                 cell(en.get("value"), en.get("suppression_symbol")),
                 cell(sn.get("value"), sn.get("suppression_symbol")),
@@ -264,6 +331,7 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
         rows.append(
             [
                 f"{_label(TARGET_YEAR)} (projection)",
+                "x",
                 round(summary.projection[0], 1),
                 round(summary.projection[1], 1),
                 round(summary.projection[2], 1),
@@ -275,17 +343,18 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
         )
     heads = [
         "Academic year",
-        f"{name} %",
-        "Lower 95% CI",
-        "Upper 95% CI",
+        f"{name} DfE published %",
+        f"{name} own records %" if code != LONDON_CODE else "Participating boroughs' records %",
+        "Records lower 95% CI",
+        "Records upper 95% CI",
         "London %",
         "England %",
         f"{_NEIGHBOURS_NAME} %",
         "Note",
     ]
     if code == LONDON_CODE:  # London has no statistical neighbours, and is itself the London column
-        heads = heads[:4] + heads[5:6] + heads[7:]
-        rows = [r[:4] + r[5:6] + r[7:] for r in rows]
+        heads = heads[:5] + heads[6:7] + heads[8:]
+        rows = [r[:5] + r[6:7] + r[8:] for r in rows]
     model = next(
         (
             str(r.get("peer_group_name"))

@@ -150,11 +150,41 @@ def test_gld_official_and_provisional_are_labelled_and_tolerate_new_columns():
     data.tracker = london
     assert "participating boroughs" in gld_headline(data, "E12000007")[1].source  # not all of London
     data.tracker = tracker
-    # issue 16's columns: source and is_provisional decide when present
+    # issue 16's columns: a borough-records figure is never "official", even for a year DfE has published
     tracker[1].update(source="borough EYFSP returns", is_provisional=False)
     tracker[0].update(is_provisional=False)
     official, provisional = gld_headline(data, HACKNEY)
-    assert official.year == "2025/26" and provisional is None
+    assert official.year == "2024/25" and provisional is None
+
+
+def test_gld_headline_and_trend_keep_dfe_and_borough_records_apart(tmp_path):
+    """The published tracker holds two series per borough (issue 16): DfE's figures and the borough's own
+    records, both for 2024/25. The headline's official figure is DfE's, the provisional one the records' later
+    year; the trend draws and tabulates them as separate series, never one spliced line."""
+    from fhub.report.gld import gld_headline, gld_section, gld_summary
+
+    def row(year, series, value, provisional=False, latest=False):
+        source = "DfE LAIT: Local Authority Interactive Tool (April 2026 data)" if series == "published" \
+            else "Borough records"
+        return {"geography_code": HACKNEY, "academic_year": year, "series": series, "source": source,
+                "gld_value": value, "is_provisional": provisional, "is_latest": latest}
+
+    tracker = [row("2023/24", "published", 69.2), row("2024/25", "published", 68.1),
+               row("2023/24", "borough_records", 69.0763), row("2025/26", "borough_records", 68.1818, True, True),
+               row("2024/25", "borough_records", 67.8571)]
+    data = ReportData(boroughs={}, hubs={}, metrics={}, values=[], tracker=tracker)
+    official, provisional = gld_headline(data, HACKNEY)
+    assert (official.year, official.value, official.provisional) == ("2024/25", 68.1, False)
+    assert "DfE published statistics" in official.source
+    assert (provisional.year, provisional.value, provisional.provisional) == ("2025/26", 68.1818, True)
+    assert "borough EYFSP returns" in provisional.source and "provisional" in provisional.source
+    summary = gld_summary(data, HACKNEY)
+    assert (summary.latest_year, summary.provisional) == ("2025/26", True)
+    table = gld_section(data, HACKNEY, "Hackney", "b", tmp_path).tables[0]
+    assert table.columns[1:3] == ["Hackney DfE published %", "Hackney own records %"]
+    by_year = {r[0]: r for r in table.rows}
+    assert by_year["2024/25"][1] == 68.1 and by_year["2024/25"][2] in (67.8571, 67.9)
+    assert by_year["2025/26"][1] == "x" and "p" in by_year["2025/26"][-1]
 
 
 def test_data_docs_index_lists_every_suite_and_result_without_scripts(tmp_path):
