@@ -122,7 +122,6 @@ def compile_full_refresh(project: Path, work_db: Path, target_dir: Path) -> None
     env = {
         **os.environ,
         "FHUB_WORK_DB": str(work_db),
-        "FHUB_RUN_ID": "bench-limit",
         "FHUB_DUCKDB_TEMP_DIR": str(target_dir / "duckdb-tmp"),
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
