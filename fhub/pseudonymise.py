@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 from collections.abc import Mapping
 
@@ -46,13 +45,11 @@ def secret_from_prefect(block_name: str = SECRET_BLOCK_NAME) -> str | None:
         return None
 
 
-def resolve_key(mode: str | None = None, *, use_prefect: bool = False,
-                env: Mapping[str, str] | None = None) -> tuple[bytes, str]:
+def resolve_key(mode: str | None = None, *, env: Mapping[str, str], use_prefect: bool = False) -> tuple[bytes, str]:
     """Return ``(key, label)``. ``label`` is ``"demo"`` or ``"env"``/``"prefect-secret"`` (never the key).
 
-    ``env`` is the entry point's environment (``FHUB_MODE``, ``FHUB_HMAC_KEY``); without it the process
-    environment is read (the pre-send check, which resolves the key only when it compares with history)."""
-    env = os.environ if env is None else env
+    ``env`` is the entry point's environment (``FHUB_MODE``, ``FHUB_HMAC_KEY``): the nightly's, or the CLI's
+    (``fhub check``, ``fhub forget``, ``fhub check-server``) handed down."""
     mode = mode or env.get("FHUB_MODE", "demo")
     env_key = env.get("FHUB_HMAC_KEY")
     if env_key:

@@ -36,14 +36,6 @@ from fhub.settings import Paths
 Progress = Callable[[str], None]
 
 
-def __getattr__(name: str):
-    """``PUBLIC_RELATIONS``, for code written before the contract moved into dbt: the relations declared in the
-    manifest of the default data folder. New code: ``fhub.dbt.contract.public_relations(paths.dbt_target)``."""
-    if name == "PUBLIC_RELATIONS":
-        return public_relations(Paths.from_env().dbt_target)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 class PublishRefused(RuntimeError):
     """The publish was refused; the published file is untouched."""
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, SecretBytes, SecretStr, model_serializer
 
 from fhub.privacy.vault import OriginalsKey
-from fhub.settings import Paths
+from fhub.settings import LandingTuning, Paths
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
@@ -69,6 +69,9 @@ class RunContext(BaseModel):
     #: ``FHUB_POSTGRES_DSN`` and ``FHUB_PG_PASSWORD_<ROLE>``: the serving database (production).
     serving_dsn: SecretStr | None = Field(default=None, repr=False)
     serving_passwords: dict[str, SecretStr] = Field(default_factory=dict, repr=False)
+    #: ``FHUB_LANDING_GROUP_BYTES``, ``FHUB_LANDING_PREPARE_THREADS``, ``FHUB_XLSX_FAST_MAX_BYTES``,
+    #: ``FHUB_LANDING_RAISE``: landing's tuning knobs.
+    landing: LandingTuning = Field(default_factory=LandingTuning)
 
     @model_serializer(mode="plain")
     def _stored_form(self) -> dict:
@@ -95,7 +98,7 @@ def resolve_run_context(env: Mapping[str, str], *, paths: Paths, mode: str | Non
                         run_id: str | None = None, use_prefect: bool = True) -> RunContext:
     """The run context from an entry point's environment: mode (``FHUB_MODE``, default demo), a new run id,
     the keys (production refuses to start without them: :class:`fhub.pseudonymise.MissingKeyError`), the code
-    version and the landing, retention and serving settings."""
+    version and the landing (incl. its tuning knobs), retention and serving settings."""
     from fhub.landing.incoming import ENV_VAR as INCOMING_ENV_VAR
     from fhub.landing.incoming import incoming_policy
     from fhub.privacy.originals import RETENTION_ENV, retention_days
@@ -120,4 +123,5 @@ def resolve_run_context(env: Mapping[str, str], *, paths: Paths, mode: str | Non
         retention_days=retention_days(env.get(RETENTION_ENV)),
         serving_dsn=SecretStr(dsn) if dsn else None,
         serving_passwords={role: SecretStr(p) for role, p in passwords_from_environment(env).items()},
+        landing=LandingTuning.resolve(env),
     )

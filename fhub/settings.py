@@ -55,6 +55,36 @@ def duckdb_memory_limit() -> str:
 DUCKDB_DISABLED_COMPRESSION = "fsst"
 
 
+@dataclass(frozen=True)
+class LandingTuning:
+    """Landing's tuning knobs, resolved once from the entry point's environment (:meth:`resolve`, by
+    :func:`fhub.runinfo.resolve_run_context` and the pre-send check) and carried by the run context into landing
+    (``fhub.landing.items.RunContext.tuning``)."""
+
+    #: Largest total size of the files landed in one pass / one transaction (bounds memory and the work lost to a
+    #: kill); a single larger file is landed alone. ``FHUB_LANDING_GROUP_BYTES``.
+    group_bytes: int = 256 * 1024 * 1024
+    #: Files read and checked in parallel before landing (``FHUB_LANDING_PREPARE_THREADS``; 1 = one at a time).
+    prepare_threads: int = 2
+    #: XLSX workbooks whose worksheets expand to at most this many bytes are read with the fast reader, bigger
+    #: ones streamed (``FHUB_XLSX_FAST_MAX_BYTES``; 0 = always stream).
+    xlsx_fast_max_bytes: int = 64 * 1024 * 1024
+    #: Developers: raise a group's internal error (see the traceback) instead of quarantining the file
+    #: (``FHUB_LANDING_RAISE``, any non-empty value).
+    raise_errors: bool = False
+
+    @classmethod
+    def resolve(cls, env: Mapping[str, str]) -> LandingTuning:
+        """The knobs from an entry point's environment; unset or empty variables keep the defaults."""
+        default = cls()
+        return cls(
+            group_bytes=int(env.get("FHUB_LANDING_GROUP_BYTES") or default.group_bytes),
+            prepare_threads=int(env.get("FHUB_LANDING_PREPARE_THREADS") or default.prepare_threads),
+            xlsx_fast_max_bytes=int(env.get("FHUB_XLSX_FAST_MAX_BYTES") or default.xlsx_fast_max_bytes),
+            raise_errors=bool(env.get("FHUB_LANDING_RAISE")),
+        )
+
+
 def apply_offline_env() -> None:
     """Set the opt-out variables unless the caller already chose a value."""
     for key, value in OFFLINE_ENV.items():

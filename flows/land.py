@@ -23,7 +23,7 @@ def land_borough_extracts(ctx: RunContext) -> dict:
 
     return land_boroughs(ctx.paths, ctx.run_id, ctx.key, key_label=ctx.key_label, originals_key=ctx.originals_key(),
                          incoming_after=ctx.incoming_after, code_version=ctx.code_version,
-                         progress=progress_logger("land: "))
+                         tuning=ctx.landing, progress=progress_logger("land: "))
 
 
 @task(name="originals-housekeeping", retries=2, retry_delay_seconds=5, retry_condition_fn=retry_on_io_error)

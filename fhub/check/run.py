@@ -15,6 +15,7 @@ import secrets
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from fhub.landing import DeliveryOutcome, land_all, open_work_db
 from fhub.landing.land import load_mappings
 from fhub.privacy.vault import OriginalsKey
 from fhub.runinfo import new_run_id
-from fhub.settings import Paths
+from fhub.settings import LandingTuning, Paths
 
 #: label of the one-off key used when the check does not compare with the warehouse (never stored)
 CHECK_KEY_LABEL = "throw-away key (check only)"
@@ -119,10 +120,12 @@ def sweep_stale(temp_root: Path | None = None, older_than_seconds: float = 3600)
 
 def check_files(paths: Paths, borough_slug: str, files: list[Path], *, mode: str = "demo", history: bool = True,
                 config_dir: Path | None = None, hubs_csv: Path | None = None, today: dt.date | None = None,
-                temp_root: Path | None = None) -> CheckResult:
+                temp_root: Path | None = None, env: Mapping[str, str] | None = None) -> CheckResult:
     """Check ``files`` for ``borough_slug`` as tonight's landing would. ``paths`` is the real installation:
     its project (mappings, hub list) is used and its work file is only read (history); nothing under
-    ``paths.data`` is written. ``temp_root`` holds the throw-away folder (default: the system's)."""
+    ``paths.data`` is written. ``temp_root`` holds the throw-away folder (default: the system's). ``env`` is the
+    entry point's environment (``fhub check``, ``fhub check-server``): the pseudonymisation key that matches the
+    warehouse's history (``FHUB_HMAC_KEY``) and landing's tuning knobs; None: neither (a demo installation)."""
     config = Path(config_dir or paths.borough_config)
     mappings, broken = load_mappings(config)
     mapping = mappings.get(borough_slug)
@@ -145,24 +148,24 @@ def check_files(paths: Paths, borough_slug: str, files: list[Path], *, mode: str
     work = Path(tempfile.mkdtemp(prefix="fhub-check-", dir=temp_root))
     try:
         return _check(paths, work, mapping, files, mode=mode, history=history, config=config,
-                      hubs_csv=hubs_csv, today=today)
+                      hubs_csv=hubs_csv, today=today, env=env or {})
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _check(paths: Paths, work: Path, mapping, files: list[Path], *, mode: str, history: bool, config: Path,
-           hubs_csv: Path | None, today: dt.date | None) -> CheckResult:
+           hubs_csv: Path | None, today: dt.date | None, env: Mapping[str, str]) -> CheckResult:
     sandbox = Paths(project=paths.project, data=work / "data").ensure()
     folder = sandbox.incoming / mapping.slug
     folder.mkdir(parents=True, exist_ok=True)
     for f in files:
         shutil.copy2(f, folder / f.name)  # keeps the modification time: the nightly orders files by it
-    key, key_label, found = _key_and_history(paths, sandbox, mapping.borough_code, mode, history)
+    key, key_label, found = _key_and_history(paths, sandbox, mapping.borough_code, mode, history, env)
     run_id = "check-" + new_run_id()
     # the sandbox and its (encrypted) originals are thrown away: a one-off key encrypts them
     throwaway = OriginalsKey.from_secret(secrets.token_hex(32), "check")
     result = land_all(sandbox, run_id, key, key_label=key_label, config_dir=config, hubs_csv=hubs_csv,
-                      today=today, originals_key=throwaway,
+                      today=today, originals_key=throwaway, tuning=LandingTuning.resolve(env),
                       report_missing=False)  # the sandbox has no history of due deliveries
     by_name = {o.source_file: o for o in result.deliveries}
     checked = []
@@ -181,7 +184,7 @@ def _check(paths: Paths, work: Path, mapping, files: list[Path], *, mode: str, h
 
 
 def _key_and_history(paths: Paths, sandbox: Paths, borough_code: str, mode: str,
-                     history: bool) -> tuple[bytes, str, History]:
+                     history: bool, env: Mapping[str, str]) -> tuple[bytes, str, History]:
     """Compare with the warehouse when asked and possible; then keys must be the warehouse's own (a
     resubmission's records are matched with the delivery they replace). Otherwise a one-off random key."""
     from fhub.pseudonymise import MissingKeyError, resolve_key
@@ -192,7 +195,7 @@ def _key_and_history(paths: Paths, sandbox: Paths, borough_code: str, mode: str,
     if not paths.work_db.exists():
         return secrets.token_bytes(32), CHECK_KEY_LABEL, NO_WAREHOUSE
     try:
-        key, label = resolve_key(mode, use_prefect=mode == "production")
+        key, label = resolve_key(mode, env=env, use_prefect=mode == "production")
     except MissingKeyError:
         return secrets.token_bytes(32), CHECK_KEY_LABEL, History(False, 0, (
             "Not compared with the warehouse's earlier deliveries: the pseudonymisation key is not available "

@@ -14,6 +14,7 @@ import logging
 import shutil
 import tempfile
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -88,7 +89,9 @@ def _safe_upload_name(name: str | None) -> str | None:
 
 
 def create_app(paths: Paths, *, max_upload_bytes: int = 100 * 1024 * 1024, mode: str = "demo",
-               history: bool = True, config_dir: Path | None = None, temp_root: Path | None = None) -> FastAPI:
+               history: bool = True, config_dir: Path | None = None, temp_root: Path | None = None,
+               env: Mapping[str, str] | None = None) -> FastAPI:
+    """The check page; ``env``: the entry point's environment handed to :func:`fhub.check.check_files`."""
     sweep_stale(temp_root)  # folders a killed server left behind
     app = FastAPI(title="Family hubs pre-send check", docs_url=None, redoc_url=None, openapi_url=None)
     lock = threading.Lock()  # one check at a time: each lands into its own DuckDB file, memory is shared
@@ -147,7 +150,7 @@ def create_app(paths: Paths, *, max_upload_bytes: int = 100 * 1024 * 1024, mode:
             def run():
                 with lock:
                     return check_files(paths, chosen, files, mode=mode, history=history, config_dir=config_dir,
-                                       temp_root=temp_root)
+                                       temp_root=temp_root, env=env)
 
             try:
                 result = await run_in_threadpool(run)
@@ -174,10 +177,11 @@ def create_app(paths: Paths, *, max_upload_bytes: int = 100 * 1024 * 1024, mode:
 
 
 def serve(paths: Paths, *, port: int = 8765, max_upload_mb: float = 100, mode: str = "demo",
-          history: bool = True) -> None:
+          history: bool = True, env: Mapping[str, str] | None = None) -> None:
     """Run the page on http://127.0.0.1:<port>/ until interrupted (never on another interface)."""
     import uvicorn
 
-    app = create_app(paths, max_upload_bytes=int(max_upload_mb * 1024 * 1024), mode=mode, history=history)
+    app = create_app(paths, max_upload_bytes=int(max_upload_mb * 1024 * 1024), mode=mode, history=history,
+                     env=env)
     print(f"Pre-send check: open http://{HOST}:{port}/ (this computer only; Ctrl+C stops it)")
     uvicorn.run(app, host=HOST, port=port, log_level="warning", access_log=False, server_header=False)

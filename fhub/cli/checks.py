@@ -17,7 +17,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     paths = Paths.from_env()
     try:
         result = check_files(paths, args.borough, [Path(f) for f in args.files], mode=args.mode,
-                             history=not args.no_history, config_dir=args.config_dir)
+                             history=not args.no_history, config_dir=args.config_dir, env=os.environ)
     except CheckError as exc:
         print(f"fhub check: {exc}", file=sys.stderr)
         return 2
@@ -32,7 +32,7 @@ def _cmd_check_server(args: argparse.Namespace) -> int:
     from fhub.check.server import serve
 
     serve(Paths.from_env(), port=args.port, max_upload_mb=args.max_upload_mb, mode=args.mode,
-          history=not args.no_history)
+          history=not args.no_history, env=os.environ)
     return 0
 
 

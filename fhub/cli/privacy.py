@@ -24,7 +24,7 @@ def _cmd_archive_open(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     try:
-        key = resolve_originals_key(args.mode, use_prefect=True)
+        key = resolve_originals_key(args.mode, env=os.environ, use_prefect=True)
         con = open_work_db(paths)
     except MissingKeyError as exc:
         print(exc, file=sys.stderr)
@@ -69,8 +69,8 @@ def _cmd_forget(args: argparse.Namespace) -> int:
               f"(one of: {', '.join(sorted(mappings))}).", file=sys.stderr)
         return 2
     try:
-        hmac_key, _ = resolve_key(args.mode, use_prefect=True)
-        originals_key = resolve_originals_key(args.mode, use_prefect=True)
+        hmac_key, _ = resolve_key(args.mode, env=os.environ, use_prefect=True)
+        originals_key = resolve_originals_key(args.mode, env=os.environ, use_prefect=True)
     except MissingKeyError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fhub import faults
 from fhub.dbt.rebuild import ENV_VAR as REBUILD_ENV_VAR
+from fhub.dbt.run_context import run_context_for
 from fhub.settings import Paths, apply_offline_env
 
 Progress = Callable[[str], None]
@@ -28,17 +29,19 @@ class DbtOutcome:
         return f"dbt {self.command}: {'OK' if self.success else 'FAILED'} ({parts})"
 
 
-def dbt_env(paths: Paths, run_id: str | None = None, rebuild: Sequence[str] = ()) -> dict[str, str]:
-    """Environment dbt needs: where the work file is, tuning, and the incremental models to rebuild from
-    scratch (``macros/should_full_refresh.sql``; none unless named, for every invocation). :func:`run_dbt` sets
-    it for the duration of one invocation only (:func:`dbt_environment`)."""
+#: dbt commands that execute models: only they read the run context (fhub/dbt/run_context.py).
+_EXECUTING_COMMANDS = frozenset({"build", "run", "test", "seed", "snapshot", "show", "run-operation"})
+
+
+def dbt_env(paths: Paths, rebuild: Sequence[str] = ()) -> dict[str, str]:
+    """Environment dbt needs: where the work file is and its temporary folder (profiles/profiles.yml reads them
+    with dbt's own ``env_var()``), and the incremental models to rebuild from scratch
+    (``macros/should_full_refresh.sql``; none unless named, for every invocation). :func:`run_dbt` sets it for
+    the duration of one invocation only (:func:`dbt_environment`). The run id is not here: it is data
+    (:mod:`fhub.dbt.run_context`)."""
     return {
         "FHUB_WORK_DB": str(paths.work_db),
         "FHUB_DUCKDB_TEMP_DIR": str(paths.work_dir / "duckdb-tmp"),
-        # The nightly run id reaches the marts as env_var('FHUB_RUN_ID'), not as a --vars value: a change of
-        # --vars makes dbt re-parse the whole project every night; a changed env var re-parses only the
-        # files that read it.
-        "FHUB_RUN_ID": run_id or "dev",
         REBUILD_ENV_VAR: ",".join(rebuild),
     }
 
@@ -82,12 +85,13 @@ def run_dbt(
     progress: Progress | None = None,
     rebuild: Sequence[str] = (),
 ) -> DbtOutcome:
-    """Invoke ``dbt <command>`` in this process. Every node's result is reported through ``progress``."""
+    """Invoke ``dbt <command>`` in this process. Every node's result is reported through ``progress``. The marts
+    stamp their rows with ``run_id`` ('dev' when None), written into the work file for this invocation."""
     import json
 
     from dbt.cli.main import dbtRunner
 
-    env = dbt_env(paths, run_id, rebuild)
+    env = dbt_env(paths, rebuild)
     paths.work_dir.mkdir(parents=True, exist_ok=True)
     (paths.work_dir / "duckdb-tmp").mkdir(exist_ok=True)
     target = paths.dbt_target
@@ -118,7 +122,10 @@ def run_dbt(
             progress(event.info.msg)
 
     runner = dbtRunner(callbacks=[on_event])
-    with dbt_environment(env):
+    # the marts read the run id from the work file (fhub/dbt/run_context.py), for this invocation only
+    executes = command.split()[0] in _EXECUTING_COMMANDS
+    recorded = run_context_for(paths.work_db, run_id, command) if executes else nullcontext()
+    with recorded, dbt_environment(env):
         try:
             result = runner.invoke(cli)
         finally:

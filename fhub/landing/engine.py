@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import os
 
 import duckdb
 import pyarrow as pa
@@ -74,7 +73,7 @@ def land_group(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item]
         outcomes = _land_group(con, rc, items, retry)
     except Exception as exc:  # noqa: BLE001 - fall back to one file at a time; one bad file never stops others
         _drop_temps(con)
-        if os.environ.get("FHUB_LANDING_RAISE"):  # developers: see the traceback instead of a quarantine
+        if rc.tuning.raise_errors:  # developers: see the traceback instead of a quarantine (FHUB_LANDING_RAISE)
             raise
         if len(items) > 1:
             outcomes = []

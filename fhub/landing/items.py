@@ -12,7 +12,7 @@ from fhub.landing.columns import ColumnPlan
 from fhub.landing.read import Prepared
 from fhub.landing.result import DeliveryOutcome
 from fhub.privacy.vault import OriginalsKey
-from fhub.settings import Paths
+from fhub.settings import LandingTuning, Paths
 
 
 @dataclass
@@ -28,6 +28,8 @@ class RunContext:
     retry_quarantined: bool = False
     #: encrypts the originals kept in archive/ and quarantine/ (:mod:`fhub.privacy.vault`)
     originals_key: OriginalsKey = field(default_factory=OriginalsKey.demo)
+    #: landing's tuning knobs (:class:`fhub.settings.LandingTuning`), resolved at the entry point
+    tuning: LandingTuning = field(default_factory=LandingTuning)
 
 
 @dataclass

@@ -35,7 +35,7 @@ from fhub.landing.receipts import write_receipts
 from fhub.landing.result import DeliveryOutcome, LandingResult
 from fhub.privacy.vault import OriginalsKey
 from fhub.pseudonymise import MissingKeyError
-from fhub.settings import DUCKDB_DISABLED_COMPRESSION, Paths, duckdb_memory_limit
+from fhub.settings import DUCKDB_DISABLED_COMPRESSION, LandingTuning, Paths, duckdb_memory_limit
 
 
 def open_work_db(paths: Paths) -> duckdb.DuckDBPyConnection:
@@ -74,7 +74,8 @@ def _originals_key(originals_key: OriginalsKey | None, key_label: str) -> Origin
 
 def _context(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str, key: bytes, key_label: str,
              config_dir: Path | None, hubs_csv: Path | None, today: dt.date | None,
-             retry_quarantined: bool, originals_key: OriginalsKey | None = None) -> RunContext:
+             retry_quarantined: bool, originals_key: OriginalsKey | None = None,
+             tuning: LandingTuning | None = None) -> RunContext:
     originals_key = _originals_key(originals_key, key_label)
     install_macros(con)
     config = Path(config_dir or paths.borough_config)
@@ -83,14 +84,16 @@ def _context(con: duckdb.DuckDBPyConnection, paths: Paths, run_id: str, key: byt
     hubs = hubs_csv if hubs_csv is not None else paths.project / "seeds" / "reference" / "family_hubs.csv"
     return RunContext(paths=paths, run_id=run_id, key=key, key_label=key_label, mappings=mappings,
                       mapping_errors=errors, hubs_loaded=load_hubs(con, hubs), today=today or dt.date.today(),
-                      retry_quarantined=retry_quarantined, originals_key=originals_key)
+                      retry_quarantined=retry_quarantined, originals_key=originals_key,
+                      tuning=tuning or LandingTuning())
 
 
 def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_dir: Path | None = None,
              progress: Callable[[str], None] | None = None, hubs_csv: Path | None = None,
              today: dt.date | None = None, retry_quarantined: bool = False,
              originals_key: OriginalsKey | None = None, incoming_after: str = "keep",
-             code_version: str | None = None, report_missing: bool = True) -> LandingResult:
+             code_version: str | None = None, report_missing: bool = True,
+             tuning: LandingTuning | None = None) -> LandingResult:
     """Land every new file under ``paths.incoming/<slug>/``. Idempotent (by sha256). Files are landed in
     groups (same borough, file spec and column layout), one pass and one transaction per group; the
     connection is closed before returning. ``progress(message)`` is called once per file, after the
@@ -99,7 +102,8 @@ def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_di
     Originals are kept encrypted with ``originals_key`` (default: the demo key, for demo landings only).
     ``incoming_after="remove"`` deletes each recorded file from incoming/ once the night's landing has
     committed (:mod:`fhub.landing.incoming`; the nightly's default); ``"keep"`` leaves incoming/ alone.
-    ``code_version`` is recorded in ``landing.runs`` (default: :func:`fhub.runinfo.code_version`)."""
+    ``code_version`` is recorded in ``landing.runs`` (default: :func:`fhub.runinfo.code_version`). ``tuning``:
+    landing's tuning knobs, resolved at the entry point (default: :class:`fhub.settings.LandingTuning`'s)."""
     paths.ensure()
     result = LandingResult(run_id=run_id)
     con = open_work_db(paths)
@@ -108,7 +112,7 @@ def land_all(paths: Paths, run_id: str, key: bytes, *, key_label: str, config_di
                     [run_id, dt.datetime.now(), "demo" if key_label == "demo" else "production",
                      code_version or runinfo.code_version(paths.project)])
         rc = _context(con, paths, run_id, key, key_label, config_dir, hubs_csv, today, retry_quarantined,
-                      originals_key)
+                      originals_key, tuning)
         confirmed = [_confirmed_outcome(c) for c in confirm_from_mappings(con, rc.mappings, run_id)]
         files = discover(paths.incoming)
         others, _ = outcomes_for(con, other_files(paths.incoming))
@@ -224,7 +228,7 @@ def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,
     if groups:
         os.sync()  # every archived original is on disk before any delivery is recorded
     for items in groups.values():
-        for chunk in _chunks(items, GROUP_BYTES):
+        for chunk in _chunks(items, rc.tuning.group_bytes):  # bounds memory and the work lost to a kill
             done = land_group(con, rc, chunk)
             outcomes += done
             counter.report(done)
@@ -242,11 +246,6 @@ def _land_many(con: duckdb.DuckDBPyConnection, rc: RunContext,
     return outcomes
 
 
-#: Largest total size of the files landed in one pass / one transaction (bounds memory and the work lost
-#: to a kill); a single larger file is landed alone. ``FHUB_LANDING_GROUP_BYTES`` overrides.
-GROUP_BYTES = int(os.environ.get("FHUB_LANDING_GROUP_BYTES", 256 * 1024 * 1024))
-
-
 def _chunks(items: list[Item], limit: int) -> list[list[Item]]:
     chunks: list[list[Item]] = [[]]
     size = 0
@@ -262,14 +261,16 @@ def _chunks(items: list[Item], limit: int) -> list[list[Item]]:
 def land_file(paths: Paths, file_path: Path, run_id: str, key: bytes, *, key_label: str,
               config_dir: Path | None = None, slug: str | None = None, hubs_csv: Path | None = None,
               today: dt.date | None = None, con: duckdb.DuckDBPyConnection | None = None,
-              write_receipt: bool = True, originals_key: OriginalsKey | None = None) -> DeliveryOutcome:
+              write_receipt: bool = True, originals_key: OriginalsKey | None = None,
+              tuning: LandingTuning | None = None) -> DeliveryOutcome:
     """Land one file (its borough is ``slug``, default: the name of its parent folder) and write its receipt.
     Uses ``con`` if given (left open), else opens and closes the work file."""
     file_path = Path(file_path)
     own = con is None
     con = con or open_work_db(paths)
     try:
-        rc = _context(con, paths, run_id, key, key_label, config_dir, hubs_csv, today, False, originals_key)
+        rc = _context(con, paths, run_id, key, key_label, config_dir, hubs_csv, today, False, originals_key,
+                      tuning)
         received = dt.datetime.fromtimestamp(file_path.stat().st_mtime)
         outcome = _land_many(con, rc, [(slug or file_path.parent.name, file_path, received)],
                              _Counter(1, None))[0]

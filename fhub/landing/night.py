@@ -11,7 +11,7 @@ from fhub import faults
 from fhub.landing.incoming import ENV_VAR as INCOMING_ENV_VAR
 from fhub.landing.land import land_all, open_work_db
 from fhub.privacy.vault import OriginalsKey
-from fhub.settings import Paths
+from fhub.settings import LandingTuning, Paths
 from fhub.summary import borough_counts
 
 Progress = Callable[[str], None]
@@ -23,7 +23,7 @@ def _silent(message: str) -> None:  # noqa: ARG001 - the default progress callba
 
 def land_borough_extracts(paths: Paths, run_id: str, key: bytes, *, key_label: str, originals_key: OriginalsKey,
                           incoming_after: str, code_version: str | None = None,
-                          progress: Progress = _silent) -> dict:
+                          tuning: LandingTuning | None = None, progress: Progress = _silent) -> dict:
     """Land every new delivery (:func:`fhub.landing.land_all`) and say what happened, for the run summary and
     the manifest: labels (borough, extract, period, delivery id), never file names."""
 
@@ -32,7 +32,7 @@ def land_borough_extracts(paths: Paths, run_id: str, key: bytes, *, key_label: s
         faults.point("land.mid")  # fault-injection hook; no-op unless FHUB_FAULT_AT=land.mid
 
     result = land_all(paths, run_id, key, key_label=key_label, progress=each_file, originals_key=originals_key,
-                      incoming_after=incoming_after, code_version=code_version)
+                      incoming_after=incoming_after, code_version=code_version, tuning=tuning)
     if result.removed_from_incoming:
         progress(f"{len(result.removed_from_incoming):,} delivered file(s) removed from incoming/ (kept encrypted "
                  f"in archive/ or quarantine/; {INCOMING_ENV_VAR}={incoming_after})")

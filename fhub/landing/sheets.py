@@ -33,9 +33,10 @@ from fhub.landing.workbook import _cell_text, _Workbook, check_zip, open_workboo
 from fhub.privacy import shape as text_shape
 
 
-def prepare_xlsx(path: Path, spec: Any, tmp_dir: Path) -> Prepared:
+def prepare_xlsx(path: Path, spec: Any, tmp_dir: Path, *, fast_max_bytes: int | None = None) -> Prepared:
+    """The workbook's data sheet as a CSV in ``tmp_dir``; ``fast_max_bytes``: :func:`open_workbook`."""
     check_zip(path)
-    wb = open_workbook(path, keep_error_values=True)
+    wb = open_workbook(path, keep_error_values=True, fast_max_bytes=fast_max_bytes)
     try:
         return _read_workbook(wb, spec, tmp_dir)
     finally:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import traceback
 from pathlib import Path
 from typing import Any
@@ -83,11 +82,11 @@ def _match(rc: RunContext, slug: str, name: str) -> tuple[Any, Any, int, str]:
     return mapping, spec, index, period
 
 
-def _prepare(item: Item) -> None:
+def _prepare(item: Item, xlsx_fast_max_bytes: int | None = None) -> None:
     spec, path = item.spec, item.path
     item.tmp.mkdir(parents=True, exist_ok=True)
     if str(spec.format).lower() == "xlsx":
-        item.prep = prepare_xlsx(path, spec, item.tmp)
+        item.prep = prepare_xlsx(path, spec, item.tmp, fast_max_bytes=xlsx_fast_max_bytes)
     else:
         with open(path, "rb") as fh:
             magic = fh.read(4)
@@ -201,26 +200,25 @@ def stage(con: duckdb.DuckDBPyConnection, rc: RunContext, slug: str, path: Path,
     return item
 
 
-#: Files prepared at once (reading an XLSX sheet and writing it as CSV; python-calamine parses without the GIL
-#: for much of the work, so two threads prepare a London night's 1,850 workbooks ~1.6× faster).
-PREPARE_THREADS = int(os.environ.get("FHUB_LANDING_PREPARE_THREADS", 2))
-
-
 def prepare_items(con: duckdb.DuckDBPyConnection, rc: RunContext, items: list[Item]) -> list[Item | DeliveryOutcome]:
     """Read each staged file (find the heading, transcode, XLSX → CSV), in a small thread pool: the work is
     per file and touches no connection. A file that cannot be read is quarantined here (in the calling
-    thread, which owns ``con``); the result keeps the order of ``items``."""
+    thread, which owns ``con``); the result keeps the order of ``items``. Files prepared at once:
+    ``rc.tuning.prepare_threads`` (reading an XLSX sheet and writing it as CSV; python-calamine parses without the
+    GIL for much of the work, so two threads prepare a London night's 1,850 workbooks ~1.6× faster)."""
+    threads = rc.tuning.prepare_threads
+
     def attempt(item: Item) -> BaseException | None:
         try:
-            _prepare(item)
+            _prepare(item, rc.tuning.xlsx_fast_max_bytes)
         except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
             return exc
         return None
 
-    if len(items) > 1 and PREPARE_THREADS > 1:
+    if len(items) > 1 and threads > 1:
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(PREPARE_THREADS, thread_name_prefix="fhub-prepare") as pool:
+        with ThreadPoolExecutor(threads, thread_name_prefix="fhub-prepare") as pool:
             errors = list(pool.map(attempt, items))
     else:
         errors = [attempt(it) for it in items]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 from fhub.landing.quarantine import Unlandable
 from fhub.privacy.identifiers import scrub
+from fhub.settings import LandingTuning
 
 _log = logging.getLogger("fhub.landing")
 
@@ -29,8 +29,9 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 #: Workbooks whose worksheets expand to at most this many bytes are read with python-calamine (Rust, ~10×
 #: faster than openpyxl and no per-workbook style parsing; it holds one sheet in memory). Larger ones are
 #: streamed row by row with openpyxl ``read_only=True``, so memory stays bounded whatever a borough sends.
-#: ``FHUB_XLSX_FAST_MAX_BYTES`` overrides (0 = always stream).
-XLSX_FAST_MAX_BYTES = int(os.environ.get("FHUB_XLSX_FAST_MAX_BYTES", 64 * 1024 * 1024))
+#: The default; landing passes ``LandingTuning.xlsx_fast_max_bytes`` (``FHUB_XLSX_FAST_MAX_BYTES`` at the entry
+#: point; 0 = always stream).
+XLSX_FAST_MAX_BYTES = LandingTuning.xlsx_fast_max_bytes
 
 
 def _contains(path: Path, needle: bytes) -> bool:
@@ -174,11 +175,12 @@ def has_error_cells(path: Path) -> bool:
     return False
 
 
-def open_workbook(path: Path, *, keep_error_values: bool = False) -> _Workbook:
-    """The fast reader for ordinary workbooks, the streaming one for big ones (:data:`XLSX_FAST_MAX_BYTES`).
+def open_workbook(path: Path, *, keep_error_values: bool = False, fast_max_bytes: int | None = None) -> _Workbook:
+    """The fast reader for workbooks whose sheets expand to at most ``fast_max_bytes`` (default
+    :data:`XLSX_FAST_MAX_BYTES`), the streaming one for bigger ones.
     ``keep_error_values``: a workbook holding Excel error values is read with openpyxl, which keeps them as
     text (``#N/A``), so that a failed formula is reported as such and not as an empty cell."""
-    fast = _sheet_bytes(path) <= XLSX_FAST_MAX_BYTES
+    fast = _sheet_bytes(path) <= (XLSX_FAST_MAX_BYTES if fast_max_bytes is None else fast_max_bytes)
     if fast and keep_error_values and has_error_cells(path):
         fast = False
     try:

@@ -68,18 +68,17 @@ class OriginalsKey:
         return cls.from_secret(DEMO_ARCHIVE_KEY, "demo")
 
 
-def resolve_originals_key(mode: str | None = None, *, use_prefect: bool = False,
-                          env: Mapping[str, str] | None = None) -> OriginalsKey:
+def resolve_originals_key(mode: str | None = None, *, env: Mapping[str, str],
+                          use_prefect: bool = False) -> OriginalsKey:
     """The originals key from ``FHUB_ARCHIVE_KEY`` or the Prefect Secret block ``fhub-archive-key``; the labelled
     demo key in demo mode; :class:`MissingKeyError` in production without one."""
     return OriginalsKey.from_secret(*resolve_originals_secret(mode, use_prefect=use_prefect, env=env))
 
 
-def resolve_originals_secret(mode: str | None = None, *, use_prefect: bool = False,
-                             env: Mapping[str, str] | None = None) -> tuple[str, str]:
+def resolve_originals_secret(mode: str | None = None, *, env: Mapping[str, str],
+                             use_prefect: bool = False) -> tuple[str, str]:
     """``(secret, label)`` the originals key is derived from (:meth:`OriginalsKey.from_secret`). ``env`` is the
-    entry point's environment; without it the process environment is read (``fhub archive open``)."""
-    env = os.environ if env is None else env
+    entry point's environment (the nightly's, or the CLI's for ``fhub archive open`` / ``fhub forget``)."""
     mode = mode or env.get("FHUB_MODE", "demo")
     env_key = env.get(ARCHIVE_KEY_ENV)
     if env_key:

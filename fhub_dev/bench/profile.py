@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import time
 
@@ -27,7 +28,7 @@ def _land(paths: Paths, run_id: str, args: argparse.Namespace) -> None:  # noqa:
     from fhub.reference import land_reference
     from fhub.reference.folder import choose_from_settings
 
-    key, label = resolve_key("demo")
+    key, label = resolve_key("demo", env=os.environ)
     land_all(paths, run_id, key, key_label=label, progress=None)
     if not args.no_reference:
         folder = choose_from_settings(paths)

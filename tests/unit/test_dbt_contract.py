@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import re
 
 import pytest
@@ -120,15 +119,6 @@ def test_a_missing_manifest_says_what_to_do(tmp_path):
 
 def test_public_model_names_for_dbt_result_severity(manifest):
     assert public_model_names(manifest) == set(PUBLISHED.values())
-
-
-def test_publish_keeps_public_relations_importable_for_older_callers(dbt_target, tmp_path, monkeypatch):
-    import fhub.publish
-
-    (tmp_path / "dbt-target").mkdir()
-    (tmp_path / "dbt-target" / "manifest.json").write_text(json.dumps(load_manifest(dbt_target)))
-    monkeypatch.setenv("FHUB_DATA_DIR", str(tmp_path))
-    assert {r.name for r in fhub.publish.PUBLIC_RELATIONS} == set(PUBLISHED)
 
 
 def test_the_withholding_plan_comes_from_the_contract(dbt_target):

@@ -19,23 +19,16 @@ ENTRY_POINTS = {
 
 #: Deliberate exceptions: file (or folder prefix) -> why it may read the environment.
 ALLOWED = {
-    "fhub/settings.py": "defines Paths.from_env (called only by entry points), apply_offline_env (the offline "
-    "switches every process sets) and duckdb_memory_limit (a tuning knob every DuckDB connection honours)",
-    "fhub/dbt/runner.py": "dbt's env_var() reads only the process environment: the run's settings are set for the "
-    "duration of one in-process dbt invocation and restored afterwards (dbt_environment)",
-    "fhub/pseudonymise.py": "resolve_key(env=None) falls back to the process environment for the pre-send check, "
-    "which resolves the key lazily (only when it compares with history); the nightly passes its env",
-    "fhub/privacy/vault.py": "resolve_originals_secret(env=None) falls back to the process environment for "
-    "`fhub archive open`; the nightly passes its env",
+    "fhub/settings.py": "defines Paths.from_env (called only by entry points), "
+    "apply_offline_env (the offline switches every process sets) and duckdb_memory_limit (a tuning knob every "
+    "DuckDB connection honours)",
+    "fhub/dbt/runner.py": "dbt's own mechanism: profiles/profiles.yml (the work file's path, its temp folder) and "
+    "macros/should_full_refresh.sql (the models to rebuild) use env_var(), which reads only the process "
+    "environment; set for one in-process dbt invocation and restored afterwards (dbt_environment). The run id "
+    "is data (fhub/dbt/run_context.py)",
     "fhub/faults.py": "fault injection for the kill tests (FHUB_FAULT_AT), never set in production",
-    "fhub/landing/engine.py": "developer switch FHUB_LANDING_RAISE (see a traceback instead of a quarantine)",
-    "fhub/landing/land.py": "tuning knob FHUB_LANDING_GROUP_BYTES, read at import",
-    "fhub/landing/stage.py": "tuning knob FHUB_LANDING_PREPARE_THREADS, read at import",
-    "fhub/landing/workbook.py": "tuning knob FHUB_XLSX_FAST_MAX_BYTES, read at import",
     "fhub/notify/": "notification secrets (SMTP password, webhook URLs) are named in config/notifications.yml "
     "and read from the environment by the channel that sends, never stored in a flow parameter",
-    "fhub/publish.py": "compatibility: `fhub.publish.PUBLIC_RELATIONS` for old imports reads the contract of "
-    "the default data folder (issue 16 owns publish.py)",
     "fhub/report/pdf.py": "FHUB_CHROMIUM: where the Chromium binary is when it is not on PATH (a machine fact, "
     "like PATH itself)",
 }

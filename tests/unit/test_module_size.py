@@ -8,12 +8,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MAX_LINES = 400
 
 #: Modules allowed to be longer for now, each with the reason. Remove an entry once it is split.
-ALLOWED = {
-    "fhub_dev/demo/model.py": "issue 16 is changing the demo generator (second performance cycle, an incomplete "
-    "borough); split once that lands, to avoid splitting under a concurrent change",
-    "fhub_dev/demo/dialects.py": "as fhub_dev/demo/model.py (issue 16)",
-    "fhub_dev/demo/generate.py": "as fhub_dev/demo/model.py (issue 16)",
-}
+ALLOWED: dict[str, str] = {}
 
 
 def _long_modules() -> dict[str, int]:

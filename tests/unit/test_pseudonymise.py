@@ -15,14 +15,15 @@ def test_key_changes_the_hash_and_hash_is_not_the_identifier():
     assert keyed_hash(b"a", None) is None and keyed_hash(b"a", "  ") is None
 
 
-def test_production_refuses_without_a_key(monkeypatch):
-    monkeypatch.delenv("FHUB_HMAC_KEY", raising=False)
+def test_production_refuses_without_a_key():
     with pytest.raises(MissingKeyError, match="FHUB_HMAC_KEY"):
-        resolve_key("production")
+        resolve_key("production", env={})
 
 
 def test_demo_uses_the_labelled_demo_key(monkeypatch):
-    monkeypatch.delenv("FHUB_HMAC_KEY", raising=False)
-    assert resolve_key("demo") == (DEMO_KEY.encode(), "demo")
-    monkeypatch.setenv("FHUB_HMAC_KEY", "s3cret")
-    assert resolve_key("production") == (b"s3cret", "env")
+    assert resolve_key("demo", env={}) == (DEMO_KEY.encode(), "demo")
+    assert resolve_key("production", env={"FHUB_HMAC_KEY": "s3cret"}) == (b"s3cret", "env")
+    assert resolve_key(env={"FHUB_MODE": "production", "FHUB_HMAC_KEY": "s3cret"}) == (b"s3cret", "env")
+    # the key comes from the environment the entry point hands down, never from the process's own
+    monkeypatch.setenv("FHUB_HMAC_KEY", "process")
+    assert resolve_key("demo", env={}) == (DEMO_KEY.encode(), "demo")

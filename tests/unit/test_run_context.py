@@ -89,11 +89,12 @@ def test_real_data_dir_travels_in_paths_not_the_environment(tmp_path, monkeypatc
 
 
 def test_dbt_settings_last_one_invocation(tmp_path, monkeypatch):
-    monkeypatch.setenv("FHUB_RUN_ID", "earlier")
-    monkeypatch.delenv("FHUB_WORK_DB", raising=False)
-    env = dbt_env(_paths(tmp_path), "r1")
+    monkeypatch.setenv("FHUB_WORK_DB", "earlier.duckdb")
+    monkeypatch.delenv("FHUB_DUCKDB_TEMP_DIR", raising=False)
+    env = dbt_env(_paths(tmp_path))
+    assert "FHUB_RUN_ID" not in env  # the run id is data in the work file (fhub/dbt/run_context.py)
     with dbt_environment(env):
-        assert os.environ["FHUB_RUN_ID"] == "r1"
         assert os.environ["FHUB_WORK_DB"] == str(tmp_path / "work" / "warehouse.duckdb")
-    assert os.environ["FHUB_RUN_ID"] == "earlier"
-    assert "FHUB_WORK_DB" not in os.environ
+        assert os.environ["FHUB_DUCKDB_TEMP_DIR"] == str(tmp_path / "work" / "duckdb-tmp")
+    assert os.environ["FHUB_WORK_DB"] == "earlier.duckdb"
+    assert "FHUB_DUCKDB_TEMP_DIR" not in os.environ

@@ -110,14 +110,14 @@ def test_another_key_cannot_decrypt():
 
 
 def test_key_sources(monkeypatch):
-    monkeypatch.delenv(vault.ARCHIVE_KEY_ENV, raising=False)
-    assert resolve_originals_key("demo").label == "demo"
+    monkeypatch.setenv(vault.ARCHIVE_KEY_ENV, "the process's own: never read")
+    assert resolve_originals_key("demo", env={}).label == "demo"
     with pytest.raises(MissingKeyError, match="FHUB_ARCHIVE_KEY"):
-        resolve_originals_key("production")
+        resolve_originals_key("production", env={})
     monkeypatch.setattr(vault, "secret_from_prefect", lambda name: "from a block" if name == "fhub-archive-key" else None)
-    assert resolve_originals_key("production", use_prefect=True).label == "prefect-secret"
-    monkeypatch.setenv(vault.ARCHIVE_KEY_ENV, "from the environment")
-    key = resolve_originals_key("production", use_prefect=True)
+    assert resolve_originals_key("production", env={}, use_prefect=True).label == "prefect-secret"
+    env = {vault.ARCHIVE_KEY_ENV: "from the environment"}
+    key = resolve_originals_key("production", env=env, use_prefect=True)
     assert key.label == "env"
     blob = _container(b"x", key)
     out = io.BytesIO()

@@ -21,7 +21,10 @@ prioritised as (
                         case checks.severity when 'blocking_all' then 1 when 'withhold_scope' then 2 else 3 end,
                         case checks.status when 'fail' then 1 else 2 end,
                         checks.failing_rows desc nulls last,
-                        checks.check_name asc
+                        checks.check_name asc,
+                        -- the tie-breaker: check_id is unique within a run, so the order is total and the
+                        -- same results get the same priorities every run
+                        checks.check_id asc
                 )
         end as fix_priority
     from checks

@@ -103,7 +103,7 @@ final as (
         round(100.0 * count(*) filter (where availability = 'available') over cell / count(*) over cell, 1)
             as cell_coverage_pct,
         '{{ var("framework_version", "starter-0.1") }}' as framework_version,
-        '{{ env_var("FHUB_RUN_ID", "dev") }}' as run_id
+        {{ fhub_run_id() }} as run_id
     from classified
     window cell as (partition by borough_code, domain, layer)
 )

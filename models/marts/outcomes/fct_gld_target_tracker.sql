@@ -259,7 +259,7 @@ final as (
             else '95% projection interval spans the target (' || described.basis_note || ')'
         end as verdict_reason,
         '{{ var("framework_version", "starter-0.1") }}' as framework_version,
-        '{{ env_var("FHUB_RUN_ID", "dev") }}' as run_id
+        {{ fhub_run_id() }} as run_id
     from described
     left join boroughs
         on described.geography_level = 'borough' and described.geography_code = boroughs.borough_code

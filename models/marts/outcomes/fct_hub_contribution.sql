@@ -229,7 +229,7 @@ final as (
         dfe_published_years.academic_year is null as is_provisional,
         case when is_suppressed then 'c' when gld_pct is null then 'x' end as suppression_symbol,
         '{{ var("framework_version", "starter-0.1") }}' as framework_version,
-        '{{ env_var("FHUB_RUN_ID", "dev") }}' as run_id
+        {{ fhub_run_id() }} as run_id
     from with_reference
     left join boroughs
         on with_reference.borough_code = boroughs.borough_code

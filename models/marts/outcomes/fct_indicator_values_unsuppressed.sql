@@ -84,7 +84,7 @@ final as (
         -- why a row is not 'published' (set with dq_status when the publish withholds it, fhub/dq/withhold.py)
         cast(null as varchar) as dq_reason,
         '{{ var("framework_version", "starter-0.1") }}' as framework_version,
-        '{{ env_var("FHUB_RUN_ID", "dev") }}' as run_id,
+        {{ fhub_run_id() }} as run_id,
         -- internal helpers (not in the public relation)
         coalesce(
             benchmarked.borough_code,

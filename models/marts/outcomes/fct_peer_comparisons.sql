@@ -189,7 +189,7 @@ final as (
         'published' as dq_status,
         cast(null as varchar) as dq_reason,
         '{{ var("framework_version", "starter-0.1") }}' as framework_version,
-        '{{ env_var("FHUB_RUN_ID", "dev") }}' as run_id
+        {{ fhub_run_id() }} as run_id
     from chosen
     -- pairs with a benchmark, or with one withheld for disclosure control (and saying so)
     where chosen.dfe_value is not null or chosen.records_peers is not null
