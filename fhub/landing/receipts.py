@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections import defaultdict
 from pathlib import Path
 
 import duckdb
@@ -56,11 +55,9 @@ def write_receipts(con: duckdb.DuckDBPyConnection, receipts_root: Path, run_id: 
     run and every borough in ``boroughs`` (slug -> borough code: the nightly passes every mapped borough, so a
     borough that sent nothing new reads so, and what was due);
     ``missing`` (slug -> (borough code, due deliveries not received)) adds "nothing received for …"."""
-    by_slug: dict[str, list[DeliveryOutcome]] = defaultdict(list)
-    for slug in boroughs or {}:
-        by_slug[slug]
+    by_slug: dict[str, list[DeliveryOutcome]] = {slug: [] for slug in boroughs or {}}
     for o in outcomes:
-        by_slug[o.borough_slug].append(o)
+        by_slug.setdefault(o.borough_slug, []).append(o)
     written: list[Path] = []
     stem = safe_file_name(run_id)
     for slug, items in sorted(by_slug.items()):
