@@ -17,6 +17,7 @@ from fhub.landing.labels import receipt_file_name
 from fhub.landing.ledger import describe as describe_ledger
 from fhub.landing.quarantine import safe_file_name
 from fhub.landing.receipt_view import DueGap, file_warning_key, render, to_html
+from fhub.landing.receipt_view import cell as _md_cell  # one Markdown-cell escape for the whole receipt
 from fhub.landing.result import DeliveryOutcome
 from fhub.landing.sqlkit import lit
 from fhub.privacy import scrub
@@ -37,14 +38,6 @@ _STATUS_TEXT = {
     "confirmed": "Confirmed — now in use",
 }
 _WITH_ROWS = ("landed", "superseded", "held")
-
-
-def _md_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    text = text.replace("|", "\\|").replace("\n", " ").replace("\r", " ")
-    if text[:1] in ("=", "+", "-", "@"):
-        text = "'" + text
-    return text
 
 
 def write_receipts(con: duckdb.DuckDBPyConnection, receipts_root: Path, run_id: str,
