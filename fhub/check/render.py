@@ -8,27 +8,19 @@ import base64
 
 from markdown_it import MarkdownIt
 
+from fhub.landing.receipt_view import receipt_markdown
+
 
 def _md() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-    md.validateLink = lambda url: False  # noqa: ARG005 - the receipt has no links; never render one
+    md = receipt_markdown()  # landing's receipt renderer: no raw HTML, no links, tables in a scrollable region
 
     def heading(renderer, tokens, idx, options, env):
         token = tokens[idx]
         token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"  # receipt h1 -> h3 under the page's h2
         return renderer.renderToken(tokens, idx, options, env)
 
-    def table_open(renderer, tokens, idx, options, env):
-        return ('<div class="table-wrap" role="region" aria-label="Receipt table" tabindex="0">'
-                + renderer.renderToken(tokens, idx, options, env))
-
-    def table_close(renderer, tokens, idx, options, env):
-        return renderer.renderToken(tokens, idx, options, env) + "</div>"
-
     md.add_render_rule("heading_open", heading)
     md.add_render_rule("heading_close", heading)
-    md.add_render_rule("table_open", table_open)
-    md.add_render_rule("table_close", table_close)
     return md
 
 

@@ -15,8 +15,12 @@ import datetime as dt
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from fhub.landing.result import DeliveryOutcome
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 ACTION_STATUSES = ("quarantined", "held", "waiting", "duplicate", "refused")
 LANDED = ("landed", "superseded", "confirmed")
@@ -203,12 +207,13 @@ th,td{border:1px solid #d0d0d0;padding:4px 6px;text-align:left;vertical-align:to
 h2{border-top:2px solid #d0d0d0;padding-top:.6em}code{background:#f3f3f3;padding:0 3px}"""
 
 
-def to_html(markdown: str, title: str) -> str:
-    """A self-contained HTML page of the receipt (no scripts, no external assets; raw HTML never rendered)."""
+def receipt_markdown() -> MarkdownIt:
+    """The receipt's Markdown renderer (here and on the pre-send check's page, :mod:`fhub.check.render`): raw
+    HTML never rendered, no links, each table in a scrollable, keyboard-reachable region."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-    md.validateLink = lambda url: False  # noqa: ARG005 - a receipt has no links
+    md.validateLink = lambda url: False  # noqa: ARG005 - a receipt has no links; never render one
 
     def table_open(renderer, tokens, idx, options, env):
         return ('<div class="table-wrap" role="region" aria-label="Receipt table" tabindex="0">'
@@ -219,6 +224,12 @@ def to_html(markdown: str, title: str) -> str:
 
     md.add_render_rule("table_open", table_open)
     md.add_render_rule("table_close", table_close)
+    return md
+
+
+def to_html(markdown: str, title: str) -> str:
+    """A self-contained HTML page of the receipt (no scripts, no external assets; raw HTML never rendered)."""
+    md = receipt_markdown()
     return (f'<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
             f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body><main>\n"
