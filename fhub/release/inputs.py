@@ -13,22 +13,16 @@ from pathlib import Path
 
 import duckdb
 
+from fhub.dq.schema import table_exists
 from fhub.landing.labels import delivery_label
 
 #: Statuses of a borough delivery (landing.deliveries.status): ``landed`` is in use tonight.
 IN_USE = "landed"
 
 
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()[0])
-
-
 def borough_deliveries(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """One entry per delivered file (landing.deliveries), in use or not, oldest first."""
-    if not _exists(con, "landing", "deliveries"):
+    if not table_exists(con, "landing", "deliveries"):
         return []
     rows = con.execute(
         "select delivery_id, borough_slug, borough_code, extract_type, period, sha256, size_bytes, status, "
@@ -63,7 +57,7 @@ def _releases(downloads_file: Path | None) -> dict[str, tuple[str, str]]:
 
 def reference_files(con: duckdb.DuckDBPyConnection, downloads_file: Path | None = None) -> list[dict]:
     """The reference file each ``ref.*`` table holds now (its latest landed version), with its release."""
-    if not _exists(con, "ref", "reference_files"):
+    if not table_exists(con, "ref", "reference_files"):
         return []
     rows = con.execute(
         "select table_name, sha256, size_bytes, file_format, rows_landed, run_id from ref.reference_files "
