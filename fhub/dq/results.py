@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from fhub.dq.samples import SAMPLE_SIZE, key_entry
 from fhub.dq.schema import (
     CHECK_RESULT_COLUMNS,
     DIMENSIONS,
@@ -17,9 +18,6 @@ from fhub.dq.schema import (
     ensure_dq_schema,
     insert_rows,
 )
-
-#: At most this many pseudonymised keys are kept as the failing-row sample.
-SAMPLE_SIZE = 10
 
 
 @dataclass
@@ -66,8 +64,6 @@ def pseudonymised_sample(values: list | None, column: str | None) -> list[str]:
     columns = [column] if isinstance(column, str) else list(column)
     if not columns or not all(str(c).endswith("_key") for c in columns):
         return []
-    from fhub.dq.samples import key_entry
-
     out: list[str] = []
     for value in values[:SAMPLE_SIZE]:
         parts = list(value.values()) if isinstance(value, dict) else [value]
