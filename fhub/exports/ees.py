@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 
+from fhub.landing.sqlkit import ident, lit
+
 META_COLUMNS = ("col_name", "col_type", "label", "indicator_grouping", "indicator_unit", "indicator_dp",
                 "filter_hint", "filter_grouping_column")
 OPTIONAL_META_COLUMNS = ("filter_default",)
@@ -99,24 +101,20 @@ def write_meta(path: Path, rows: list[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def data_select(table: str, types: dict[str, str], indicators: set[str]) -> str:
     """``select`` writing ``table`` the EES way: indicator blanks as symbols, text formula-neutralised."""
     symbol = ("coalesce(nullif(suppression_symbol, ''), 'x')" if "suppression_symbol" in types
               else f"'{NOT_AVAILABLE}'")
     parts = []
     for column, dtype in types.items():
-        q = _quote(column)
+        q = ident(column)
         if column in indicators:
             parts.append(f"coalesce(cast({q} as varchar), {symbol}) as {q}")
         elif dtype == "VARCHAR":
             parts.append(f"case when left({q}, 1) in ('=', '+', '-', '@') then '''' || {q} else {q} end as {q}")
         else:
             parts.append(q)
-    return f"select {', '.join(parts)} from main.{_quote(table)}"  # noqa: S608
+    return f"select {', '.join(parts)} from main.{ident(table)}"  # noqa: S608
 
 
 def write_ees_csv(con: duckdb.DuckDBPyConnection, table: str, types: dict[str, str], folder: Path) -> list[Path]:
@@ -124,7 +122,6 @@ def write_ees_csv(con: duckdb.DuckDBPyConnection, table: str, types: dict[str, s
     rows = meta_rows(types)
     indicators = {r["col_name"] for r in rows if r["col_type"] == "Indicator"}
     data_path, meta_path = folder / f"{table}.csv", folder / f"{table}.meta.csv"
-    target = str(data_path).replace("'", "''")
-    con.execute(f"copy ({data_select(table, types, indicators)}) to '{target}' (header, delimiter ',')")
+    con.execute(f"copy ({data_select(table, types, indicators)}) to {lit(data_path)} (header, delimiter ',')")
     write_meta(meta_path, rows)
     return [data_path, meta_path]

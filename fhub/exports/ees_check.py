@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from fhub.exports.ees import GEOGRAPHY_LIKE, META_COLUMNS, OBSERVATIONAL_UNITS, OPTIONAL_META_COLUMNS
+from fhub.landing.sqlkit import ident, lit
 
 COL_TYPES = ("Filter", "Indicator")
 #: EES's acceptable indicator units (blank allowed).
@@ -122,8 +123,7 @@ def check_pair(data_csv: Path, meta_csv: Path) -> list[Finding]:
         return [*out, Finding("data_encoding", "FAIL", "the data file is not UTF-8")]
     con = duckdb.connect()
     try:
-        target = str(data_csv).replace("'", "''")
-        con.execute(f"create view data as select * from read_csv('{target}', all_varchar = true, header = true, "
+        con.execute(f"create view data as select * from read_csv({lit(data_csv)}, all_varchar = true, header = true, "
                     "delim = ',', quote = '\"', escape = '\"')")
         columns = [r[0] for r in con.execute("describe data").fetchall()]
         referenced = {r["col_name"] for r in rows} | {r["filter_grouping_column"] for r in rows} - {""}
@@ -131,15 +131,15 @@ def check_pair(data_csv: Path, meta_csv: Path) -> list[Finding]:
         if missing:
             out.append(Finding("cross_meta_to_data", "FAIL", "in the metadata but not the data: " + ", ".join(missing)))
         unexplained = [c for c in columns if c not in referenced and c not in OBSERVATIONAL_UNITS
-                       and con.execute(f'select count(distinct "{c}") from data').fetchone()[0] > 1]
+                       and con.execute(f"select count(distinct {ident(c)}) from data").fetchone()[0] > 1]
         if unexplained:
             out.append(Finding("cross_data_to_meta", "WARNING",
                                "in the data but not the metadata: " + ", ".join(unexplained)))
-        symbols = ", ".join(f"'{s}'" for s in GSS_SYMBOLS)
+        symbols = ", ".join(map(lit, GSS_SYMBOLS))
         indicators = [r["col_name"] for r in rows if r["col_type"] == "Indicator" and r["col_name"] in columns]
         parts = []
         for name in indicators:  # one pass over the file for every indicator
-            q = '"' + name.replace('"', '""') + '"'
+            q = ident(name)
             parts += [f"count(*) filter (where {q} is null or trim({q}) = '')",
                       f"count(*) filter (where {q} in ('~', ':'))",
                       f"count(*) filter (where try_cast({q} as double) is null and {q} not in ({symbols}) "

@@ -160,3 +160,17 @@ def test_a_figure_that_is_not_a_number_is_written_as_its_symbol_not_a_crash(tmp_
     at = rows[0].index("value")
     assert rows[1:] and all(row[at] is not None for row in rows[1:])
     assert "x" in {row[at] for row in rows[1:]}
+
+
+def test_the_checker_reads_any_column_name_and_folder_name(tmp_path):
+    """Names are quoted as SQL identifiers and literals (fhub.landing.sqlkit): a double quote in a column name or an
+    apostrophe in the folder's name is read, not a crash."""
+    folder = tmp_path / "o'brien"
+    folder.mkdir()
+    (folder / "t.csv").write_text('rate,"a""b"\n1,x\n2,y\n', encoding="utf-8")
+    (folder / "t.meta.csv").write_text(
+        "col_name,col_type,label,indicator_grouping,indicator_unit,indicator_dp,filter_hint,filter_grouping_column\n"
+        "rate,Indicator,Rate,,,0,,\n", encoding="utf-8")
+    found = check_pair(folder / "t.csv", folder / "t.meta.csv")
+    assert [(f.rule, f.level) for f in found] == [("cross_data_to_meta", "WARNING")]
+    assert 'a"b' in found[0].message
