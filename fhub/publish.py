@@ -63,6 +63,16 @@ def remove_file_and_wal(path: Path) -> None:
             candidate.unlink()
 
 
+def copy_relation(con: duckdb.DuckDBPyConnection, rel: PublicRelation, *, replace: bool = False) -> int:
+    """Copy one public relation from the attached work file (catalog ``work``) into the open public file as a
+    table, with its description as the table comment; returns its rows. ``replace``: over an existing copy."""
+    create = "create or replace table" if replace else "create table"
+    con.execute(f"{create} main.{rel.name} as select * from work.{rel.source}")
+    if rel.description:
+        con.execute(f"comment on table main.{rel.name} is '{rel.description.replace(chr(39), '')}'")
+    return con.execute(f"select count(*) from main.{rel.name}").fetchone()[0]
+
+
 def assemble_public_file(
     paths: Paths,
     run_id: str,
@@ -90,10 +100,7 @@ def assemble_public_file(
                     )
                 result.skipped.append(rel.name)
                 continue
-            con.execute(f"create table main.{rel.name} as select * from work.{rel.source}")
-            if rel.description:
-                con.execute(f"comment on table main.{rel.name} is '{rel.description.replace(chr(39), '')}'")
-            result.tables[rel.name] = con.execute(f"select count(*) from main.{rel.name}").fetchone()[0]
+            result.tables[rel.name] = copy_relation(con, rel)
             if progress:
                 progress(f"publish: assembled {rel.name} ({result.tables[rel.name]} rows)")
         con.execute("detach work")

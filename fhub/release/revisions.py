@@ -25,7 +25,7 @@ import duckdb
 from fhub.dbt.contract import PublicRelation
 from fhub.dq.schema import ensure_dq_schema
 from fhub.dq.snapshots import record_indicator_snapshot
-from fhub.publish import PublishRefused
+from fhub.publish import PublishRefused, copy_relation
 from fhub.settings import Paths
 
 Progress = Callable[[str], None]
@@ -86,10 +86,7 @@ def refresh_relations(candidate: Path, work_db: Path, relations: Iterable[Public
     try:
         con.execute(f"attach '{work_db}' as work (read_only)")
         for rel in relations:
-            con.execute(f"create or replace table main.{rel.name} as select * from work.{rel.source}")
-            if rel.description:
-                con.execute(f"comment on table main.{rel.name} is '{rel.description.replace(chr(39), '')}'")
-            rows[rel.name] = con.execute(f"select count(*) from main.{rel.name}").fetchone()[0]
+            rows[rel.name] = copy_relation(con, rel, replace=True)
         con.execute("detach work")
         con.execute("checkpoint")
     finally:

@@ -87,3 +87,19 @@ def test_a_failed_build_of_the_data_quality_marts_refuses_the_publish(tmp_path, 
                                                                           counts={"error": 1}))
     with pytest.raises(CandidateRefused, match=r"data-quality marts failed: dbt build: FAILED \(error=1\)"):
         data_quality_over_candidate(paths, "r2", [])(candidate)
+
+
+def test_a_refreshed_relation_keeps_its_description_as_the_assembled_one_does(tmp_path):
+    # refresh and assembly copy a relation the same way (fhub.publish.copy_relation): rows and table comment
+    work, candidate = tmp_path / "work.duckdb", tmp_path / "candidate.duckdb"
+    con = duckdb.connect(str(work))
+    con.execute("create schema marts; create table marts.fct_dq_revisions as select 'tonight' as run_id")
+    con.close()
+    duckdb.connect(str(candidate)).close()
+    rel = PublicRelation("dq_revisions", "marts.fct_dq_revisions", description="One row per revised figure's",
+                         model="fct_dq_revisions")
+    assert refresh_relations(candidate, work, [rel]) == {"dq_revisions": 1}
+    con = duckdb.connect(str(candidate), read_only=True)
+    comment = con.execute("select comment from duckdb_tables() where table_name = 'dq_revisions'").fetchone()[0]
+    con.close()
+    assert comment == "One row per revised figures"
