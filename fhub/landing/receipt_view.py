@@ -241,13 +241,13 @@ def due_gaps(con, mappings: dict, project, today: dt.date) -> dict[str, tuple[st
     :mod:`fhub.notify.due`). A receipt must never fail landing: unreadable configuration means no gaps."""
     from fhub.notify.config import NotifyConfigError, config_path, load_notify_config
     from fhub.notify.due import missing_deliveries
+    from fhub.notify.facts import ledger_rows
 
     try:
         rule = load_notify_config(config_path(project)).due
     except (NotifyConfigError, OSError, ValueError):
         return {}
-    ledger = con.execute("select borough_code, extract_type, period, status from landing.deliveries where "
-                         "borough_code is not null and extract_type is not null and period is not null").fetchall()
+    ledger = ledger_rows(con)
     out: dict[str, tuple[str | None, list[DueGap]]] = {}
     for m in missing_deliveries(mappings, ledger, today, rule.days_after_period_end, rule.not_before):
         out.setdefault(m.borough_slug, (m.borough_code, []))[1].append(

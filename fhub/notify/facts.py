@@ -101,15 +101,21 @@ def run_deliveries(work_db: Path, run_id: str) -> list[DeliveryLine]:
     return [DeliveryLine(*r) for r in rows]
 
 
+def ledger_rows(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, str]]:
+    """(borough_code, extract_type, period, status) of every delivery ever recorded, from an open work file (the
+    rows :func:`fhub.notify.due.missing_deliveries` reads; landing's receipts use it on landing's connection)."""
+    return con.execute("select borough_code, extract_type, period, status from landing.deliveries "
+                       "where borough_code is not null and extract_type is not null and period is not null"
+                       ).fetchall()
+
+
 def delivery_ledger(work_db: Path) -> list[tuple[str, str, str, str]]:
-    """(borough_code, extract_type, period, status) of every delivery ever recorded."""
+    """:func:`ledger_rows` of the work file at ``work_db`` (empty when there is none, or no landing yet)."""
     con = _connect(work_db)
     if con is None:
         return []
     try:
-        return con.execute("select borough_code, extract_type, period, status from landing.deliveries "
-                           "where borough_code is not null and extract_type is not null and period is not null"
-                           ).fetchall()
+        return ledger_rows(con)
     except duckdb.CatalogException:
         return []
     finally:
