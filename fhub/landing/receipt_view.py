@@ -182,8 +182,10 @@ def render(slug: str, code: str | None, run_id: str, key_label: str, csv_name: s
     """The receipt as Markdown; ``file_section(outcome, grouped)`` writes one file's section (receipts.py)."""
     groups = repeated_warnings(items, problems)
     grouped = {(g.column, g.reason) for g in groups}
-    act = [o for o in items if needs_action(o, problems, grouped)]
-    clean = [o for o in items if o not in act]
+    act: list[DeliveryOutcome] = []
+    clean: list[DeliveryOutcome] = []
+    for o in items:  # one pass (a borough's night can be ~150 files; no list-membership test per file)
+        (act if needs_action(o, problems, grouped) else clean).append(o)
     lines = [f"# Delivery receipt — {slug}{f' ({code})' if code else ''}", "",
              f"Run `{run_id}`. Pseudonymisation key: **{key_label}**"
              + (" (DEMO key — synthetic data only, never for real data)" if key_label == "demo" else "") + ".",
