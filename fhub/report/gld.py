@@ -36,6 +36,7 @@ DFE_GLD_METRIC = "gld_dfe_published"
 
 
 def _is_published_source(source: object) -> bool:
+    """Whether a source text names DfE's published statistics (``published: …``, DfE, LAIT or EES)."""
     low = str(source or "").lower()
     return low.startswith("published") or "dfe" in low or "lait" in low or "ees" in low
 
@@ -164,7 +165,7 @@ def _source_label(raw: object, provisional: bool) -> str:
     low = text.lower()
     if "pupil" in low or low.startswith("borough records"):
         label = "borough EYFSP returns (pupil level), computed by the pipeline"
-    elif low.startswith("published") or "dfe" in low or "lait" in low or "ees" in low:
+    elif _is_published_source(text):
         detail = text.split(":", 1)[1].strip() if ":" in text else text
         label = f"DfE published statistics ({detail})" if detail else "DfE published statistics"
     else:
