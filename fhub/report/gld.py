@@ -52,19 +52,21 @@ def _gld_series(data: ReportData, code: str, series: str = PUBLISHED) -> dict[in
     """One GLD series by academic year: ``published`` = DfE's figures (indicator_values' gld_dfe_published,
     else the tracker's published rows); ``borough_records`` = the GLD computed from the boroughs' returns
     (indicator_values' GLD metric, else the tracker's records rows). Each value keeps its own source."""
-    mids = {PUBLISHED: (DFE_GLD_METRIC,), RECORDS: tuple(m for m in (data.gld_metric,) if m != DFE_GLD_METRIC)}
-    out: dict[int, dict] = {}
-    for v in data.values_by_code.get(code, []):
-        if v["metric_id"] in mids[series] and _year(v["period"]) is not None:
-            if not (series == PUBLISHED or v.get("source") is None or not _is_published_source(v.get("source"))):
-                continue  # an older file's GLD metric holding DfE figures is drawn as published, not here
-            out[_year(v["period"])] = v
-    if series == PUBLISHED and data.gld_metric and data.gld_metric != DFE_GLD_METRIC:
-        for v in data.values_by_code.get(code, []):  # older files: DfE figures under the one GLD metric
-            year = _year(v["period"])
-            if v["metric_id"] == data.gld_metric and year is not None and year not in out \
-                    and _is_published_source(v.get("source")):
-                out[year] = v
+    records_metric = data.gld_metric if data.gld_metric != DFE_GLD_METRIC else None
+    values = [(y, v) for v in data.values_by_code.get(code, []) if (y := _year(v["period"])) is not None]
+    if series == PUBLISHED:
+        out = {y: v for y, v in values if v["metric_id"] == DFE_GLD_METRIC}
+        for y, v in values:  # older files: DfE's figures under the one GLD metric, for years the above lacks
+            if records_metric and v["metric_id"] == records_metric and _is_published_source(v.get("source")):
+                out.setdefault(y, v)
+    else:  # the records' GLD metric, less the DfE figures an older file kept under it (drawn as published)
+        out = {
+            y: v
+            for y, v in values
+            if data.gld_metric != DFE_GLD_METRIC
+            and v["metric_id"] == data.gld_metric
+            and not _is_published_source(v.get("source"))
+        }
     for t in data.tracker:
         year = _year(t.get("academic_year") or "")
         if t.get("geography_code") == code and year is not None and year not in out and _tracker_series(t) == series:
