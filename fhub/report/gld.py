@@ -308,7 +308,6 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
         hlines=[(summary.target, f"{summary.target:g}% target", charts.GREEN)],
         vlines=vlines,
         band=band,
-        break_gap=1.0 if min(years) >= REFORM_YEAR else 1.0,
     )
     rows = []
     for y in years:
