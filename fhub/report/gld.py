@@ -89,7 +89,11 @@ def _latest(series: dict[int, dict]) -> tuple[int, dict] | None:
 def gld_summary(data: ReportData, code: str) -> GldSummary:
     """The figure the target is judged on: the tracker's latest row (it names its series and whether it is
     provisional), else the latest DfE figure, else the latest of the borough's own records."""
-    published, records = _gld_series(data, code, PUBLISHED), _gld_series(data, code, RECORDS)
+    return _summary(data, code, _gld_series(data, code, PUBLISHED), _gld_series(data, code, RECORDS))
+
+
+def _summary(data: ReportData, code: str, published: dict[int, dict], records: dict[int, dict]) -> GldSummary:
+    """:func:`gld_summary` from the geography's two GLD series (the trend section has them already)."""
     mine = sorted(
         (t for t in data.tracker if t.get("geography_code") == code),
         key=lambda t: (bool(t.get("is_latest")), str(t.get("academic_year") or "")),
@@ -106,8 +110,8 @@ def gld_summary(data: ReportData, code: str) -> GldSummary:
         latest_year, latest = _year(str(tracker.get("academic_year"))), {"value": tracker["gld_value"]}
         provisional = bool(tracker.get("is_provisional"))
         source = str(tracker.get("source") or tracker.get("gld_source") or "")
-    elif _latest(published) or _latest(records):
-        latest_year, latest = _latest(published) or _latest(records)
+    elif found := _latest(published) or _latest(records):
+        latest_year, latest = found
         provisional = bool(latest.get("is_provisional"))
         source = str(latest.get("source") or "")
     value = float(latest["value"]) if latest else None
@@ -234,7 +238,7 @@ def gld_section(data: ReportData, code: str, name: str, prefix: str, downloads: 
     records = _gld_series(data, code, RECORDS)
     london = _gld_series(data, LONDON_CODE) if code != LONDON_CODE else {}
     england = _gld_series(data, ENGLAND_CODE)
-    summary = gld_summary(data, code)
+    summary = _summary(data, code, own, records)
     neighbours = (
         _neighbours_series(data, code, set(own) | set(records) | set(london) | set(england))
         if code != LONDON_CODE else {}
