@@ -13,16 +13,17 @@ from pathlib import Path
 import pytest
 
 from fhub.check.server import create_app
+from fhub.report.pdf import CHROMIUM_ARGS, chromium_path
 from fhub.settings import PROJECT_DIR, Paths
-from tests.browser.test_report_pages import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.browser.test_report_pages import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def check_page(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` (make setup).")
+    if chromium_path() is None:
+        pytest.skip("Chromium not found: install it with `apt-get install -y chromium` (make setup).")
     pytest.importorskip("playwright.sync_api", reason="playwright is in the dev dependency group")
     import uvicorn
 
@@ -65,7 +66,7 @@ def test_officer_uploads_files_and_reads_the_receipt(check_page):
     shots.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
             page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)

@@ -15,21 +15,13 @@ import pytest
 
 from fhub.dq import PublishDecision, WithheldScope, apply_withholdings
 from fhub.report import build_report
+from fhub.report.pdf import CHROMIUM_ARGS, chromium_path
 from fhub.report.sample import build_sample_published
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("FHUB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = chromium_path()  # the one the report's PDFs are printed with (FHUB_CHROMIUM, PATH, /usr/bin)
 ARTIFACTS = Path(os.environ.get("FHUB_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 #: The CDN head GX 1.24 writes into every Data Docs page (plus its remote logo), for when no run's docs are given.
@@ -50,8 +42,8 @@ vegaEmbed('#c', {}).then(function(){});</script></body></html>"""
 
 @pytest.fixture(scope="module")
 def report_pages(tmp_path_factory, withholding_plan) -> list[Path]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` (make setup).")
+    if CHROMIUM is None:
+        pytest.skip("Chromium not found: install it with `apt-get install -y chromium` (make setup).")
     playwright = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev dependency group")
     del playwright
     root = tmp_path_factory.mktemp("report")
@@ -134,8 +126,8 @@ def test_data_docs_render_offline(tmp_path):
 
     Uses the run's Data Docs when FHUB_DATA_DOCS_DIR points at them, else a page with GX 1.x's CDN head.
     """
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium`.")
+    if CHROMIUM is None:
+        pytest.skip("Chromium not found: install it with `apt-get install -y chromium`.")
     pytest.importorskip("playwright.sync_api")
     from playwright.sync_api import sync_playwright
 
