@@ -27,6 +27,19 @@ def mapping_template(slug: str, prefix: str) -> list[dict[str, Any]]:
     }
     quarter = r"(?P<period>\d{4}-\d{2}_Q[1-4])"
     yn = {"Yes": True, "No": False}
+    language = {
+        "English": "english",
+        "Other than English": "other",
+        "Not known": "unknown",
+    }
+    ethnicity = {
+        "Asian, Asian British or Asian Welsh": "asian",
+        "Black, Black British, Black Welsh, Caribbean or African": "black",
+        "Mixed or Multiple ethnic groups": "mixed",
+        "White": "white",
+        "Other ethnic group": "other",
+        "Not known": "unknown",
+    }
     contacts_cols = {
         "contact_id": "contact_no",
         "person_id": "person_ref",
@@ -74,20 +87,9 @@ def mapping_template(slug: str, prefix: str) -> list[dict[str, Any]]:
                     "expectant": "expectant_parent",
                 },
                 "sex": {"Female": "female", "Male": "male", "Other": "other", "Not known": "unknown"},
-                "ethnicity_group": {
-                    "Asian, Asian British or Asian Welsh": "asian",
-                    "Black, Black British, Black Welsh, Caribbean or African": "black",
-                    "Mixed or Multiple ethnic groups": "mixed",
-                    "White": "white",
-                    "Other ethnic group": "other",
-                    "Not known": "unknown",
-                },
+                "ethnicity_group": ethnicity,
                 "send_flag": yn,
-                "first_language": {
-                    "English": "english",
-                    "Other than English": "other",
-                    "Not known": "unknown",
-                },
+                "first_language": language,
                 "consent_data_sharing": yn,
             },
         },
@@ -184,19 +186,8 @@ def mapping_template(slug: str, prefix: str) -> list[dict[str, Any]]:
                     "EHC plan": "ehc_plan",
                     "Not known": "unknown",
                 },
-                "first_language": {
-                    "English": "english",
-                    "Other than English": "other",
-                    "Not known": "unknown",
-                },
-                "ethnicity_group": {
-                    "Asian, Asian British or Asian Welsh": "asian",
-                    "Black, Black British, Black Welsh, Caribbean or African": "black",
-                    "Mixed or Multiple ethnic groups": "mixed",
-                    "White": "white",
-                    "Other ethnic group": "other",
-                    "Not known": "unknown",
-                },
+                "first_language": language,
+                "ethnicity_group": ethnicity,
                 **{elg: {"Emerging": "emerging", "Expected": "expected"} for elg in ELG_COLUMNS},
             },
         },

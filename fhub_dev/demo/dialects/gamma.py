@@ -20,6 +20,14 @@ def mapping_template(slug: str, prefix: str) -> list[dict[str, Any]]:
     xlsx = {"format": "xlsx", "sheet": "Data", "header_row": 3, "date_format": "excel_serial"}
     month = r"(?P<period>[A-Z][a-z]{2}\d{4})"
     one_zero = {"1": True, "0": False}
+    ethnicity = {
+        "A": "asian",
+        "B": "black",
+        "M": "mixed",
+        "W": "white",
+        "O": "other",
+        "Z": "unknown",
+    }
     contacts_cols = {
         "contact_id": "Contact ID",
         "person_id": "Person ID",
@@ -68,14 +76,7 @@ def mapping_template(slug: str, prefix: str) -> list[dict[str, Any]]:
             "values": {
                 "role": {"CH": "child", "YP": "young_person", "PC": "parent_carer", "EP": "expectant_parent"},
                 "sex": {"2": "female", "1": "male", "3": "other", "9": "unknown"},
-                "ethnicity_group": {
-                    "A": "asian",
-                    "B": "black",
-                    "M": "mixed",
-                    "W": "white",
-                    "O": "other",
-                    "Z": "unknown",
-                },
+                "ethnicity_group": ethnicity,
                 "send_flag": one_zero,
                 "first_language": {"E": "english", "O": "other", "U": "unknown"},
                 "consent_data_sharing": one_zero,
@@ -165,14 +166,7 @@ def mapping_template(slug: str, prefix: str) -> list[dict[str, Any]]:
                 "fsm": one_zero,
                 "sen_provision": {"N": "none", "K": "sen_support", "E": "ehc_plan"},
                 "first_language": {"N": "english", "Y": "other", "U": "unknown"},
-                "ethnicity_group": {
-                    "A": "asian",
-                    "B": "black",
-                    "M": "mixed",
-                    "W": "white",
-                    "O": "other",
-                    "Z": "unknown",
-                },
+                "ethnicity_group": ethnicity,
                 **{elg: {"EM": "emerging", "EX": "expected"} for elg in ELG_COLUMNS},
             },
         },
