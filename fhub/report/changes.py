@@ -70,11 +70,7 @@ def _size(r: dict) -> float:
 def changes_section(data: ReportData, code: str | None, name: str, prefix: str, downloads: Path) -> Section:
     mine = [r for r in data.revisions if code is None or r.get("borough_code") == code]
     cycle, rows = fold_cycle(mine)
-    hub_names = {h: n for h, (n, _) in data.hubs.items()}
-    area = {v["geography_code"]: v.get("geography_name") for v in data.values if v.get("geography_name")}
-    area.update({**data.boroughs, **hub_names})
-    area.setdefault("E12000007", "London")
-    area.setdefault("E92000001", "England")
+    area = data.area_names
     table_rows = []
     for r in sorted(rows, key=_size):
         metric = data.metrics.get(r.get("metric_id"), {})

@@ -69,6 +69,16 @@ class ReportData:
             out.setdefault((v["metric_id"], v["period"]), []).append(v)
         return out
 
+    @cached_property
+    def area_names(self) -> dict[str, str]:
+        """Readable area names by code for every page: the values' geography names, then the boroughs' and the
+        hubs' own, London and England by default (built once, not per page: it reads every value)."""
+        out = {v["geography_code"]: v.get("geography_name") for v in self.values if v.get("geography_name")}
+        out.update({**self.boroughs, **{h: n for h, (n, _) in self.hubs.items()}})
+        out.setdefault(LONDON_CODE, "London")
+        out.setdefault(ENGLAND_CODE, "England")
+        return out
+
     def layer(self, value: object) -> str:
         return self.layer_names.get(str(value), str(value) if value is not None else "?")
 
