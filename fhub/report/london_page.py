@@ -15,10 +15,12 @@ from fhub.report.section import Section
 from fhub.report.tables import Table, cell, write_downloads
 
 MAP_METRICS = ("gld_dfe_published",)
+#: the map's comparator: every borough's figure against England's (the column of its significance verdict)
+BENCH, COMPARATOR = "England", "compared_to_england"
 
 
-def _choose(data: ReportData) -> tuple[str, str, str] | None:
-    """(metric, period, comparator column) for the map: most boroughs compared, latest period first."""
+def _choose(data: ReportData) -> tuple[str, str] | None:
+    """(metric, period) for the map: most boroughs compared with England, latest period first."""
     candidates = [m for m in (*MAP_METRICS, data.gld_metric) if m]
     for mid in candidates:
         periods = sorted({p for (m, p) in data.values_by_metric_period if m == mid}, key=period_key, reverse=True)
@@ -26,17 +28,17 @@ def _choose(data: ReportData) -> tuple[str, str, str] | None:
         for period in periods:
             rows = [v for v in data.values_by_metric_period[(mid, period)] if v.get("geography_level") == "borough"
                     and v["geography_code"] in LONDON_TILES]
-            compared = sum(1 for v in rows if v.get("compared_to_england"))
+            compared = sum(1 for v in rows if v.get(COMPARATOR))
             if rows and compared >= len(LONDON_TILES) / 2:
-                return mid, period, "compared_to_england"
+                return mid, period
             if rows and best is None:
-                best = (mid, period, "compared_to_england")
+                best = (mid, period)
         if best:
             return best
     return None
 
 
-def _areas(data: ReportData, mid: str, period: str, comparator: str) -> list[AreaValue]:
+def _areas(data: ReportData, mid: str, period: str) -> list[AreaValue]:
     by_code = {v["geography_code"]: v for v in data.values_by_metric_period.get((mid, period), [])}
     out = []
     for code in LONDON_TILES:
@@ -46,7 +48,7 @@ def _areas(data: ReportData, mid: str, period: str, comparator: str) -> list[Are
                              None if value is None else float(value),
                              None if v.get("lower_95") is None else float(v["lower_95"]),
                              None if v.get("upper_95") is None else float(v["upper_95"]),
-                             v.get(comparator), v.get("suppression_symbol") or ("x" if value is None else None)))
+                             v.get(COMPARATOR), v.get("suppression_symbol") or ("x" if value is None else None)))
     return out
 
 
@@ -54,22 +56,21 @@ def london_sections(data: ReportData, prefix: str, downloads: Path) -> list[Sect
     chosen = _choose(data)
     if chosen is None:
         return [Section("map", "London map", intro="No borough values to map are in the published file yet.")]
-    mid, period, comparator = chosen
+    mid, period = chosen
     metric = data.metrics.get(mid, {}).get("metric_name") or mid
-    areas = _areas(data, mid, period, comparator)
-    bench = "England"
+    areas = _areas(data, mid, period)
     symbol_of = {k: v[2] for k, v in SIGNIFICANCE.items()}
     rows = [[a.name, LONDON_TILES[a.code][0], cell(a.value, a.symbol), cell(a.lower, a.symbol),
              cell(a.upper, a.symbol), f"{symbol_of.get(a.verdict, '–')} {a.verdict or 'not compared'}"]
             for a in sorted(areas, key=lambda a: a.name)]
     table = Table(f"London map {metric} {period}", ["Borough", "Tile", "Value %", "Lower 95% CI", "Upper 95% CI",
-                                                     f"Compared with {bench}"], rows, slug="map", numeric={2, 3, 4})
+                                                     f"Compared with {BENCH}"], rows, slug="map", numeric={2, 3, 4})
     write_downloads(table, downloads, prefix)
-    title = f"{metric}, {period}: London boroughs compared with {bench}"
+    title = f"{metric}, {period}: London boroughs compared with {BENCH}"
     svg = tile_map(f"{prefix}-map", title,
                    f"Tile map of the 33 London boroughs (one square each, roughly in their places) coloured by "
                    f"whether the borough's {metric} in {period} is significantly better, similar or worse than "
-                   f"{bench} (95% confidence intervals); each tile prints its symbol and value.", areas, bench)
+                   f"{BENCH} (95% confidence intervals); each tile prints its symbol and value.", areas, BENCH)
     comparators = []
     for code, label, dash in ((LONDON_CODE, "London", "6 3"), (ENGLAND_CODE, "England", "2 3")):
         v = next((x for x in data.values_by_metric_period.get((mid, period), []) if x["geography_code"] == code), None)
@@ -81,13 +82,13 @@ def london_sections(data: ReportData, prefix: str, downloads: Path) -> list[Sect
             comparators.append((label, float(v["value"]), dash))
     bars = area_bars(f"{prefix}-areas", f"{metric}, {period}: boroughs with 95% confidence intervals",
                      f"Bar per London borough, sorted by value, with its 95% confidence interval and vertical "
-                     f"lines at the London and England values; the symbol gives the comparison with {bench}.",
+                     f"lines at the London and England values; the symbol gives the comparison with {BENCH}.",
                      areas, comparators)
     key = ["▲", "●", "▼", "x"]
     return [
         Section("map", f"London map: {metric}, {period}", svg=svg, tables=[table], keys=key,
                 intro=f"Each square is a borough, placed roughly where it is in London. Colour and symbol say "
-                      f"whether the borough is significantly different from {bench} (95% confidence intervals).",
+                      f"whether the borough is significantly different from {BENCH} (95% confidence intervals).",
                 figcaption=f"{title}. Source: {data.metrics.get(mid, {}).get('data_source') or 'not recorded'}"[:400]),
         Section("areas", f"Boroughs compared: {metric}, {period}", svg=bars, tables=[table], keys=key,
                 intro="Bars sorted from highest to lowest; the black whisker is the 95% confidence interval, the "
