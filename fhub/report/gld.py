@@ -166,11 +166,15 @@ class GldFigure:
     provisional: bool
 
 
-def _source_label(raw: object, provisional: bool) -> str:
+def _source_label(raw: object, provisional: bool, participating: bool = False) -> str:
+    """The source of a GLD figure in words; ``participating``: London's records are an aggregate of the
+    participating boroughs' returns, not DfE's London."""
     text = str(raw or "").strip()
     low = text.lower()
     if "pupil" in low or low.startswith("borough records"):
-        label = "borough EYFSP returns (pupil level), computed by the pipeline"
+        whose = ("the participating boroughs' EYFSP returns (not all 33 London boroughs)" if participating
+                 else "borough EYFSP returns")
+        label = f"{whose} (pupil level), computed by the pipeline"
     elif _is_published_source(text):
         detail = text.split(":", 1)[1].strip() if ":" in text else text
         label = f"DfE published statistics ({detail})" if detail else "DfE published statistics"
@@ -195,12 +199,7 @@ def gld_headline(data: ReportData, code: str) -> tuple[GldFigure | None, GldFigu
         if is_prov is None:
             is_prov = not published
         value = t.get("gld_value")
-        label = _source_label(source, bool(is_prov) and not published)
-        if code == LONDON_CODE and not published:  # an aggregate, not DfE's London
-            label = label.replace(
-                "borough EYFSP returns",
-                "the participating boroughs' EYFSP returns (not all 33 London boroughs)",
-            )
+        label = _source_label(source, bool(is_prov) and not published, code == LONDON_CODE and not published)
         fig = GldFigure(
             str(t.get("academic_year")),
             None if value is None else float(value),

@@ -46,3 +46,11 @@ def test_source_label_names_dfe_or_the_borough_returns():
         "borough EYFSP returns (pupil level), computed by the pipeline — provisional"
     )
     assert _source_label(None, False) == "source not recorded"
+
+
+def test_source_label_of_london_records_names_the_participating_boroughs():
+    assert _source_label("borough EYFSP returns (pupil level)", True, participating=True) == (
+        "the participating boroughs' EYFSP returns (not all 33 London boroughs) (pupil level), computed by the "
+        "pipeline — provisional"
+    )
+    assert _source_label("DfE LAIT", False, participating=True) == "DfE published statistics (DfE LAIT)"
