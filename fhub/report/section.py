@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fhub.report.tables import MARKS, SYMBOLS, TREND_MARKS, Table
+from fhub.report.tables import KEY_MEANINGS, Table
 
 
 @dataclass
@@ -23,5 +23,4 @@ class Section:
 
     @property
     def chart_symbols(self) -> list[tuple[str, str]]:
-        meaning = {**SYMBOLS, **MARKS, **TREND_MARKS}
-        return [(k, meaning[k]) for k in self.keys if k in meaning]
+        return [(k, KEY_MEANINGS[k]) for k in self.keys if k in KEY_MEANINGS]

@@ -79,6 +79,8 @@ TREND_MARKS = {
     "→": "trend: no significant change",
     "–": "trend could not be calculated (fewer than 5 comparable annual points, or quarterly data)",
 }
+#: every symbol and mark a key may list, with its meaning, in the order keys list them
+KEY_MEANINGS = {**SYMBOLS, **MARKS, **TREND_MARKS}
 SYMBOL_FOOTNOTE = "GSS symbols: " + "; ".join(f"{k} {v}" for k, v in SYMBOLS.items()) + "."
 
 
@@ -97,9 +99,7 @@ def symbols_in(rows: list[list[object]]) -> list[tuple[str, str]]:
                 found.add(text[:1])
             elif text.endswith((" p", " r", " b")) and text[-1] in SYMBOLS:
                 found.add(text[-1])
-    order = list(SYMBOLS) + list(MARKS) + list(TREND_MARKS)
-    meaning = {**SYMBOLS, **MARKS, **TREND_MARKS}
-    return [(s, meaning[s]) for s in order if s in found]
+    return [(s, meaning) for s, meaning in KEY_MEANINGS.items() if s in found]
 
 
 def cell(value: object, symbol: str | None = None, digits: int = 1) -> object:
