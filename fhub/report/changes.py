@@ -59,10 +59,16 @@ def fold_cycle(revisions: list[dict]) -> tuple[str | None, list[dict]]:
     return latest, list(folded.values())
 
 
-def _size(r: dict) -> float:
+def _change(r: dict) -> float | None:
+    """The change of a folded revision: its own, else now minus before (a cycle's runs folded into one)."""
     change = r.get("value_change")
     if change is None and r.get("current_value") is not None and r.get("previous_value") is not None:
         change = float(r["current_value"]) - float(r["previous_value"])
+    return change
+
+
+def _size(r: dict) -> tuple[int, float]:
+    change = _change(r)
     kind = str(r.get("revision_kind") or "")
     return (0 if "withheld" in kind else 1, -abs(float(change)) if change is not None else 0.0)
 
@@ -74,10 +80,7 @@ def changes_section(data: ReportData, code: str | None, name: str, prefix: str, 
     table_rows = []
     for r in sorted(rows, key=_size):
         metric = data.metrics.get(r.get("metric_id"), {})
-        before, now = r.get("previous_value"), r.get("current_value")
-        change = r.get("value_change")
-        if change is None and before is not None and now is not None:
-            change = float(now) - float(before)
+        before, now, change = r.get("previous_value"), r.get("current_value"), _change(r)
         table_rows.append([metric.get("metric_name") or "metric not in the catalogue",
                            area.get(r.get("geography_code"), r.get("geography_name") or "area not in the catalogue"),
                            _breakdown(r), r.get("period"), cell(before, "x"), cell(now, "x"),
