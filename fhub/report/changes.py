@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+from fhub.dq.periods import financial_quarter
 from fhub.report.data import ReportData
 from fhub.report.section import Section
 from fhub.report.tables import Table, cell, write_downloads
@@ -26,10 +27,7 @@ def cycle_of(moment: object) -> str | None:
             moment = datetime.fromisoformat(moment)
         except ValueError:
             return None
-    if not isinstance(moment, date):
-        return None
-    year = moment.year if moment.month >= 4 else moment.year - 1
-    return f"{year}/{(year + 1) % 100:02d} Q{(moment.month - 4) % 12 // 3 + 1}"
+    return financial_quarter(moment) if isinstance(moment, date) else None
 
 
 def _breakdown(r: dict) -> str:
