@@ -3,12 +3,14 @@ dialect (:func:`generate_borough`), with synthetic LSOAs and hubs for an authori
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from fhub.dq.periods import financial_quarter
 from fhub.landing.mapping import BoroughMapping, FileSpec
 from fhub_dev.demo.arrivals import Arrivals
 from fhub_dev.demo.boroughs import DemoBorough
@@ -33,8 +35,7 @@ def _period_of_month(m: int, period_format: str) -> str:
     if period_format == "month":
         return f"{y}-{mo:02d}"
     if period_format == "quarter":
-        fy = y if mo >= 4 else y - 1
-        return f"{fy}/{(fy + 1) % 100:02d} Q{((mo - 4) % 12) // 3 + 1}"
+        return financial_quarter(dt.date(y, mo, 1))
     raise ValueError(period_format)
 
 
