@@ -224,7 +224,7 @@ def _neighbours_series(data: ReportData, code: str, years: set[int]) -> dict[int
     the records metric where the borough has records for the year, else under DfE's published GLD metric."""
     out = {}
     for y in sorted(years):
-        for mid in (data.gld_metric, "gld_dfe_published"):
+        for mid in (data.gld_metric, DFE_GLD_METRIC):
             row = data.neighbours.get((code, mid, _label(y)))
             if row is not None and row.get("benchmark_value") is not None:
                 out[y] = {"value": float(row["benchmark_value"]), "source": row.get("benchmark_source")}
