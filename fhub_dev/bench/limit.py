@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from fhub.dbt.run_context import DDL as RUN_CONTEXT_DDL
+from fhub.dbt.run_context import record_run_context
 from fhub.settings import DUCKDB_DISABLED_COMPRESSION, duckdb_memory_limit
 
 MATERIALISED = {"table": "table", "incremental": "table", "view": "view"}
@@ -157,12 +157,10 @@ def run_models(project: Path, work_db: Path, scratch: Path, result: LimitResult)
     compile_full_refresh(project, copy, target_dir)
     result.compile_s = time.monotonic() - started
     models = load_models(target_dir)
+    # the marts' run id: dbt is not invoked here (no run_context_for), so it is recorded before the models run
+    record_run_context(copy, "bench-limit", "bench")
     con = connect(copy, scratch / "duckdb-tmp")
     try:
-        # the marts' run id (fhub/dbt/run_context.py): dbt is not invoked here, so the row is written by hand
-        con.execute(RUN_CONTEXT_DDL)
-        con.execute("delete from run.run_context")
-        con.execute("insert into run.run_context values ('bench-limit', 'bench', now())")
         total = time.monotonic()
         for model in models:
             t0 = time.monotonic()

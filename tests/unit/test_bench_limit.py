@@ -65,3 +65,24 @@ def test_landing_limit_reads_every_csv_and_counts_xlsx(tmp_path):
     assert result.xlsx_skipped == 1
     assert result.landing_s > 0
     assert not (tmp_path / "scratch" / "landing-limit.duckdb").exists()
+
+
+def test_models_run_with_the_bench_run_id_recorded(tmp_path, monkeypatch):
+    """The marts stamp their rows from run.run_context; the limit run invokes no dbt, so it records the run id
+    ('bench-limit') in the copy it builds before running the models."""
+    import duckdb
+
+    from fhub_dev.bench import limit
+
+    work_db = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(work_db)).close()
+    stamped = limit.ModelSql(
+        "model.p.stamped", "stamped", '"warehouse"."main"."stamped"', "table",
+        "select case when (select run_id from run.run_context) = 'bench-limit' then 1 "
+        "else error('no bench run id recorded') end as ok",
+    )
+    monkeypatch.setattr(limit, "compile_full_refresh", lambda *a: None)
+    monkeypatch.setattr(limit, "load_models", lambda target_dir: [stamped])
+    result = LimitResult()
+    limit.run_models(tmp_path, work_db, tmp_path / "scratch", result)
+    assert result.model_errors == {} and "stamped" in result.model_times
