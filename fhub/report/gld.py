@@ -60,13 +60,8 @@ def _gld_series(data: ReportData, code: str, series: str = PUBLISHED) -> dict[in
             if records_metric and v["metric_id"] == records_metric and _is_published_source(v.get("source")):
                 out.setdefault(y, v)
     else:  # the records' GLD metric, less the DfE figures an older file kept under it (drawn as published)
-        out = {
-            y: v
-            for y, v in values
-            if data.gld_metric != DFE_GLD_METRIC
-            and v["metric_id"] == data.gld_metric
-            and not _is_published_source(v.get("source"))
-        }
+        out = {y: v for y, v in values if data.gld_metric != DFE_GLD_METRIC and v["metric_id"] == data.gld_metric
+               and not _is_published_source(v.get("source"))}
     for t in data.tracker:
         year = _year(t.get("academic_year") or "")
         if t.get("geography_code") == code and year is not None and year not in out and _tracker_series(t) == series:
