@@ -42,6 +42,10 @@ LONDON_CODE = "E12000007"
 PARTICIPATING_CODE = "LONDON_PARTICIPATING"
 #: Geography levels whose rows are summed from borough rows (``region``: files written before issue 16).
 AGGREGATE_LEVELS = ("participating_boroughs", "region")
+#: How a withheld aggregate's reason begins: the participating boroughs' total is not London's (issue 16).
+_PARTICIPATING_TOTAL = "'The participating boroughs'' total includes '"
+#: The extract recorded for a metric computed only from reference data (DfE's published figures).
+_REFERENCE_ONLY = "(reference data only)"
 _NULLED = (
     "value",
     "numerator",
@@ -196,7 +200,7 @@ def apply_withholdings(
             if extracts is None:
                 continue  # unknown source: conservatively depends on every extract
             # reference-only metrics get a sentinel row so they are known to depend on no delivery
-            pairs.extend((metric_id, e) for e in (extracts or ("(reference data only)",)))
+            pairs.extend((metric_id, e) for e in (extracts or (_REFERENCE_ONLY,)))
         insert_rows(public_con, "_wh_metric_extracts", ["metric_id", "extract_type"], pairs)
 
     public_con.execute("create or replace temp table _wh_hub_borough (hub_id varchar, borough_code varchar)")
@@ -210,14 +214,16 @@ def apply_withholdings(
         f"""
         create or replace temp table _wh_hits as
         select iv.rowid as rid, s.label, iv.geography_level,
-               case when iv.geography_level in {AGGREGATE_LEVELS}
-                    then 'London total includes ' || s.reason
+               case when iv.geography_level = 'region' then 'London total includes ' || s.reason
+                    when iv.geography_level in {AGGREGATE_LEVELS} then {_PARTICIPATING_TOTAL} || s.reason
                     else s.reason end as reason
         from {table} iv
         join _wh_periods p on p.period = iv.period
         join _wh_scopes s
           on (s.p_start is null or p.p_end is null or p.p_end > s.p_start)
          and (s.p_end is null or p.p_start is null or s.p_end > p.p_start)
+         and not exists (select 1 from _wh_metric_extracts me  -- DfE's published figures depend on no delivery
+                         where me.metric_id = iv.metric_id and me.extract_type = '{_REFERENCE_ONLY}')
          and (
               s.extract_type is null
               or not exists (select 1 from _wh_metric_extracts me where me.metric_id = iv.metric_id)
@@ -256,8 +262,8 @@ def apply_withholdings(
         public_con.execute(
             f"""
             update {table} t set {', '.join(blank)},
-                   dq_reason = coalesce(t.dq_reason, 'London comparison withheld: the London total includes '
-                                        || 'withheld data.')
+                   dq_reason = coalesce(t.dq_reason, 'London comparison withheld: the total it compares with '
+                                        || '(the participating boroughs'' records) includes withheld data.')
             from (select distinct metric_id, period, breakdown_type, breakdown_value from {table}
                   where geography_level in {AGGREGATE_LEVELS} and dq_status = 'withheld') w
             where t.metric_id = w.metric_id and t.period = w.period and t.breakdown_type = w.breakdown_type
@@ -305,8 +311,10 @@ def _withhold_year_table(con: duckdb.DuckDBPyConnection, schema: str, spec: Year
         f"""
         create or replace temp table _wh_year_hits as
         select t.rowid as rid, t.{spec.geography} as geo,
-               string_agg(distinct case when t.{spec.geography} in {aggregates}
-                                        then 'London total includes ' || s.reason else s.reason end,
+               string_agg(distinct case when t.{spec.geography} = '{LONDON_CODE}'
+                                        then 'London total includes ' || s.reason
+                                        when t.{spec.geography} = '{PARTICIPATING_CODE}'
+                                        then {_PARTICIPATING_TOTAL} || s.reason else s.reason end,
                           ' | ') as reason
         from {schema}.{name} t
         join _wh_years y on y.period = t.{spec.year}

@@ -92,7 +92,9 @@ def test_participating_aggregate_goes_with_the_borough_but_dfe_london_stays(publ
     }
     assert rows[("eyfs_gld", HACKNEY, "2025/26")][:2] == (None, "withheld")
     aggregate = rows[("eyfs_gld", PARTICIPATING, "2025/26")]
-    assert aggregate[:2] == (None, "withheld") and aggregate[2].startswith("London total includes Hackney eyfsp")
+    # the aggregate is the participating boroughs', not London's: its reason says so (issue 16)
+    assert aggregate[:2] == (None, "withheld")
+    assert aggregate[2].startswith("The participating boroughs' total includes Hackney eyfsp")
     # Merton's comparison with the withheld aggregate is blanked, with a reason; its DfE London one is not
     merton = rows[("eyfs_gld", MERTON, "2025/26")]
     assert merton[1] == "published" and merton[0] == 71.0
@@ -103,6 +105,21 @@ def test_participating_aggregate_goes_with_the_borough_but_dfe_london_stays(publ
     assert public.execute(
         "select count(*) from indicator_values where dq_status <> 'published' and dq_reason is null"
     ).fetchone()[0] == 0
+
+
+def test_a_whole_borough_scope_leaves_dfe_published_figures(public, withholding_plan):
+    """A scope with no extract (the whole borough x period) withholds the borough's records and the
+    participating boroughs' aggregate, never DfE's published figures (they depend on no delivery)."""
+    decision = PublishDecision(
+        block_all=False, withheld_scopes=[WithheldScope(HACKNEY, None, "2025/26", ("privacy finding",))]
+    )
+    apply_withholdings(public, decision, withholding_plan)
+    rows = dict(((r[0], r[1]), r[2:]) for r in public.execute(
+        "select metric_id, geography_code, value, dq_status from indicator_values where period = '2025/26'"
+    ).fetchall())
+    assert rows[("eyfs_gld", HACKNEY)] == (None, "withheld")
+    assert rows[("eyfs_gld", PARTICIPATING)] == (None, "withheld")
+    assert rows[("gld_dfe_published", "E12000007")] == (70.7, "published")
 
 
 def test_tracker_aggregate_withheld_dfe_series_kept(public, withholding_plan):
