@@ -3,6 +3,7 @@ the GLD trend section."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,7 @@ DFE_GLD_METRIC = "gld_dfe_published"
 def _is_published_source(source: object) -> bool:
     """Whether a source text names DfE's published statistics (``published: …``, DfE, LAIT or EES)."""
     low = str(source or "").lower()
-    return low.startswith("published") or "dfe" in low or "lait" in low or "ees" in low
+    return low.startswith("published") or re.search(r"\b(dfe|lait|ees)\b", low) is not None
 
 
 def _tracker_series(row: dict) -> str:

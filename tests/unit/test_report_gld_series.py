@@ -54,3 +54,12 @@ def test_source_label_of_london_records_names_the_participating_boroughs():
         "pipeline — provisional"
     )
     assert _source_label("DfE LAIT", False, participating=True) == "DfE published statistics (DfE LAIT)"
+
+
+def test_a_published_source_is_named_by_word_not_by_letters():
+    from fhub.report.gld import _is_published_source
+
+    for source in ("DfE EES: EYFSP results 2024/25", "DfE LAIT: Local Authority Interactive Tool", "published: lait"):
+        assert _is_published_source(source), source
+    for source in ("Borough records", "Borough records (fees and employees survey)", None):
+        assert not _is_published_source(source), source
