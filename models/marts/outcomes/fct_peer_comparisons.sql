@@ -136,11 +136,7 @@ chosen as (
         case when dfe_value is not null then dfe_peers when records_value is not null then records_peers end
             as peers_with_value,
         case
-            when dfe_value is not null
-                then case
-                        when dfe_is_mean then 'mean of their published percentages' else 'their published counts pooled'
-                    end
-                    || ': ' || dfe_source
+            when dfe_value is not null then {{ fh_peer_benchmark_basis('dfe_is_mean', 'dfe_source') }}
             when records_value is not null then 'their own records pooled: ' || {{ borough_records_source() }}
             when members_suppressed > 0
                 then 'no benchmark: a member''s figure is suppressed for disclosure control, and the group '

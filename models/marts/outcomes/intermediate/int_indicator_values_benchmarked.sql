@@ -98,9 +98,7 @@ joined as (
                     || ' of '
                     || cast(neighbours.peers_in_group as varchar)
                     || ' statistical neighbours (DfE {{ var('statistical_neighbours_model', 2025) }} model), '
-                    || case when neighbours.is_mean_of_values then 'mean of their published percentages'
-                        else 'their published counts pooled'
-                    end || ': ' || neighbours.source
+                    || {{ fh_peer_benchmark_basis('neighbours.is_mean_of_values', 'neighbours.source') }}
         end as neighbours_benchmark,
         case when values_trended.metric_id in ('eyfs_gld', 'gld_dfe_published')
                 and values_trended.breakdown_type = 'total'
