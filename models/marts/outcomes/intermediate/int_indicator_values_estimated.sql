@@ -140,9 +140,7 @@ fsm_gap as (
             not_fsm.numerator, fsm.numerator, not_fsm.denominator - not_fsm.numerator,
             fsm.denominator - fsm.numerator
         ) as smallest_component_count,
-        case when not_fsm.source = fsm.source then not_fsm.source
-            else not_fsm.source || ' (not eligible); ' || fsm.source || ' (eligible)'
-        end as source,
+        {{ fsm_gap_source('not_fsm.source', 'fsm.source') }} as source,
         case when {{ both_counted }} then {{ computed_precision_dp() }}
             else least(not_fsm.source_precision_dp, fsm.source_precision_dp)
         end as source_precision_dp,

@@ -92,9 +92,7 @@ gaps as (
         not_fsm.peer_group_name,
         least(not_fsm.peers_with_value, fsm.peers_with_value) as peers_with_value,
         least(not_fsm.peers_with_counts, fsm.peers_with_counts) as peers_with_counts,
-        case when not_fsm.source = fsm.source then not_fsm.source
-            else not_fsm.source || ' (not eligible); ' || fsm.source || ' (eligible)'
-        end as source,
+        {{ fsm_gap_source('not_fsm.source', 'fsm.source') }} as source,
         not_fsm.is_mean_of_values or fsm.is_mean_of_values as is_mean_of_values,
         cast(null as hugeint) as numerator,
         cast(null as hugeint) as denominator,
