@@ -6,12 +6,6 @@
     group's not-eligible minus eligible benchmark (pooled only when both are). Each benchmark is filed under
     both metrics of its measure: the DfE-published one (gld_dfe_published) and the borough-records one
     (eyfs_gld), which is compared with DfE's figure for its peers, and says so. -#}
-{%- set metric_ids = [
-    ('gld', 'eyfs_gld', 'gld_dfe_published'),
-    ('all_elgs_expected', 'eyfs_all_elgs', 'all_elgs_expected_dfe_published'),
-    ('comm_lang_lit', 'eyfs_comm_lang_lit', 'comm_lang_lit_dfe_published'),
-    ('gld_fsm_gap', 'eyfs_gld_fsm_gap', 'gld_fsm_gap_dfe_published'),
-] %}
 with
 
 published as (
@@ -113,7 +107,7 @@ benchmarks as (
 ),
 
 metrics as (
-    {%- for measure, records_metric, published_metric in metric_ids %}
+    {%- for measure, records_metric, published_metric in dfe_measure_metrics() %}
     {%- if not loop.first %}
     union all
     {%- endif %}
