@@ -12,3 +12,13 @@
         ('gld_fsm_gap', 'eyfs_gld_fsm_gap', 'gld_fsm_gap_dfe_published'),
     ]) }}
 {%- endmacro %}
+
+{#- A breakdown value of DfE's published files (int_gld_published: eligible / not_eligible) in the mart's
+    vocabulary (seeds/reference/breakdowns.csv: fsm_eligible / not_fsm_eligible); any other value unchanged. -#}
+{% macro dfe_breakdown_value(breakdown_value) -%}
+    case {{ breakdown_value }}
+        when 'eligible' then 'fsm_eligible'
+        when 'not_eligible' then 'not_fsm_eligible'
+        else {{ breakdown_value }}
+    end
+{%- endmacro %}

@@ -125,11 +125,7 @@ final as (
         metrics.metric_id,
         benchmarks.academic_year as period,
         benchmarks.breakdown_type,
-        case benchmarks.breakdown_value
-            when 'eligible' then 'fsm_eligible'
-            when 'not_eligible' then 'not_fsm_eligible'
-            else benchmarks.breakdown_value
-        end as breakdown_value,
+        {{ dfe_breakdown_value('benchmarks.breakdown_value') }} as breakdown_value,
         round(benchmarks.benchmark_value, 4) as benchmark_value,
         cast(benchmarks.numerator as double) as numerator,
         cast(benchmarks.denominator as double) as denominator,
