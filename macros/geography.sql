@@ -20,5 +20,12 @@
 {#- How the mart names the source of a figure it computes from the boroughs' own records. -#}
 {% macro borough_records_source() -%}'Borough records'{%- endmacro %}
 
+{#- The source of an FSM gap (not eligible minus eligible): the one source of both components, else both named. -#}
+{% macro fsm_gap_source(not_eligible_source, eligible_source) -%}
+    case when ({{ not_eligible_source }}) = ({{ eligible_source }}) then ({{ not_eligible_source }})
+        else ({{ not_eligible_source }}) || ' (not eligible); ' || ({{ eligible_source }}) || ' (eligible)'
+    end
+{%- endmacro %}
+
 {#- Decimal places of a value the mart computes from counts (it rounds computed values to 4 dp). -#}
 {% macro computed_precision_dp() -%}4{%- endmacro %}

@@ -38,3 +38,8 @@
 {% macro period_start_year(period_expr) -%}
     cast(left({{ period_expr }}, 4) as integer)
 {%- endmacro %}
+
+{#- The academic year after an academic year string: '2023/24' -> '2024/25'. -#}
+{% macro academic_year_after(period_expr) -%}
+    {{ _two_year_label(period_start_year(period_expr) ~ ' + 1') }}
+{%- endmacro %}

@@ -14,3 +14,13 @@
         else 'similar'
     end
 {%- endmacro %}
+
+{#-
+  How a peer group's DfE benchmark was formed (int_peer_benchmarks_pooled: is_mean_of_values) and from which
+  source, in the words indicator_values (neighbours_benchmark) and peer_comparisons (benchmark_source) share:
+  'their published counts pooled: <source>' or 'mean of their published percentages: <source>'.
+-#}
+{% macro fh_peer_benchmark_basis(is_mean_of_values, source) -%}
+    (case when {{ is_mean_of_values }} then 'mean of their published percentages' else 'their published counts pooled'
+     end || ': ' || {{ source }})
+{%- endmacro %}

@@ -22,11 +22,7 @@ final as (
         geography_name,
         academic_year as period,
         breakdown_type,
-        case breakdown_value
-            when 'eligible' then 'fsm_eligible'
-            when 'not_eligible' then 'not_fsm_eligible'
-            else breakdown_value
-        end as breakdown_value,
+        {{ dfe_breakdown_value('breakdown_value') }} as breakdown_value,
         cast(numerator as double) as numerator,
         cast(denominator as double) as denominator,
         cast(value as double) as value,

@@ -164,8 +164,7 @@ described as (
             when 'published' then 'projection from DfE''s published GLD'
             when 'published+borough_records'
                 then 'projection from DfE''s published GLD, continued by the borough''s own records from '
-                    || cast(cast(left(last_published_year, 4) as integer) + 1 as varchar) || '/'
-                    || right(cast(cast(left(last_published_year, 4) as integer) + 2 as varchar), 2)
+                    || {{ academic_year_after('last_published_year') }}
                     || ', which reconcile with DfE in every year both exist'
             when 'borough_records' then
                 case when geography_level = 'borough' then 'projection from the borough''s own records (no DfE series)'

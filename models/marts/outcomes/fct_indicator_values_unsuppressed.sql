@@ -23,13 +23,6 @@ hubs as (
     select * from {{ ref('dim_hubs') }}
 ),
 
--- the areas and years DfE has published GLD for: borough records there are no longer awaiting an official figure
-dfe_published_years as (
-    select distinct geography_code, academic_year
-    from {{ ref('int_gld_published') }}
-    where measure = 'gld' and breakdown_type = 'total' and geography_level in ('borough', 'region')
-),
-
 final as (
     select
         benchmarked.metric_id,
@@ -58,13 +51,7 @@ final as (
         benchmarked.upper_998,
         benchmarked.source,
         benchmarked.source_precision_dp,
-        -- borough records of an EYFSP year DfE has not published yet for that area: the official figure is to come
-        coalesce(
-            benchmarked.source = {{ borough_records_source() }}
-            and metrics.source_extract like '%fct_eyfsp_results%'
-            and dfe_published_years.academic_year is null,
-            false
-        ) as is_provisional,
+        benchmarked.is_provisional,
         benchmarked.is_mixed_precision,
         coalesce(benchmarked.period = metrics.series_break_period, false) as is_series_break,
         round(benchmarked.london_value, 4) as london_value,
@@ -103,12 +90,6 @@ final as (
         on benchmarked.geography_level = 'borough' and benchmarked.geography_code = boroughs.borough_code
     left join hubs
         on benchmarked.geography_level = 'hub' and benchmarked.geography_code = hubs.hub_id
-    left join dfe_published_years
-        on dfe_published_years.academic_year = benchmarked.period
-        and dfe_published_years.geography_code = case benchmarked.geography_level
-            when {{ participating_boroughs_level() }} then 'E12000007'
-            else coalesce(benchmarked.borough_code, benchmarked.geography_code)
-        end
 )
 
 select * from final

@@ -38,16 +38,19 @@ borough_values as (
     where indicator_values.geography_level = 'borough'
 ),
 
+-- each borough's groups and how many peers each has
 memberships as (
-    select distinct peer_group_id, peer_group_name, borough_code
+    select peer_group_id, peer_group_name, borough_code, count(*) as peers_in_group
     from peer_groups
+    group by all
 ),
 
 compared_pairs as (
     select
         borough_values.*,
         memberships.peer_group_id,
-        memberships.peer_group_name
+        memberships.peer_group_name,
+        memberships.peers_in_group
     from borough_values
     inner join memberships
         on borough_values.geography_code = memberships.borough_code
@@ -91,16 +94,9 @@ records_benchmarks as (
     group by all
 ),
 
-group_sizes as (
-    select peer_group_id, borough_code, count(*) as peers_in_group
-    from peer_groups
-    group by all
-),
-
 joined as (
     select
         compared_pairs.*,
-        group_sizes.peers_in_group,
         dfe_benchmarks.benchmark_value as dfe_value,
         dfe_benchmarks.is_mean_of_values as dfe_is_mean,
         dfe_benchmarks.peers_with_value as dfe_peers,
@@ -115,9 +111,6 @@ joined as (
         records_benchmarks.members_suppressed,
         records_benchmarks.benchmark_members
     from compared_pairs
-    inner join group_sizes
-        on compared_pairs.peer_group_id = group_sizes.peer_group_id
-        and compared_pairs.geography_code = group_sizes.borough_code
     left join dfe_benchmarks
         on compared_pairs.peer_group_id = dfe_benchmarks.peer_group_id
         and compared_pairs.geography_code = dfe_benchmarks.borough_code
@@ -143,11 +136,7 @@ chosen as (
         case when dfe_value is not null then dfe_peers when records_value is not null then records_peers end
             as peers_with_value,
         case
-            when dfe_value is not null
-                then case
-                        when dfe_is_mean then 'mean of their published percentages' else 'their published counts pooled'
-                    end
-                    || ': ' || dfe_source
+            when dfe_value is not null then {{ fh_peer_benchmark_basis('dfe_is_mean', 'dfe_source') }}
             when records_value is not null then 'their own records pooled: ' || {{ borough_records_source() }}
             when members_suppressed > 0
                 then 'no benchmark: a member''s figure is suppressed for disclosure control, and the group '

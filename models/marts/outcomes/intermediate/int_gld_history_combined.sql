@@ -52,12 +52,6 @@ gap as (
     where measure = 'fsm_gap'
 ),
 
-published_years as (
-    select geography_code, period
-    from gld
-    where series = 'published'
-),
-
 final as (
     select
         gld.geography_level,
@@ -68,8 +62,7 @@ final as (
         {{ period_start_year('gld.period') }} >= 2021 as is_post_reform,
         gld.source,
         gld.source_precision_dp,
-        -- borough records of a year DfE has not yet published for the area (London for the aggregate)
-        gld.series = 'borough_records' and published_years.period is null as is_provisional,
+        gld.is_provisional,
         gld.boroughs_covered,
         gld.value as gld_value,
         gld.numerator as gld_numerator,
@@ -88,11 +81,6 @@ final as (
         and gld.geography_code = gap.geography_code
         and gld.period = gap.period
         and gld.series = gap.series
-    left join published_years
-        on gld.period = published_years.period
-        and published_years.geography_code = case gld.geography_level
-            when {{ participating_boroughs_level() }} then 'E12000007' else gld.geography_code
-        end
     left join reconciliation
         on gld.geography_code = reconciliation.borough_code
         and gld.period = reconciliation.academic_year

@@ -84,6 +84,13 @@ country_counts as (
     where geography_level = 'country'
 ),
 
+-- the boroughs' own records: each hub and borough, and the participating boroughs' aggregate
+records_counts as (
+    select * from local_counts
+    union all by name
+    select * from participating_counts
+),
+
 final as (
     select
         *,
@@ -91,15 +98,7 @@ final as (
         false as is_published_statistic,
         {{ borough_records_source() }} as source,
         {{ computed_precision_dp() }} as source_precision_dp
-    from local_counts
-    union all by name
-    select
-        *,
-        cast(null as double) as reported_value,
-        false as is_published_statistic,
-        {{ borough_records_source() }} as source,
-        {{ computed_precision_dp() }} as source_precision_dp
-    from participating_counts
+    from records_counts
     union all by name
     select *, false as is_published_statistic from country_counts
     union all by name

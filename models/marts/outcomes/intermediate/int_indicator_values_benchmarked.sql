@@ -9,12 +9,6 @@
     same measure, and its benchmark names them. The statistical neighbours' figure is pooled from their
     published counts where every neighbour has counts, else the mean of their published percentages
     (neighbours_value_is_mean; int_peer_benchmarks_pooled). -#}
-{%- set dfe_metrics = [
-    ('gld_dfe_published', 'eyfs_gld'),
-    ('all_elgs_expected_dfe_published', 'eyfs_all_elgs'),
-    ('comm_lang_lit_dfe_published', 'eyfs_comm_lang_lit'),
-    ('gld_fsm_gap_dfe_published', 'eyfs_gld_fsm_gap'),
-] %}
 with
 
 values_trended as (
@@ -46,7 +40,7 @@ dfe_benchmarks as (
     select
         * replace (
             case metric_id
-                {%- for dfe_metric, records_metric in dfe_metrics %}
+                {%- for measure, records_metric, dfe_metric in dfe_measure_metrics() %}
                 when '{{ dfe_metric }}' then '{{ records_metric }}'
                 {%- endfor %}
             end as metric_id
@@ -98,9 +92,7 @@ joined as (
                     || ' of '
                     || cast(neighbours.peers_in_group as varchar)
                     || ' statistical neighbours (DfE {{ var('statistical_neighbours_model', 2025) }} model), '
-                    || case when neighbours.is_mean_of_values then 'mean of their published percentages'
-                        else 'their published counts pooled'
-                    end || ': ' || neighbours.source
+                    || {{ fh_peer_benchmark_basis('neighbours.is_mean_of_values', 'neighbours.source') }}
         end as neighbours_benchmark,
         case when values_trended.metric_id in ('eyfs_gld', 'gld_dfe_published')
                 and values_trended.breakdown_type = 'total'

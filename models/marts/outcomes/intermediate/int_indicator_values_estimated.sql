@@ -8,8 +8,9 @@
     wherever both components have counts, else from the two published percentages. A gap names both sources
     when its components come from different ones, carries the coarser precision, and is flagged
     is_mixed_precision when the two were published to different decimal places (e.g. before 2018/19:
-    Fingertips' 1-dp eligible figure and LAIT's whole-number not-eligible one). `value_variance` and
-    `period_year` feed the trend. -#}
+    Fingertips' 1-dp eligible figure and LAIT's whole-number not-eligible one). is_provisional marks borough
+    records of an EYFSP year DfE has not published GLD for yet (indicator_values and the GLD history read it
+    from here). `value_variance` and `period_year` feed the trend. -#}
 {%- set both_counted = '(not_fsm.numerator is not null and not_fsm.denominator > 0 '
     ~ 'and fsm.numerator is not null and fsm.denominator > 0)' %}
 {%- set fsm_gaps = [('eyfs_gld', 'eyfs_gld_fsm_gap'), ('gld_dfe_published', 'gld_fsm_gap_dfe_published')] %}
@@ -38,6 +39,7 @@ estimated as (
         metrics.ci_method,
         metrics.frequency,
         metrics.series_break_period,
+        metrics.source_extract,
         case
             when counts.is_published_statistic then counts.reported_value
             when counts.reported_value is not null and (counts.denominator is null or counts.denominator = 0)
@@ -126,6 +128,7 @@ fsm_gap as (
         gap_metric.ci_method,
         gap_metric.frequency,
         gap_metric.series_break_period,
+        gap_metric.source_extract,
         case when {{ both_counted }}
                 then 100.0 * not_fsm.numerator / not_fsm.denominator - 100.0 * fsm.numerator / fsm.denominator
             else not_fsm.raw_value - fsm.raw_value
@@ -140,9 +143,7 @@ fsm_gap as (
             not_fsm.numerator, fsm.numerator, not_fsm.denominator - not_fsm.numerator,
             fsm.denominator - fsm.numerator
         ) as smallest_component_count,
-        case when not_fsm.source = fsm.source then not_fsm.source
-            else not_fsm.source || ' (not eligible); ' || fsm.source || ' (eligible)'
-        end as source,
+        {{ fsm_gap_source('not_fsm.source', 'fsm.source') }} as source,
         case when {{ both_counted }} then {{ computed_precision_dp() }}
             else least(not_fsm.source_precision_dp, fsm.source_precision_dp)
         end as source_precision_dp,
@@ -177,6 +178,33 @@ combined as (
     select * from fsm_gap
 ),
 
+-- the areas and years DfE has published GLD for (gld_dfe_published, from int_published_indicators_mapped)
+dfe_gld_years as (
+    select geography_code, period
+    from counts
+    where metric_id = 'gld_dfe_published' and breakdown_type = 'total'
+),
+
+-- borough records of an EYFSP year DfE has not published yet for the area (London for the participating
+-- boroughs' aggregate): the official figure is still to come
+provisional as (
+    select
+        combined.*,
+        coalesce(
+            combined.source = {{ borough_records_source() }}
+            and combined.source_extract like '%fct_eyfsp_results%'
+            and dfe_gld_years.period is null,
+            false
+        ) as is_provisional
+    from combined
+    left join dfe_gld_years
+        on combined.period = dfe_gld_years.period
+        and dfe_gld_years.geography_code = case combined.geography_level
+            when {{ participating_boroughs_level() }} then 'E12000007'
+            else coalesce(combined.borough_code, combined.geography_code)
+        end
+),
+
 final as (
     select
         metric_id,
@@ -200,6 +228,7 @@ final as (
         smallest_component_count,
         source,
         cast(source_precision_dp as integer) as source_precision_dp,
+        is_provisional,
         is_mixed_precision,
         cast(boroughs_covered as integer) as boroughs_covered,
         unit,
@@ -208,7 +237,7 @@ final as (
         case when frequency in ('academic_year', 'financial_year') then {{ period_start_year('period') }} end
             as period_year,
         {{ period_start_year('series_break_period') }} as series_break_year
-    from combined
+    from provisional
 )
 
 select * from final

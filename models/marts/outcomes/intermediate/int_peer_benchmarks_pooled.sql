@@ -6,12 +6,6 @@
     group's not-eligible minus eligible benchmark (pooled only when both are). Each benchmark is filed under
     both metrics of its measure: the DfE-published one (gld_dfe_published) and the borough-records one
     (eyfs_gld), which is compared with DfE's figure for its peers, and says so. -#}
-{%- set metric_ids = [
-    ('gld', 'eyfs_gld', 'gld_dfe_published'),
-    ('all_elgs_expected', 'eyfs_all_elgs', 'all_elgs_expected_dfe_published'),
-    ('comm_lang_lit', 'eyfs_comm_lang_lit', 'comm_lang_lit_dfe_published'),
-    ('gld_fsm_gap', 'eyfs_gld_fsm_gap', 'gld_fsm_gap_dfe_published'),
-] %}
 with
 
 published as (
@@ -92,9 +86,7 @@ gaps as (
         not_fsm.peer_group_name,
         least(not_fsm.peers_with_value, fsm.peers_with_value) as peers_with_value,
         least(not_fsm.peers_with_counts, fsm.peers_with_counts) as peers_with_counts,
-        case when not_fsm.source = fsm.source then not_fsm.source
-            else not_fsm.source || ' (not eligible); ' || fsm.source || ' (eligible)'
-        end as source,
+        {{ fsm_gap_source('not_fsm.source', 'fsm.source') }} as source,
         not_fsm.is_mean_of_values or fsm.is_mean_of_values as is_mean_of_values,
         cast(null as hugeint) as numerator,
         cast(null as hugeint) as denominator,
@@ -115,7 +107,7 @@ benchmarks as (
 ),
 
 metrics as (
-    {%- for measure, records_metric, published_metric in metric_ids %}
+    {%- for measure, records_metric, published_metric in dfe_measure_metrics() %}
     {%- if not loop.first %}
     union all
     {%- endif %}
@@ -133,11 +125,7 @@ final as (
         metrics.metric_id,
         benchmarks.academic_year as period,
         benchmarks.breakdown_type,
-        case benchmarks.breakdown_value
-            when 'eligible' then 'fsm_eligible'
-            when 'not_eligible' then 'not_fsm_eligible'
-            else benchmarks.breakdown_value
-        end as breakdown_value,
+        {{ dfe_breakdown_value('benchmarks.breakdown_value') }} as breakdown_value,
         round(benchmarks.benchmark_value, 4) as benchmark_value,
         cast(benchmarks.numerator as double) as numerator,
         cast(benchmarks.denominator as double) as denominator,

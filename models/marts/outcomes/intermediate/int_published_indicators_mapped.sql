@@ -35,11 +35,7 @@ final as (
         cast(null as varchar) as hub_id,
         in_scope.academic_year as period,
         in_scope.breakdown_type,
-        case in_scope.breakdown_value
-            when 'eligible' then 'fsm_eligible'
-            when 'not_eligible' then 'not_fsm_eligible'
-            else in_scope.breakdown_value
-        end as breakdown_value,
+        {{ dfe_breakdown_value('in_scope.breakdown_value') }} as breakdown_value,
         cast(in_scope.numerator as double) as numerator,
         cast(in_scope.denominator as double) as denominator,
         cast(null as double) as sum_of_squares,
