@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from fhub.dq.schema import table_exists
+from fhub.dq.schema import columns_of, table_exists
 from fhub.release.cycles import CycleCalendar
 
 NAME = "published_history"
@@ -86,10 +86,7 @@ def write_published_history(candidate: Path, work_db: Path, calendar: CycleCalen
                     "cycle varchar, cycle_start date, cycle_end date)")
         if runs:
             con.executemany("insert into publish_cycles values (?, ?, ?, ?, ?)", runs)
-        names = ("left join (select geography_code, any_value(geography_name) as geography_name "
-                 "from main.indicator_values group by 1) as g using (geography_code)"
-                 if table_exists(con, "main", "indicator_values", catalog=_current_database(con)) else "left join (select null as geography_code, "
-                 "null as geography_name) as g on false")
+        names = _names_join(con)
         con.execute(f"""
             create or replace table main.{NAME} as
             with last_in_cycle as (
@@ -99,7 +96,8 @@ def write_published_history(candidate: Path, work_db: Path, calendar: CycleCalen
             select c.cycle, c.cycle_start, c.cycle_end,
                    c.cycle = (select cycle from publish_cycles order by published_at desc, run_id desc limit 1)
                        as is_current_cycle,
-                   c.run_id, c.published_at, s.metric_id, s.geography_level, s.geography_code, g.geography_name,
+                   c.run_id, c.published_at, s.metric_id, s.geography_level, s.geography_code,
+                   coalesce(g.geography_name, g_any.geography_name) as geography_name,
                    s.period, s.breakdown_type, s.breakdown_value, s.numerator, s.denominator, s.value,
                    s.suppression_symbol, s.dq_status, s.source, s.source_precision_dp, s.is_provisional
             from last_in_cycle as c
@@ -113,6 +111,25 @@ def write_published_history(candidate: Path, work_db: Path, calendar: CycleCalen
         return con.execute(f"select count(*) from main.{NAME}").fetchone()[0]
     finally:
         con.close()
+
+
+def _names_join(con: duckdb.DuckDBPyConnection) -> str:
+    """The joins naming each snapshot row's area from tonight's indicator_values (``g`` and, as a fallback,
+    ``g_any``). An area's name can depend on the metric and period (the participating boroughs' aggregate says
+    how many boroughs it covers), so ``g`` names it per metric x period where the file has them; ``g_any`` per
+    area for rows tonight's file no longer holds. ``min`` keeps the name the same run to run (``any_value``
+    picked one of the aggregate's names at random)."""
+    catalog = _current_database(con)
+    if not table_exists(con, "main", "indicator_values", catalog=catalog):
+        return ("left join (select null as geography_code, null as geography_name) as g on false "
+                "left join (select null as geography_code, null as geography_name) as g_any on false")
+    keys = "geography_code"
+    if {"metric_id", "period"} <= set(columns_of(con, "main", "indicator_values", catalog=catalog)):
+        keys = "metric_id, geography_code, period"
+    return (f"left join (select {keys}, min(geography_name) as geography_name from main.indicator_values "
+            f"group by all) as g using ({keys}) "
+            "left join (select geography_code, min(geography_name) as geography_name from main.indicator_values "
+            "group by all) as g_any on g_any.geography_code = s.geography_code")
 
 
 def document(con: duckdb.DuckDBPyConnection) -> None:

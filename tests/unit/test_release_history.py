@@ -112,3 +112,22 @@ def test_each_figure_in_the_history_says_its_source_precision_and_whether_provis
     finally:
         con.close()
     assert rows == [("eyfs_gld", "Borough records", 4, True), ("gld_dfe_published", "DfE EYFSP 2025", 1, False)]
+
+
+def test_an_area_named_per_metric_and_period_gets_that_name(files):
+    """The participating boroughs' aggregate is named with how many boroughs each figure covers: a history row
+    takes the name of its own metric x period, the same every run (not any one of the aggregate's names)."""
+    work, candidate = files
+    con = duckdb.connect(str(candidate))
+    con.execute("create or replace table indicator_values as select * from (values "
+                f"('eyfs_gld', '{CAMDEN}', '2024/25', 'London (3 participating boroughs)'), "
+                f"('eyfs_gld', '{CAMDEN}', '2023/24', 'London (2 participating boroughs)')) "
+                "as t(metric_id, geography_code, period, geography_name)")
+    con.close()
+    write_published_history(candidate, work, CycleCalendar())
+    con = duckdb.connect(str(candidate), read_only=True)
+    try:
+        names = dict(con.execute("select distinct period, geography_name from published_history").fetchall())
+    finally:
+        con.close()
+    assert names == {"2024/25": "London (3 participating boroughs)", "2023/24": "London (2 participating boroughs)"}
